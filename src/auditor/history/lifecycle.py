@@ -1,0 +1,132 @@
+"""Correction-item lifecycle (销项管理): what one run does to the items, and which status changes are
+allowed.
+
+An item is identified by the finding's fingerprint. Relative to the previous run that covered the
+item's squad, a finding is *new* (never seen), *persisting* (present then and now) or *reopened* (seen
+before, closed since); an item present before and absent now is *resolved* and closed as 已销项.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+OPEN_TODO = "待整改"
+IN_PROGRESS = "整改中"
+CLOSED = "已销项"
+EXEMPT = "已豁免"
+STATUSES = (OPEN_TODO, IN_PROGRESS, CLOSED, EXEMPT)
+OPEN_STATUSES = (OPEN_TODO, IN_PROGRESS)
+IMPORTABLE = (OPEN_TODO, IN_PROGRESS, CLOSED)  # 已豁免 comes only from the exception register
+
+
+def import_transition_error(old: str, new: str) -> str | None:
+    """Why a returned corrections sheet may not move an item from `old` to `new` (None = allowed)."""
+    if new not in STATUSES:
+        return f"无效的整改状态 {new!r}（应为 {' / '.join(IMPORTABLE)}）"
+    if new == EXEMPT and old != EXEMPT:
+        return "已豁免 只能由豁免登记表设置，不能通过整改清单导入"
+    if old == EXEMPT and new != EXEMPT:
+        return "该问题已豁免，状态只能通过豁免登记表变更"
+    if old == CLOSED and new in OPEN_STATUSES:
+        return f"不可能的状态变更 已销项 → {new}：已销项的问题只有在审计再次发现时才会重新打开"
+    return None
+
+
+@dataclass
+class RunEffect:
+    """What recording one run changed: lifecycle of each finding and the items it resolved."""
+
+    lifecycle: dict[str, str] = field(default_factory=dict)  # fingerprint -> new/persisting/reopened
+    resolved: list[tuple[str, str]] = field(default_factory=list)  # (fingerprint, squad)
+
+    def counts(self) -> dict[str, int]:
+        out = {"new": 0, "persisting": 0, "reopened": 0}
+        for state in self.lifecycle.values():
+            out[state] += 1
+        out["resolved"] = len(self.resolved)
+        return out
+
+
+def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[dict], scope: set[str] | None,
+              exemptions: dict[str, dict], recorded_at: str, actor: str) -> RunEffect:
+    """Update items and their status history for one run, inside the caller's transaction.
+
+    `rows` are the run's findings (dicts with the item columns and `due`); `scope` is the set of squads
+    the run audited (None = all): items of other squads were not looked at and stay as they are.
+    `exemptions` maps fingerprint -> {"reason", "approver", ...} for findings the register exempts.
+    """
+    effect = RunEffect()
+    existing = {
+        r[0]: {"status": r[1], "present": r[2], "due": r[3], "squad": r[4]}
+        for r in conn.execute("SELECT fingerprint, status, present, due, squad FROM items")
+    }
+    events: list[tuple] = []
+
+    def event(fp, kind, old, new, due, note=None, source="run", who=actor):
+        events.append((fp, source, kind, run_id, as_of, recorded_at, who, old, new, due, note))
+
+    seen = set()
+    for row in rows:
+        fp = row["fingerprint"]
+        seen.add(fp)
+        item = existing.get(fp)
+        if item is None:
+            effect.lifecycle[fp] = "new"
+            status, due = OPEN_TODO, row["due"]
+            event(fp, "opened", None, status, due)
+        else:
+            status, due = item["status"], item["due"]
+            if item["present"]:
+                effect.lifecycle[fp] = "persisting"
+                if status == CLOSED:  # reported done on the sheet, but the audit still finds it
+                    status = OPEN_TODO
+                    event(fp, "status", CLOSED, status, due, "复查仍发现该问题，重新列为待整改")
+            else:
+                effect.lifecycle[fp] = "reopened"
+                # A reopened item gets the new finding's deadline: the old one belonged to the closed item.
+                old, status, due = status, OPEN_TODO, row["due"]
+                event(fp, "reopened", old, status, due)
+        # The exception register decides 已豁免 run by run: an expired exemption reopens the item.
+        exemption = exemptions.get(fp)
+        if exemption and status != EXEMPT:
+            event(fp, "exempted", status, EXEMPT, due, exemption.get("reason"), "exception",
+                  exemption.get("approver"))
+            status = EXEMPT
+        elif not exemption and status == EXEMPT:
+            event(fp, "status", EXEMPT, OPEN_TODO, due, "豁免已失效或已撤销", "exception")
+            status = OPEN_TODO
+        if item is None:
+            conn.execute(
+                "INSERT INTO items (fingerprint, rule_id, case_id, squad, theme, severity, subject, title_zh,"
+                " message_zh, case_source, status, due, present, first_run_id, first_as_of, last_run_id,"
+                " last_as_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)",
+                (fp, row["rule_id"], row["case_id"], row["squad"], row["theme"], row["severity"],
+                 row["subject"], row["title_zh"], row["message_zh"], row["case_source"], status, due,
+                 run_id, as_of, run_id, as_of),
+            )
+        else:
+            conn.execute(
+                "UPDATE items SET squad=?, theme=?, severity=?, title_zh=?, message_zh=?, case_source=?,"
+                " status=?, due=?, present=1, last_run_id=?, last_as_of=?,"
+                " times_reopened = times_reopened + ? WHERE fingerprint=?",
+                (row["squad"], row["theme"], row["severity"], row["title_zh"], row["message_zh"],
+                 row["case_source"], status, due, run_id, as_of,
+                 1 if effect.lifecycle[fp] == "reopened" else 0, fp),
+            )
+
+    for fp, item in sorted(existing.items()):
+        if fp in seen or not item["present"]:
+            continue
+        if scope is not None and item["squad"] not in scope:
+            continue
+        effect.resolved.append((fp, item["squad"]))
+        event(fp, "resolved", item["status"], CLOSED, item["due"], "本次审计未再发现，自动销项")
+        conn.execute("UPDATE items SET status=?, present=0 WHERE fingerprint=?", (CLOSED, fp))
+
+    conn.executemany(
+        "INSERT INTO item_events (fingerprint, source, kind, run_id, on_date, recorded_at, actor, old_status,"
+        " new_status, due, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        events,
+    )
+    return effect

@@ -1,0 +1,158 @@
+"""Named, ordered schema migrations of the history store.
+
+Each migration is applied once, in its own transaction, and recorded in `schema_migrations`; running
+`migrate()` again (or from two processes at once) is a no-op. Never edit a released migration: append
+a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[tuple[str, str]] = [
+    ("0001_runs_findings_items", """
+CREATE TABLE runs (
+    run_id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    label             TEXT,
+    as_of             TEXT NOT NULL,              -- ISO date: the audit's as-of date
+    recorded_at       TEXT NOT NULL,              -- UTC wall clock, for the record only
+    tool_version      TEXT,
+    rule_pack_version TEXT,
+    rule_pack_sha256  TEXT,
+    profile_name      TEXT,
+    params_json       TEXT NOT NULL,              -- the district parameters in force
+    squad_filter_json TEXT,                       -- NULL = every squad was audited
+    counts_json       TEXT NOT NULL,              -- findings by severity, cases audited
+    n_findings        INTEGER NOT NULL,
+    n_new             INTEGER NOT NULL,
+    n_persisting      INTEGER NOT NULL,
+    n_resolved        INTEGER NOT NULL,
+    n_reopened        INTEGER NOT NULL
+);
+CREATE INDEX runs_order ON runs(as_of, run_id);
+
+CREATE TABLE run_inputs (
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id),
+    path       TEXT NOT NULL,
+    sha256     TEXT,
+    table_name TEXT,
+    rows       INTEGER
+);
+
+CREATE TABLE run_squads (                        -- squads audited by a run, even with no finding
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id),
+    squad      TEXT NOT NULL,
+    cases      INTEGER NOT NULL,
+    PRIMARY KEY (run_id, squad)
+);
+
+CREATE TABLE findings (
+    run_id         INTEGER NOT NULL REFERENCES runs(run_id),
+    fingerprint    TEXT NOT NULL,
+    rule_id        TEXT NOT NULL,
+    case_id        TEXT NOT NULL,
+    squad          TEXT NOT NULL,
+    theme          TEXT,
+    severity       TEXT NOT NULL,
+    subject        TEXT NOT NULL DEFAULT '',
+    title_zh       TEXT,
+    message_zh     TEXT,
+    correction_due TEXT,
+    case_source    TEXT,                         -- the case's 案件来源, for the monthly form
+    lifecycle      TEXT NOT NULL CHECK (lifecycle IN ('new', 'persisting', 'reopened')),
+    PRIMARY KEY (run_id, fingerprint)
+);
+CREATE INDEX findings_fp ON findings(fingerprint);
+
+CREATE TABLE run_resolved (                      -- items present before and absent from this run
+    run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+    fingerprint TEXT NOT NULL,
+    squad       TEXT NOT NULL,
+    PRIMARY KEY (run_id, fingerprint)
+);
+
+CREATE TABLE items (                             -- one correction item per fingerprint
+    fingerprint    TEXT PRIMARY KEY,
+    rule_id        TEXT NOT NULL,
+    case_id        TEXT NOT NULL,
+    squad          TEXT NOT NULL,
+    theme          TEXT,
+    severity       TEXT NOT NULL,
+    subject        TEXT NOT NULL DEFAULT '',
+    title_zh       TEXT,
+    message_zh     TEXT,
+    case_source    TEXT,
+    status         TEXT NOT NULL CHECK (status IN ('待整改', '整改中', '已销项', '已豁免')),
+    due            TEXT,
+    present        INTEGER NOT NULL,             -- 1 = found by the latest run that covered its squad
+    first_run_id   INTEGER NOT NULL REFERENCES runs(run_id),
+    first_as_of    TEXT NOT NULL,
+    last_run_id    INTEGER NOT NULL REFERENCES runs(run_id),
+    last_as_of     TEXT NOT NULL,
+    times_reopened INTEGER NOT NULL DEFAULT 0,
+    note           TEXT
+);
+CREATE INDEX items_squad ON items(squad);
+
+CREATE TABLE item_events (                       -- status history: who, when, what
+    event_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    fingerprint TEXT NOT NULL REFERENCES items(fingerprint),
+    source      TEXT NOT NULL CHECK (source IN ('run', 'import', 'exception')),
+    kind        TEXT NOT NULL,                   -- opened, resolved, reopened, status, note, exempted
+    run_id      INTEGER REFERENCES runs(run_id),
+    on_date     TEXT NOT NULL,                   -- effective date (a run's as-of, an import's date)
+    recorded_at TEXT NOT NULL,
+    actor       TEXT,
+    old_status  TEXT,
+    new_status  TEXT NOT NULL,
+    due         TEXT,                            -- the due date in force after the event
+    note        TEXT,
+    detail      TEXT                             -- e.g. the workbook, sheet and row of an import
+);
+CREATE INDEX item_events_fp ON item_events(fingerprint, event_id);
+CREATE INDEX item_events_on ON item_events(on_date);
+"""),
+]
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply every pending migration; returns the names applied now. `conn` must be in autocommit
+    mode (isolation_level=None) so that each migration is its own explicit transaction."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied_now = []
+    for name, sql in MIGRATIONS:
+        if _is_applied(conn, name):
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Checked again under the write lock: another process may have applied it meanwhile.
+            if _is_applied(conn, name):
+                conn.execute("ROLLBACK")
+                continue
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES (?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                (name,),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied_now.append(name)
+    return applied_now
+
+
+def _is_applied(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM schema_migrations WHERE name = ?", (name,)).fetchone() is not None
+
+
+def _statements(sql: str) -> list[str]:
+    # executescript() would COMMIT the open transaction; split instead (no ';' inside our literals).
+    return [s.strip() for s in sql.split(";") if s.strip() and not _only_comments(s)]
+
+
+def _only_comments(s: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in s.splitlines())

@@ -1,0 +1,190 @@
+"""Read side of the store: item state at a date, per-squad closure rates (销项率), trends, run diffs.
+
+The state of an item at a date is replayed from its status history (the last event dated on or before
+that day), so any past month can be reported as it stood then.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.errors import ConfigError
+from auditor.history.lifecycle import CLOSED, EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
+from auditor.history.store import open_store, run_exists
+
+TOTAL_LABEL = "全区合计"
+
+SQUAD_COLUMNS = [
+    "squad", "items", "open", "in_progress", "closed", "exempt", "overdue", "closure_rate",
+    "month_opened", "month_closed", "month_closure_rate", "prev_closure_rate", "trend",
+]
+
+
+def state_at(conn: sqlite3.Connection, day: date) -> pd.DataFrame:
+    """One row per item that existed on `day`: fingerprint, squad, severity, rule_id, case_id,
+    case_source, title_zh, status and due as they stood at the end of that day."""
+    return pd.read_sql_query(
+        """
+        WITH last AS (
+            SELECT fingerprint, new_status, due,
+                   ROW_NUMBER() OVER (PARTITION BY fingerprint ORDER BY event_id DESC) AS rn
+            FROM item_events WHERE on_date <= ?
+        )
+        SELECT i.fingerprint, i.squad, i.severity, i.rule_id, i.case_id, i.subject, i.case_source,
+               i.title_zh, i.message_zh, last.new_status AS status, last.due AS due
+        FROM last JOIN items i USING (fingerprint) WHERE last.rn = 1
+        ORDER BY i.squad, i.case_id, i.rule_id, i.fingerprint
+        """, conn, params=(day.isoformat(),))
+
+
+def opened_between(conn: sqlite3.Connection, start: date, end: date) -> set[str]:
+    """Fingerprints opened or reopened in (start, end]."""
+    rows = conn.execute(
+        "SELECT DISTINCT fingerprint FROM item_events WHERE kind IN ('opened', 'reopened')"
+        " AND on_date > ? AND on_date <= ?", (start.isoformat(), end.isoformat()))
+    return {r[0] for r in rows}
+
+
+def latest_as_of(conn: sqlite3.Connection) -> date | None:
+    value = conn.execute("SELECT MAX(as_of) FROM runs").fetchone()[0]
+    return date.fromisoformat(value) if value else None
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    """(last day of the previous month, last day of this month)."""
+    first = day.replace(day=1)
+    return first - timedelta(days=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def squad_figures(conn: sqlite3.Connection, day: date, *, total: bool = False) -> pd.DataFrame:
+    """Per-squad figures at `day`; the month is the calendar month of `day`, up to `day`. `total=True`
+    appends the district (全区合计) computed the same way over all items."""
+    now = state_at(conn, day)
+    before_day, _ = month_bounds(day)
+    before = state_at(conn, before_day)
+    opened = opened_between(conn, before_day, day)
+    groups = [(squad, now["squad"] == squad, before["squad"] == squad)
+              for squad in sorted(set(now["squad"]) | _audited_squads(conn, day))]
+    if total:
+        groups.append((TOTAL_LABEL, now["squad"].notna(), before["squad"].notna()))
+    out = [_figures(squad, now[m_now], before[m_before], opened, day) for squad, m_now, m_before in groups]
+    return pd.DataFrame(out, columns=SQUAD_COLUMNS)
+
+
+def _figures(squad: str, mine: pd.DataFrame, prev: pd.DataFrame, opened: set[str], day: date) -> dict:
+    status = mine["status"]
+    is_open = status.isin(OPEN_STATUSES)
+    overdue = is_open & mine["due"].notna() & (mine["due"].fillna("9999-12-31") < day.isoformat())
+    fps = set(mine["fingerprint"])
+    closed_now = set(mine.loc[status == CLOSED, "fingerprint"])
+    prev_status = dict(zip(prev["fingerprint"], prev["status"]))
+    month_closed = {fp for fp in closed_now if prev_status.get(fp) != CLOSED}
+    month_opened = opened & fps
+    open_before = {fp for fp, st in prev_status.items() if st in OPEN_STATUSES}
+    base = ((open_before & fps) | month_opened | month_closed)
+    rate = _rate(len(closed_now), len(mine))
+    prev_rate = _rate(int((prev["status"] == CLOSED).sum()), len(prev))
+    return {
+        "squad": squad, "items": len(mine), "open": int((status == OPEN_TODO).sum()),
+        "in_progress": int((status == IN_PROGRESS).sum()), "closed": len(closed_now),
+        "exempt": int((status == EXEMPT).sum()), "overdue": int(overdue.sum()), "closure_rate": rate,
+        "month_opened": len(month_opened), "month_closed": len(month_closed),
+        "month_closure_rate": _rate(len(month_closed), len(base)), "prev_closure_rate": prev_rate,
+        "trend": None if rate is None or prev_rate is None else rate - prev_rate,
+    }
+
+
+def squad_status(db_path: str | Path, as_of: date | None = None, *, total: bool = False) -> pd.DataFrame:
+    """Per-squad correction status at `as_of` (default: the latest run's as-of date).
+
+    Columns: squad, items (ever opened), open (待整改), in_progress (整改中), closed (已销项), exempt
+    (已豁免), overdue (open and past due), closure_rate (closed / items), month_opened, month_closed,
+    month_closure_rate (closed this month / items open at some time this month), prev_closure_rate (at
+    the end of last month) and trend (closure_rate - prev_closure_rate). `total=True` appends a
+    district row labelled 全区合计.
+    """
+    with open_store(db_path, create=False) as conn:
+        day = as_of or latest_as_of(conn)
+        if day is None:
+            return pd.DataFrame(columns=SQUAD_COLUMNS)
+        return squad_figures(conn, day, total=total)
+
+
+def squad_trend(db_path: str | Path) -> pd.DataFrame:
+    """Month-over-month figures: one row per (month, squad) at each month's end (or the latest as-of
+    date for the current month), from the first recorded run to the last."""
+    with open_store(db_path, create=False) as conn:
+        first = conn.execute("SELECT MIN(as_of) FROM runs").fetchone()[0]
+        last = latest_as_of(conn)
+        if first is None:
+            return pd.DataFrame(columns=["month", *SQUAD_COLUMNS])
+        frames = []
+        month = date.fromisoformat(first).replace(day=1)
+        while month <= last:
+            end = min(month_bounds(month)[1], last)
+            frame = squad_figures(conn, end)
+            frame.insert(0, "month", month.strftime("%Y-%m"))
+            frames.append(frame)
+            month = month_bounds(month)[1] + timedelta(days=1)
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class RunComparison:
+    run_a: int
+    run_b: int
+    by_squad: pd.DataFrame  # squad, new, resolved, persisting
+    new: list[str] = field(default_factory=list)  # fingerprints found by run_b only
+    resolved: list[str] = field(default_factory=list)  # found by run_a only
+    persisting: list[str] = field(default_factory=list)
+
+
+def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
+    """What changed from run A to run B, per squad. Only squads both runs audited are compared (a run
+    restricted to some squads says nothing about the others)."""
+    with open_store(db_path, create=False) as conn:
+        for run in (run_a, run_b):
+            if not run_exists(conn, run):
+                raise ConfigError(f"历史库中没有编号为 {run} 的审计记录（用 auditor history list 查看）",
+                                  file=str(db_path))
+        a, b = _run_findings(conn, run_a), _run_findings(conn, run_b)
+        scope_a, scope_b = _scope(conn, run_a), _scope(conn, run_b)
+    scope = scope_b if scope_a is None else scope_a if scope_b is None else scope_a & scope_b
+    if scope is not None:
+        a = {fp: sq for fp, sq in a.items() if sq in scope}
+        b = {fp: sq for fp, sq in b.items() if sq in scope}
+    new, resolved = sorted(set(b) - set(a)), sorted(set(a) - set(b))
+    persisting = sorted(set(a) & set(b))
+    rows: dict[str, dict] = {}
+    for name, fps, squads in (("new", new, b), ("resolved", resolved, a), ("persisting", persisting, b)):
+        for fp in fps:
+            rows.setdefault(squads[fp], {"new": 0, "resolved": 0, "persisting": 0})[name] += 1
+    by_squad = pd.DataFrame([{"squad": s, **rows[s]} for s in sorted(rows)],
+                            columns=["squad", "new", "resolved", "persisting"])
+    return RunComparison(run_a, run_b, by_squad, new, resolved, persisting)
+
+
+def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, str]:
+    return dict(conn.execute("SELECT fingerprint, squad FROM findings WHERE run_id = ?", (run_id,)))
+
+
+def _scope(conn: sqlite3.Connection, run_id: int) -> set[str] | None:
+    value = conn.execute("SELECT squad_filter_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
+    return set(json.loads(value)) if value else None
+
+
+def _audited_squads(conn: sqlite3.Connection, day: date) -> set[str]:
+    rows = conn.execute("SELECT DISTINCT s.squad FROM run_squads s JOIN runs r USING (run_id) WHERE r.as_of <= ?",
+                        (day.isoformat(),))
+    return {r[0] for r in rows}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return None if not whole else part / whole

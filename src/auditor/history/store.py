@@ -1,0 +1,224 @@
+"""The history store: one SQLite file that remembers every recorded run and every correction item.
+
+Concurrency and crash safety come from SQLite itself: WAL journal, a busy timeout so that two runs
+recorded at once wait for each other instead of failing, and each run written in ONE `BEGIN IMMEDIATE`
+transaction, so a process killed half-way leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.errors import ConfigError
+from auditor.findings import SEVERITIES, AuditResult
+from auditor.history.lifecycle import OPEN_STATUSES, apply_run
+from auditor.history.migrations import MIGRATIONS, migrate
+
+BUSY_TIMEOUT_MS = 60_000  # a monthly run writes in seconds; waiting a minute beats failing
+HISTORY_FILENAME = "auditor-history.sqlite"
+BATCH = 1000
+
+
+def default_history_path(out_dir: str | Path) -> Path:
+    """Where `auditor audit --history` keeps the store when no path is given: next to the report
+    directory, so that monthly report directories (reports/2025-05, reports/2025-06) share one store."""
+    return Path(out_dir).resolve().parent / HISTORY_FILENAME
+
+
+def connect(db_path: str | Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open (and if needed create and migrate) the store. Autocommit mode: callers use `transaction()`."""
+    path = Path(db_path)
+    if not create and not path.exists():
+        raise ConfigError("历史库不存在（请先用 auditor audit --history 记录一次审计）", file=str(path))
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: never corrupt, even if killed
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+        _check_schema_not_newer(conn, path)
+    except sqlite3.DatabaseError as exc:
+        raise ConfigError(f"不是有效的历史库（SQLite）文件: {exc}", file=str(path)) from None
+    return conn
+
+
+@contextlib.contextmanager
+def open_store(db_path: str | Path, *, create: bool = True) -> Iterator[sqlite3.Connection]:
+    conn = connect(db_path, create=create)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction; the write lock is taken at the start so concurrent writers queue up."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _check_schema_not_newer(conn: sqlite3.Connection, path: Path) -> None:
+    known = {name for name, _ in MIGRATIONS}
+    unknown = [r[0] for r in conn.execute("SELECT name FROM schema_migrations") if r[0] not in known]
+    if unknown:
+        raise ConfigError(f"历史库由更新版本的 auditor 创建（未知迁移 {', '.join(sorted(unknown))}），请升级", file=str(path))
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    as_of: date
+    label: str | None
+    findings: int
+    new: int
+    persisting: int
+    resolved: int
+    reopened: int
+    open_items: int  # 待整改 + 整改中 after this run
+    overdue: int  # open items whose due date is before the run's as-of date
+
+
+def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = None,
+               exemptions: dict[str, dict] | None = None, actor: str | None = None,
+               recorded_at: datetime | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> RunSummary:
+    """Record one audit run and update the correction items, all in one transaction.
+
+    `exemptions` (fingerprint -> {"reason", "approver", ...}) defaults to
+    `result.metadata["exemptions"]`, which `auditor.exceptions_register.apply_exceptions` fills.
+    Runs must be recorded in as-of order (the same as-of date again is fine). `on_progress(done, total)`
+    is called after each batch of findings is written (inside the transaction).
+    """
+    as_of = result.as_of.isoformat()
+    if exemptions is None:
+        exemptions = dict(result.metadata.get("exemptions") or {})
+    stamp = (recorded_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = _finding_rows(result)
+    meta = result.metadata or {}
+    squad_filter = meta.get("squad_filter")
+    scope = set(squad_filter) if squad_filter else None
+    rule_pack = meta.get("rule_pack") or {}
+    profile = meta.get("profile") or {}
+
+    with open_store(db_path) as conn, transaction(conn):
+        latest = conn.execute("SELECT MAX(as_of) FROM runs").fetchone()[0]
+        if latest is not None and as_of < latest:
+            raise ConfigError(
+                f"历史库中已有更晚的审计（截止日期 {latest}），不能再记录截止日期为 {as_of} 的审计：请按截止日期顺序记录",
+                file=str(db_path))
+        run_id = conn.execute(
+            "INSERT INTO runs (label, as_of, recorded_at, tool_version, rule_pack_version, rule_pack_sha256,"
+            " profile_name, params_json, squad_filter_json, counts_json, n_findings, n_new, n_persisting,"
+            " n_resolved, n_reopened) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,0,0,0)",
+            (label, as_of, stamp, meta.get("tool_version"), rule_pack.get("version"), rule_pack.get("sha256"),
+             profile.get("name"), _json(profile.get("params") or {}),
+             _json(sorted(squad_filter)) if squad_filter else None, _json(_counts(result)), len(rows)),
+        ).lastrowid
+        conn.executemany(
+            "INSERT INTO run_inputs (run_id, path, sha256, table_name, rows) VALUES (?,?,?,?,?)",
+            [(run_id, str(i.get("path")), i.get("sha256"), i.get("table"), i.get("rows"))
+             for i in meta.get("inputs") or []],
+        )
+        conn.executemany("INSERT INTO run_squads (run_id, squad, cases) VALUES (?,?,?)",
+                         [(run_id, s, n) for s, n in sorted(_squad_cases(result, rows).items())])
+        effect = apply_run(conn, run_id=run_id, as_of=as_of, rows=rows, scope=scope, exemptions=exemptions,
+                           recorded_at=stamp, actor=actor or label or f"run {run_id}")
+        for start in range(0, len(rows), BATCH):
+            batch = rows[start:start + BATCH]
+            conn.executemany(
+                "INSERT INTO findings (run_id, fingerprint, rule_id, case_id, squad, theme, severity, subject,"
+                " title_zh, message_zh, correction_due, case_source, lifecycle) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(run_id, r["fingerprint"], r["rule_id"], r["case_id"], r["squad"], r["theme"], r["severity"],
+                  r["subject"], r["title_zh"], r["message_zh"], r["due"], r["case_source"],
+                  effect.lifecycle[r["fingerprint"]]) for r in batch],
+            )
+            if on_progress:
+                on_progress(start + len(batch), len(rows))
+        conn.executemany("INSERT INTO run_resolved (run_id, fingerprint, squad) VALUES (?,?,?)",
+                         [(run_id, fp, squad) for fp, squad in effect.resolved])
+        counts = effect.counts()
+        conn.execute("UPDATE runs SET n_new=?, n_persisting=?, n_resolved=?, n_reopened=? WHERE run_id=?",
+                     (counts["new"], counts["persisting"], counts["resolved"], counts["reopened"], run_id))
+        placeholders = ",".join("?" * len(OPEN_STATUSES))
+        open_items, overdue = conn.execute(
+            f"SELECT COUNT(*), COALESCE(SUM(due IS NOT NULL AND due < ?), 0) FROM items"
+            f" WHERE status IN ({placeholders})", (as_of, *OPEN_STATUSES)).fetchone()
+    return RunSummary(run_id=run_id, as_of=result.as_of, label=label, findings=len(rows), new=counts["new"],
+                      persisting=counts["persisting"], resolved=counts["resolved"], reopened=counts["reopened"],
+                      open_items=open_items, overdue=overdue)
+
+
+def list_runs(db_path: str | Path) -> pd.DataFrame:
+    """Every recorded run in lifecycle order (as-of date, then run id)."""
+    with open_store(db_path, create=False) as conn:
+        return pd.read_sql_query(
+            "SELECT run_id, label, as_of, recorded_at, rule_pack_version, profile_name, squad_filter_json AS"
+            " squad_filter, n_findings AS findings, n_new AS new, n_persisting AS persisting,"
+            " n_resolved AS resolved, n_reopened AS reopened FROM runs ORDER BY as_of, run_id", conn)
+
+
+def run_exists(conn: sqlite3.Connection, run_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() is not None
+
+
+def _finding_rows(result: AuditResult) -> list[dict]:
+    sources = _case_sources(result)
+    rows, seen = [], set()
+    for f in result.findings:
+        if f.fingerprint in seen:
+            raise ValueError(f"duplicate finding fingerprint in one run: {f.fingerprint} ({f.rule_id} {f.case_id})")
+        seen.add(f.fingerprint)
+        rows.append({
+            "fingerprint": f.fingerprint, "rule_id": f.rule_id, "case_id": f.case_id, "squad": f.squad,
+            "theme": f.theme, "severity": f.severity, "subject": f.subject or "",
+            "title_zh": (f.title or {}).get("zh"), "message_zh": (f.message or {}).get("zh"),
+            "due": f.correction_due.isoformat() if f.correction_due else None,
+            "case_source": sources.get(f.case_id),
+        })
+    return rows
+
+
+def _case_sources(result: AuditResult) -> dict[str, str]:
+    cases = result.cases
+    if not isinstance(cases, pd.DataFrame) or "case_id" not in cases or "source" not in cases:
+        return {}
+    return {str(c): s for c, s in zip(cases["case_id"], cases["source"]) if isinstance(s, str) and s}
+
+
+def _squad_cases(result: AuditResult, rows: list[dict]) -> dict[str, int]:
+    cases = result.cases
+    if isinstance(cases, pd.DataFrame) and "squad" in cases:
+        counts = {str(k): int(v) for k, v in cases["squad"].dropna().value_counts().items()}
+    else:
+        counts = {}
+    for r in rows:  # a squad with findings was audited even if the case table is not attached
+        counts.setdefault(r["squad"], 0)
+    return counts
+
+
+def _counts(result: AuditResult) -> dict:
+    by_sev = {s: 0 for s in SEVERITIES}
+    for f in result.findings:
+        by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
+    cases = result.cases
+    return {"by_severity": by_sev, "warnings": len(result.warnings),
+            "cases": int(len(cases)) if isinstance(cases, pd.DataFrame) else None}
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)

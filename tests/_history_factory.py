@@ -1,0 +1,45 @@
+"""Hand-built findings and audit results for the history tests (no rule engine needed)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from auditor.findings import AuditResult, Basis, Finding, fingerprint
+
+
+def finding(rule_id: str, case_id: str, squad: str, *, severity: str = "一般", subject: str = "",
+            due: date | None = None, theme: str = "程序") -> Finding:
+    return Finding(
+        fingerprint=fingerprint(rule_id, case_id, subject), rule_id=rule_id, case_id=case_id, squad=squad,
+        theme=theme, severity=severity, subject=subject,
+        title={"zh": f"{rule_id} 问题", "en": f"{rule_id} issue"},
+        message={"zh": f"案件 {case_id} 存在 {rule_id} 问题", "en": f"case {case_id}: {rule_id}"},
+        correction={"zh": "按规定整改", "en": "correct it"}, departments=("案件审理科",),
+        correction_due=due, basis=(Basis("中华人民共和国行政处罚法", "第三十九条", "……", "P"),),
+        evidence=(("case_id", case_id),),
+    )
+
+
+def result(as_of: date, findings: list[Finding], *, cases: pd.DataFrame | None = None,
+           squad_filter: list[str] | None = None, exemptions: dict | None = None) -> AuditResult:
+    meta = {
+        "tool_version": "0.1.0", "as_of": as_of.isoformat(),
+        "rule_pack": {"path": "rules/", "version": "2025.1", "sha256": "ab" * 32, "rules": 40},
+        "profile": {"name": "default", "path": None, "params": {"service_days": 7, "since": date(2025, 1, 1)}},
+        "inputs": [{"path": "cases.xml", "sha256": "cd" * 32, "table": "cases", "form": "xml", "rows": 3}],
+        "squad_filter": squad_filter,
+    }
+    if exemptions is not None:
+        meta["exemptions"] = exemptions
+    return AuditResult(as_of=as_of, findings=sorted(findings, key=Finding.sort_key), metadata=meta, cases=cases)
+
+
+def cases(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """(case_id, squad, source) triples as a canonical-looking case table."""
+    return pd.DataFrame(rows, columns=["case_id", "squad", "source"])
+
+
+def many_findings(n: int, squad: str = "石门二路街道综合行政执法队", as_of: date = date(2025, 5, 31)) -> list[Finding]:
+    return [finding(f"R{i % 40:03d}", f"C{i:06d}", squad, due=as_of + timedelta(days=15)) for i in range(n)]
