@@ -41,5 +41,6 @@ def cases(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["case_id", "squad", "source"])
 
 
-def many_findings(n: int, squad: str = "石门二路街道综合行政执法队", as_of: date = date(2025, 5, 31)) -> list[Finding]:
-    return [finding(f"R{i % 40:03d}", f"C{i:06d}", squad, due=as_of + timedelta(days=15)) for i in range(n)]
+def many_findings(n: int, squad: str = "石门二路街道综合行政执法队", as_of: date = date(2025, 5, 31),
+                  prefix: str = "C") -> list[Finding]:
+    return [finding(f"R{i % 40:03d}", f"{prefix}{i:06d}", squad, due=as_of + timedelta(days=15)) for i in range(n)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -41,14 +42,29 @@ def connect(db_path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        # Switching a new file to WAL does not wait on the busy handler: retry while another
+        # process creates the same store.
+        _retry_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"))
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: never corrupt, even if killed
         conn.execute("PRAGMA foreign_keys = ON")
-        migrate(conn)
+        _retry_locked(lambda: migrate(conn))
         _check_schema_not_newer(conn, path)
+    except sqlite3.OperationalError as exc:
+        raise ConfigError(f"无法打开历史库: {exc}", file=str(path)) from None
     except sqlite3.DatabaseError as exc:
         raise ConfigError(f"不是有效的历史库（SQLite）文件: {exc}", file=str(path)) from None
     return conn
+
+
+def _retry_locked(action):
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextlib.contextmanager
