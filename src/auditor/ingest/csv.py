@@ -1,0 +1,171 @@
+"""Read one CSV export (cases, recordings or disclosures), streaming, with the csv module.
+
+Encoding: UTF-8 (with or without BOM) when the whole file decodes strictly, else GB18030 (what Excel
+on a Chinese Windows writes; a superset of GBK); UTF-16 with a BOM (Excel's "Unicode text") too. The
+check runs over the raw bytes once, together with the SHA-256. Delimiter: comma, or tab when the
+header has more tabs than commas. Lines reported are those where a record *starts*: a quoted newline
+in 案由 makes physical lines and record numbers differ.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import fnmatch
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from auditor.errors import InputError
+from auditor.ingest.buffer import TableBuffer
+from auditor.ingest.profiles import Profile, normalise_label
+from auditor.ingest.report import FileInfo, InputWarning
+from auditor.model.fields import TABLE_ZH, TABLES
+
+_CHUNK = 1 << 20
+csv.field_size_limit(2**31 - 1)  # the per-field limit is ours (Limits.max_field_chars), with a clear reason
+
+
+def sniff_encoding(path: Path, name: str, forced: str | None) -> tuple[str, str]:
+    """(encoding, sha256) of a CSV file, reading the bytes once."""
+    sha = hashlib.sha256()
+    utf8 = codecs.getincrementaldecoder("utf-8")("strict")
+    ok = True
+    first = b""
+    with open(path, "rb") as f:
+        while chunk := f.read(_CHUNK):
+            if not first:
+                first = chunk
+            sha.update(chunk)
+            if ok and forced is None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    ok = False
+        if ok and forced is None:
+            try:
+                utf8.decode(b"", final=True)
+            except UnicodeDecodeError:
+                ok = False
+    if forced:
+        return forced, sha.hexdigest()
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", sha.hexdigest()
+    if b"\x00" in first:
+        raise InputError("文件含有 NUL 字节，不是文本 CSV（可能是 Excel 或 UTF-16 文件，请另存为 CSV UTF-8）",
+                         file=name)
+    return ("utf-8-sig" if ok else "gb18030"), sha.hexdigest()
+
+
+def detect_table(name: str, header: list[str], profile: Profile) -> str | None:
+    """The table a CSV holds: by file name pattern first, else by which table its headers fit."""
+    base = Path(name).name
+    for table in TABLES:
+        if any(fnmatch.fnmatch(base, pat) for pat in profile.tables[table].files):
+            return table
+    best, best_score = None, 0
+    labels = [normalise_label(h) for h in header]
+    for table in TABLES:
+        lmap = profile.label_map(table)
+        found = {lmap[h] for h in labels if h in lmap}
+        required = {f.name for f in TABLES[table] if f.required}
+        if required <= found and len(found) > best_score:
+            best, best_score = table, len(found)
+    return best
+
+
+def _lines(f, name: str) -> Iterator[str]:
+    for lineno, line in enumerate(f, 1):
+        if "\x00" in line:
+            raise InputError("文件含有 NUL 字节，不是文本 CSV", file=name, line=lineno)
+        yield line
+
+
+def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBuffer],
+             warnings: list[InputWarning]) -> FileInfo:
+    """Read one CSV export into the buffer of its table; `name` is how the file is shown."""
+    forced = next((tp.encoding for tp in profile.tables.values() if tp.encoding), None)
+    encoding, sha = sniff_encoding(path, name, forced)
+    try:
+        with open(path, encoding=encoding, errors="strict", newline="") as f:
+            return _read(f, name, encoding, sha, profile, buffers, warnings)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"无法按 {encoding} 解码: {exc.reason}（可在映射配置中指定 encoding）",
+                         file=name) from None
+    except csv.Error as exc:
+        raise InputError(f"CSV 无法解析: {exc}", file=name) from None
+
+
+def _read(f, name: str, encoding: str, sha: str, profile: Profile,
+          buffers: dict[str, TableBuffer], warnings: list[InputWarning]) -> FileInfo:
+    lines = _lines(f, name)
+    header_line = next(lines, None)
+    offset = 1  # physical lines consumed before the csv reader starts
+    while header_line is not None and not header_line.strip():
+        header_line = next(lines, None)
+        offset += 1
+    if header_line is None:
+        raise InputError("CSV 没有表头行", file=name)
+    forced = {tp.delimiter for tp in profile.tables.values() if tp.delimiter}
+    delimiter = forced.pop() if len(forced) == 1 else (
+        "\t" if header_line.count("\t") > header_line.count(",") else ",")
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    table = detect_table(name, header, profile)
+    if table is None:
+        raise InputError("无法判断是哪一类导出（案件 / 全过程记录 / 公示）：文件名与表头都不匹配", file=name,
+                         line=1)
+    tp = profile.tables[table]
+    if tp.delimiter:
+        delimiter = tp.delimiter
+        header = next(csv.reader([header_line], delimiter=delimiter))
+    buffer = buffers[table]
+    plan = _plan(header, table, profile, buffer, name, warnings)
+    ncols = len(header)
+    reader = csv.reader(lines, delimiter=delimiter)
+    start = offset + 1
+    rows = 0
+    add = buffer.add
+    for record in reader:
+        line = start
+        start = offset + reader.line_num + 1
+        if not record or not any(record):
+            continue  # blank line or a row of empty cells: nothing to lose
+        rows += 1
+        if len(record) != ncols:
+            extra = record[ncols:]
+            if len(record) < ncols or any(c.strip() for c in extra):
+                buffer.reject(name, line, None, f"列数不符: 表头 {ncols} 列，此行 {len(record)} 列",
+                              _joined(record, delimiter))
+                continue
+        add(name, line, [(fi, record[si]) for si, fi in plan])
+    return FileInfo(path=name, sha256=sha, table=table, form="csv", encoding=encoding, rows=rows)
+
+
+def _plan(header: list[str], table: str, profile: Profile, buffer: TableBuffer, name: str,
+          warnings: list[InputWarning]) -> list[tuple[int, int]]:
+    """(source column, field index) pairs; unknown and duplicate columns are warned about once."""
+    lmap = profile.label_map(table)
+    plan = []
+    seen: dict[str, str] = {}
+    for si, label in enumerate(header):
+        target = lmap.get(normalise_label(label))
+        if target is None:
+            shown = label.strip() or f"第 {si + 1} 列（无列名）"
+            warnings.append(InputWarning("unknown_column", name, 1, shown,
+                                         f"未知列「{shown}」（{TABLE_ZH[table]}），其值未读取"))
+            continue
+        if target in seen:
+            warnings.append(InputWarning("duplicate_column", name, 1, target,
+                                         f"列「{label}」与「{seen[target]}」都对应字段 {target}，只读取前者"))
+            continue
+        seen[target] = label
+        plan.append((si, buffer.index[target]))
+    for f in TABLES[table]:
+        if f.required and f.name not in seen:
+            warnings.append(InputWarning("missing_column", name, 1, f.name,
+                                         f"缺少必填列「{f.zh}」({f.name})，每一行都将被拒收"))
+    return plan
+
+
+def _joined(record: list[str], delimiter: str) -> str:
+    return delimiter.join(record)

@@ -1,0 +1,27 @@
+"""Input limits: how big an export, a field or a table may be before the loader refuses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Configurable bounds; the defaults fit a whole city's year of cases with room to spare.
+
+    max_file_bytes   a larger file is refused (InputError) before it is read
+    max_field_chars  a longer value rejects its row (a runaway quote usually causes this)
+    max_rows         more rows than this in one table stop the load (InputError)
+    """
+
+    max_file_bytes: int = 2 * 1024**3
+    max_field_chars: int = 100_000
+    max_rows: int = 5_000_000
+
+    def __post_init__(self) -> None:
+        for name in ("max_file_bytes", "max_field_chars", "max_rows"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"Limits.{name} must be positive")
+
+
+DEFAULT_LIMITS = Limits()

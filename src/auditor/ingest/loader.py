@@ -1,0 +1,184 @@
+"""load_exports: files and folders in, canonical tables and a reconciling load report out.
+
+Nothing is lost: every input row is either in a table or a `RejectedRow` with file, line, field and
+reason, and `counts[table].rows_in == loaded + rejected`. Cross-row checks run after every file is
+read: duplicate case ids (the first is kept), recordings whose case is missing or was rejected, and
+disclosures that match no case (kept, with a warning: the platform also publishes other agencies').
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.errors import InputError
+from auditor.ingest.buffer import TableBuffer
+from auditor.ingest.csv import read_csv
+from auditor.ingest.limits import DEFAULT_LIMITS, Limits
+from auditor.ingest.profiles import Profile, load_profile
+from auditor.ingest.report import FileInfo, InputWarning, LoadResult, RejectedRow, TableCount, preview
+from auditor.ingest.xml import read_xml
+from auditor.model.fields import TABLES
+
+EXPORT_SUFFIXES = (".xml", ".csv")
+MISSING_CASE = "案件不存在"
+
+
+def load_exports(paths: str | os.PathLike | Iterable[str | os.PathLike],
+                 profile: Profile | str | os.PathLike | None = None,
+                 limits: Limits | None = None) -> LoadResult:
+    """Read every export under `paths` (files, or folders: their .xml/.csv, sorted, not recursive)."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile)
+    limits = limits or DEFAULT_LIMITS
+    buffers = {t: TableBuffer(t, profile.tables[t], limits) for t in TABLES}
+    warnings: list[InputWarning] = []
+    infos: list[FileInfo] = []
+    for path, name, explicit in _expand(paths):
+        _check_file(path, name, limits)
+        try:
+            if _form(path) == "xml":
+                infos.append(read_xml(path, name, profile, buffers, warnings))
+            else:
+                infos.append(read_csv(path, name, profile, buffers, warnings))
+        except InputError as exc:
+            if explicit or not _skippable(exc):
+                raise
+            warnings.append(InputWarning("skipped_file", name, None, None, f"已跳过: {exc.message}"))
+    if not infos:
+        raise InputError("没有可读取的导出文件（.xml 或 .csv）", file=", ".join(str(p) for p in paths))
+    return _finish(buffers, warnings, infos)
+
+
+def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool]]:
+    """(path, display name, named explicitly) for every export, each file once."""
+    out: list[tuple[Path, str, bool]] = []
+    seen: set[Path] = set()
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            raise InputError("文件或目录不存在", file=str(given))
+        if p.is_dir():
+            try:
+                entries = sorted(x for x in p.iterdir()
+                                 if x.is_file() and x.suffix.lower() in EXPORT_SUFFIXES)
+            except OSError as exc:
+                raise InputError(f"目录无法读取: {exc.strerror}", file=str(given)) from None
+            if not entries:
+                raise InputError("目录中没有 .xml 或 .csv 导出文件", file=str(given))
+            found = [(x, str(x), False) for x in entries]
+        else:
+            found = [(p, str(given), True)]
+        for x, name, explicit in found:
+            key = x.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append((x, name, explicit))
+    return out
+
+
+def _check_file(path: Path, name: str, limits: Limits) -> None:
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as exc:
+        raise InputError(f"文件无法读取: {exc.strerror}", file=name) from None
+    if size == 0:
+        raise InputError("文件为空", file=name)
+    if size > limits.max_file_bytes:
+        raise InputError(f"文件过大: {size} 字节，上限 {limits.max_file_bytes}（可调整 Limits.max_file_bytes）",
+                         file=name)
+
+
+def _form(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in EXPORT_SUFFIXES:
+        return suffix[1:]
+    with open(path, "rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return "xml" if head.startswith(b"<") else "csv"
+
+
+def _skippable(exc: InputError) -> bool:
+    # Inside a folder, a file that is not an export at all (a ground-truth list, a README.csv) is
+    # skipped with a warning; a broken export is still an error.
+    return exc.message.startswith(("无法判断是哪一类导出", "XML 根元素不是"))
+
+
+def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
+            infos: list[FileInfo]) -> LoadResult:
+    rejected: dict[str, list[RejectedRow]] = {t: list(b.rejected) for t, b in buffers.items()}
+    frames = {t: b.frame() for t, b in buffers.items()}
+
+    cases = frames["cases"]
+    dup = cases["case_id"].duplicated(keep="first")
+    if dup.any():
+        first = cases.loc[~dup, ["case_id", "_file", "_line"]]
+        where = {cid: f"{f}:{ln}" for cid, f, ln in first.itertuples(index=False)}
+        for cid, f, ln in cases.loc[dup, ["case_id", "_file", "_line"]].itertuples(index=False):
+            rejected["cases"].append(RejectedRow("cases", f, int(ln), "case_id",
+                                                 f"案件编号重复，首次出现于 {where[cid]}", preview(cid)))
+        cases = cases.loc[~dup].reset_index(drop=True)
+        frames["cases"] = cases
+
+    rejected_cases = {(r.file, r.line) for r in rejected["cases"]}
+    frames["recordings"] = _check_recordings(frames["recordings"], buffers["recordings"].parents,
+                                             cases, rejected_cases, rejected)
+    _check_disclosures(frames["disclosures"], cases, warnings)
+
+    counts = {}
+    for t, b in buffers.items():
+        counts[t] = TableCount(rows_in=b.rows_in, loaded=len(frames[t]), rejected=len(rejected[t]))
+        if not counts[t].reconciles:  # a bug in the loader, never a user mistake
+            raise RuntimeError(f"{t}: rows_in {b.rows_in} != loaded + rejected ({counts[t]})")
+    order = {info.path: i for i, info in enumerate(infos)}
+    table_order = {t: i for i, t in enumerate(TABLES)}
+    all_rejected = sorted((r for rs in rejected.values() for r in rs),
+                          key=lambda r: (order.get(r.file, len(order)), r.line, table_order[r.table]))
+    warnings = sorted(warnings, key=lambda w: (order.get(w.file, -1), w.line or 0))
+    return LoadResult(tables=frames, rejected=all_rejected, warnings=warnings, counts=counts,
+                      files=infos)
+
+
+def _check_recordings(rec: pd.DataFrame, parents: list, cases: pd.DataFrame,
+                      rejected_cases: set[tuple[str, int]],
+                      rejected: dict[str, list[RejectedRow]]) -> pd.DataFrame:
+    if rec.empty:
+        return rec
+    loaded_ids = set(cases["case_id"])
+    case_rows = {}
+    for r in rejected["cases"]:
+        if r.field == "case_id" and r.value:
+            case_rows.setdefault(r.value, f"{r.file}:{r.line}")
+    keep = []
+    for parent, cid, f, ln in zip(parents, rec["case_id"], rec["_file"], rec["_line"]):
+        if parent is not None and parent in rejected_cases:
+            reason = f"所属案件被拒收: {parent[0]}:{parent[1]}"
+        elif cid not in loaded_ids:
+            reason = MISSING_CASE + (f"（该案件行被拒收: {case_rows[cid]}）" if cid in case_rows else "")
+        else:
+            keep.append(True)
+            continue
+        keep.append(False)
+        rejected["recordings"].append(RejectedRow("recordings", f, int(ln), "case_id", reason, preview(cid)))
+    rec = rec.loc[keep].reset_index(drop=True)
+    missing_id = rec["recording_id"].isna()
+    if missing_id.any():  # the contract: unique within the case; the line number when absent
+        rec.loc[missing_id, "recording_id"] = rec.loc[missing_id, "_line"].astype(str)
+    return rec
+
+
+def _check_disclosures(dis: pd.DataFrame, cases: pd.DataFrame, warnings: list[InputWarning]) -> None:
+    if dis.empty:
+        return
+    known = set(cases["decision_no"].dropna())
+    for no, f, ln in zip(dis["decision_no"], dis["_file"], dis["_line"]):
+        if no not in known:
+            warnings.append(InputWarning("disclosure_unmatched", f, int(ln), "decision_no",
+                                         f"公示的决定书文号 {no} 在案件中找不到（可能是其他机关的决定），已保留"))

@@ -1,0 +1,250 @@
+"""Parse one raw text value of an export into its canonical kind.
+
+Every reader goes through here, so the accepted forms are defined once: dates as 2025-05-23,
+2025/5/23, 2025年5月23日 or 20250523 (each optionally with a time), booleans as 是/否, 有/无, Y/N,
+yes/no, true/false, 1/0, √/×, amounts with thousands separators and ¥/元, lists separated by 、 , ;
+(also full-width ，；). A bad value raises `ValueError` whose message is a short Chinese reason.
+
+Impossible dates are rejected, never coerced (2025-02-30 is an error, not 2025-03-02). Parsing runs on
+millions of cells: `make_parser` builds one closure per column with a memo for the repetitive kinds,
+and dates try the ISO fast path first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from auditor.model.fields import Field
+
+Parser = Callable[[str], Any]
+
+# One separator class for every list field; officers look like 张伟(31010600123), so no
+# parentheses or spaces here.
+_LIST_SPLIT = re.compile(r"[、,;，；\n\r]+")
+
+# 2025-05-23 / 2025/5/23 / 2025.5.23 / 2025年5月23日, optional time 14:30, 14:30:00, 14时30分.
+_DATE_RE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s*T\s*|\s+|(?<=日))(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*(?:[:：分]\s*(\d{1,2})(?:\.\d{1,6})?\s*秒?|分)?)?"
+)
+# 20250523, optional time 1430 / 143000 / 14:30 / 14:30:00.
+_COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})(?:[ T]?(\d{2}):?(\d{2})(?::?(\d{2}))?)?")
+
+_TRUE = frozenset({"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "✔", "对"})
+_FALSE = frozenset({"否", "无", "n", "no", "false", "f", "0", "×", "✗", "✘", "x"})
+
+_AMOUNT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
+_INT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
+_CURRENCY = ("¥", "￥", "元", "人民币", "RMB", "CNY")
+
+_CACHE_LIMIT = 200_000  # distinct texts per memo before it is dropped (bounds memory)
+
+
+def missing_value(field: Field) -> Any:
+    """The canonical 'missing' of a field: `()` for lists, None otherwise."""
+    return () if field.kind in ("list", "enum_list") else None
+
+
+def parse_value(field: Field, text: str | None, date_formats: Sequence[str] | None = None,
+                value_map: Mapping[str, str] | None = None) -> Any:
+    """Parse `text` for `field`; empty text is the field's missing value.
+
+    `date_formats` are extra `strptime` formats tried after the ISO form and before the built-in
+    forms; `value_map` rewrites a source value (each item, for lists) before it is checked.
+    """
+    if text is None:
+        return missing_value(field)
+    return make_parser(field, date_formats, value_map)(text)
+
+
+def make_parser(field: Field, date_formats: Sequence[str] | None = None,
+                value_map: Mapping[str, str] | None = None) -> Parser:
+    """A `text -> value` function for one column; raises ValueError with a Chinese reason."""
+    formats = tuple(date_formats or ())
+    vmap = dict(value_map or {})
+    kind = field.kind
+    if kind == "str":
+        return _str_parser(vmap)
+    if kind in ("list", "enum_list"):
+        item = _enum_item_parser(field, vmap) if kind == "enum_list" else _str_item_parser(vmap)
+        return _list_parser(item)
+    base = {
+        "date": lambda t: _parse_date(t, formats),
+        "datetime": lambda t: _parse_datetime(t, formats),
+        "bool": _parse_bool,
+        "int": _parse_int,
+        "decimal": _parse_decimal,
+        "enum": _enum_item_parser(field, {}),
+    }[kind]
+    return _memoized(base, vmap)
+
+
+def parse_items(field: Field, items: Sequence[str | None],
+                value_map: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """A list field given as separate items (XML `<officer>` children), checked like split text."""
+    item = (_enum_item_parser(field, dict(value_map or {})) if field.kind == "enum_list"
+            else _str_item_parser(dict(value_map or {})))
+    out = []
+    for raw in items:
+        if raw is None:
+            continue
+        value = item(raw)
+        if value is not None:
+            out.append(value)
+    return tuple(out)
+
+
+# --- kinds -------------------------------------------------------------------------------------
+
+def _str_parser(vmap: dict[str, str]) -> Parser:
+    if vmap:
+        def parse(text: str) -> str | None:
+            t = text.strip()
+            t = vmap.get(t, t)
+            return t or None
+        return parse
+    return lambda text: text.strip() or None
+
+
+def _str_item_parser(vmap: dict[str, str]) -> Parser:
+    def parse(text: str) -> str | None:
+        t = text.strip()
+        if vmap:
+            t = vmap.get(t, t)
+        return t or None
+    return parse
+
+
+def _enum_item_parser(field: Field, vmap: dict[str, str]) -> Parser:
+    choices = frozenset(field.choices)
+    listed = ", ".join(field.choices)
+
+    def parse(text: str) -> str | None:
+        t = text.strip()
+        if vmap:
+            t = vmap.get(t, t)
+        if not t:
+            return None
+        if t in choices:
+            return t
+        raise ValueError(f"不在可选值中: {t}; 可选: {listed}")
+    return parse
+
+
+def _list_parser(item: Parser) -> Parser:
+    def parse(text: str) -> tuple[str, ...]:
+        out = []
+        for part in _LIST_SPLIT.split(text):
+            value = item(part)
+            if value is not None:
+                out.append(value)
+        return tuple(out)
+    return parse
+
+
+def _memoized(base: Parser, vmap: dict[str, str]) -> Parser:
+    """Wrap a pure parser with a memo (failures memoized too) and the source value map."""
+    memo: dict[str, Any] = {}
+
+    def parse(text: str) -> Any:
+        hit = memo.get(text, _MISS)
+        if hit is _MISS:
+            t = text.strip()
+            if vmap:
+                t = vmap.get(t, t)
+            try:
+                hit = base(t) if t else None
+            except ValueError as exc:
+                hit = _Failure(str(exc))
+            if len(memo) >= _CACHE_LIMIT:
+                memo.clear()
+            memo[text] = hit
+        if hit.__class__ is _Failure:
+            raise ValueError(hit.reason)
+        return hit
+    return parse
+
+
+class _Failure:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+_MISS = object()
+
+
+def _parse_date(text: str, formats: tuple[str, ...]) -> date:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # fall through for the precise reason
+    return _parse_datetime(text, formats).date()
+
+
+def _parse_datetime(text: str, formats: tuple[str, ...]) -> datetime:
+    if len(text) == 19 and text[10] in "T " and text[4] == "-" and text[13] == ":" == text[16]:
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    m = _DATE_RE.fullmatch(text) or _COMPACT_RE.fullmatch(text)
+    if m is None:
+        raise ValueError(f"日期格式无法识别: {text}")
+    y, mo, d, hh, mm, ss = m.groups()
+    try:
+        day = date(int(y), int(mo), int(d))
+    except ValueError:
+        raise ValueError(f"日期无效: {text}") from None
+    try:
+        return datetime(day.year, day.month, day.day, int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        raise ValueError(f"时间无效: {text}") from None
+
+
+def _parse_bool(text: str) -> bool:
+    t = text.lower()
+    if t in _TRUE:
+        return True
+    if t in _FALSE:
+        return False
+    raise ValueError(f"不是是/否值: {text}")
+
+
+def _clean_number(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)  # full-width digits, ，and ￥
+    for mark in _CURRENCY:
+        text = text.replace(mark, "")
+    return text.replace(" ", "")
+
+
+def _parse_int(text: str) -> int:
+    t = _clean_number(text)
+    if t.startswith("-") and _INT_RE.fullmatch(t[1:]) and float(t[1:].replace(",", "")) != 0:
+        raise ValueError(f"不能为负数: {text}")
+    if not _INT_RE.fullmatch(t):
+        raise ValueError(f"不是整数: {text}")
+    return int(t.replace(",", "").split(".")[0])
+
+
+def _parse_decimal(text: str) -> float:
+    t = _clean_number(text)
+    if t.startswith("-") and _AMOUNT_RE.fullmatch(t[1:]):
+        if float(t[1:].replace(",", "")) != 0:
+            raise ValueError(f"金额不能为负数: {text}")
+        t = t[1:]
+    if not _AMOUNT_RE.fullmatch(t):
+        raise ValueError(f"金额不是数字: {text}")
+    return round(float(t.replace(",", "")), 2)
