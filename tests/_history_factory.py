@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 
@@ -44,3 +44,44 @@ def cases(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
 def many_findings(n: int, squad: str = "石门二路街道综合行政执法队", as_of: date = date(2025, 5, 31),
                   prefix: str = "C") -> list[Finding]:
     return [finding(f"R{i % 40:03d}", f"{prefix}{i:06d}", squad, due=as_of + timedelta(days=15)) for i in range(n)]
+
+
+CONTRACT_HEADER = ("序号", "问题编号", "案件编号", "规则编号", "问题类型", "严重程度", "问题描述", "法律依据",
+                   "整改措施", "责任部门", "完成时限", "整改状态", "备注")
+
+
+def write_corrections_workbook(path, sheets: dict[str, list[dict | None] | None], *, title_rows: int = 0) -> None:
+    """A returned 整改清单 in the contract layout: one sheet per squad, header in the first row (after
+    `title_rows` title lines when given), 完成时限 a real date, 整改状态 with a dropdown. A row is a dict
+    of column -> value (None = an empty row); text goes in with write_string, so '=...' stays text."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name[:31])
+        if rows is None:  # a sheet of instructions, not a list
+            ws.write_string(0, 0, "填表说明：整改状态请从下拉列表选择；备注填写整改措施落实情况。")
+            continue
+        for t in range(title_rows):
+            ws.write_string(t, 0, f"{name} 整改清单")
+        top = title_rows
+        for col, label in enumerate(CONTRACT_HEADER):
+            ws.write_string(top, col, label)
+        ws.data_validation(top + 1, 11, top + max(len(rows), 1), 11,
+                           {"validate": "list", "source": ["待整改", "整改中", "已销项"]})
+        for i, row in enumerate(rows, start=1):
+            if row is None:
+                continue
+            values = {"序号": i, **row}
+            for col, label in enumerate(CONTRACT_HEADER):
+                value = values.get(label)
+                if value is None:
+                    continue
+                if isinstance(value, date):
+                    ws.write_datetime(top + i, col, datetime.combine(value, datetime.min.time()), date_fmt)
+                elif isinstance(value, (int, float)):
+                    ws.write_number(top + i, col, value)
+                else:
+                    ws.write_string(top + i, col, str(value))
+    wb.close()
