@@ -1,0 +1,153 @@
+"""The library API: the whole pipeline without click or output formats. A notebook calls this.
+
+    from auditor.api import AuditConfig, run_audit
+    result = run_audit(AuditConfig(exports=("fixtures/sample/xml",), as_of=date(2026, 11, 25)))
+    result.findings[0].message["zh"]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from auditor import __version__
+from auditor.enrich.calendar import WorkCalendar, load_calendar_file
+from auditor.errors import UsageError
+from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
+                                   early_warnings, effective_condition)
+from auditor.findings import AuditResult
+from auditor.rules.conditions import AllOf
+from auditor.rules.loader import RulePack, load_rule_pack
+from auditor.rules.params import Profile, load_profile
+
+ENGINES = ("vectorized", "rete")
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    exports: tuple = ()
+    as_of: dt.date = dt.date(2026, 11, 25)
+    rules: Path | None = None  # rule pack directory (default: the bundled pack)
+    profile: Path | None = None  # district parameter profile (YAML)
+    mapping: Path | None = None  # mapping profile for the exports (YAML)
+    calendars: tuple = ()  # calendar files adding years
+    squads: tuple = ()  # only these squads
+    engine: str = "vectorized"
+    show_personal_data: bool = False
+    limits: Any = None
+    rule_ids: tuple = ()  # only these rules (empty: all)
+    extra: dict = field(default_factory=dict)
+
+
+def get_evaluator(name: str):
+    if name == "vectorized":
+        from auditor.evaluate.vectorized import VectorizedEvaluator
+
+        return VectorizedEvaluator()
+    if name == "rete":
+        from auditor.evaluate.rete import ReteEvaluator
+
+        return ReteEvaluator()
+    raise UsageError(f"未知的评估引擎 {name!r}；可选: {', '.join(ENGINES)}")
+
+
+def load_calendar(files=()) -> WorkCalendar:
+    extra = {}
+    for f in files:
+        extra.update(load_calendar_file(f))
+    return WorkCalendar(extra)
+
+
+def load_pack_and_profile(rules: Path | None, profile: Path | None) -> tuple[RulePack, Profile]:
+    pack = load_rule_pack(rules)
+    return pack, load_profile(profile, pack.params, Path(pack.path))
+
+
+def run_audit(config: AuditConfig) -> AuditResult:
+    """Load the exports, audit every case, return the neutral result (no files written)."""
+    from auditor.ingest import load_exports
+
+    if not config.exports:
+        raise UsageError("请至少指定一个导出文件或目录")
+    pack, profile = load_pack_and_profile(config.rules, config.profile)
+    calendar = load_calendar(config.calendars)
+    load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
+    result = audit_tables(load.tables, as_of=config.as_of, pack=pack, profile=profile, calendar=calendar,
+                          engine=config.engine, squads=config.squads, show_personal_data=config.show_personal_data,
+                          rule_ids=config.rule_ids)
+    result.load = load
+    result.metadata["inputs"] = [
+        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows}
+        for f in load.files
+    ]
+    result.metadata["mapping_profile"] = str(config.mapping) if config.mapping else "default"
+    return result
+
+
+def select_rules(pack: RulePack, rule_ids=()) -> list:
+    if not rule_ids:
+        return list(pack.rules)
+    known = {r.id for r in pack.rules}
+    missing = [r for r in rule_ids if r not in known]
+    if missing:
+        raise UsageError(f"未知规则: {', '.join(missing)}")
+    return [r for r in pack.rules if r.id in set(rule_ids)]
+
+
+def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RulePack, profile: Profile,
+                 calendar: WorkCalendar | None = None, engine: str = "vectorized", squads=(),
+                 show_personal_data: bool = False, rule_ids=(), evaluator=None) -> AuditResult:
+    """Audit canonical tables already in memory (the examples runner and notebooks use this)."""
+    calendar = calendar or WorkCalendar()
+    tables = filter_squads(tables, squads)
+    params = profile.values
+    warning_days = int(params.get("warning_days", 7))
+    ctx = RunContext(as_of=as_of, calendar=calendar, params=params, warning_days=warning_days,
+                     show_personal_data=show_personal_data)
+    rules = [r.bind(params) for r in select_rules(pack, rule_ids)]
+    facts = build_facts(tables, rules, ctx)
+    evaluator = evaluator or get_evaluator(engine)
+    hits = evaluator.hits(rules, facts, ctx)
+    from auditor.evaluate.vectorized import VectorizedEvaluator
+
+    # Where each rule applies (effective ∧ applies): for warnings, deadlines and notices, not findings.
+    applicable = VectorizedEvaluator().masks(
+        {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
+    findings = build_findings(rules, hits, facts, ctx)
+    result = AuditResult(
+        as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
+        notices=calendar_notices(rules, applicable, facts), rules=list(pack.rules if not rule_ids else rules),
+        cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
+    )
+    result.metadata = {
+        "tool_version": __version__, "rule_pack": pack.as_metadata(), "profile": profile.as_metadata(),
+        "engine": evaluator.name, "as_of": as_of.isoformat(), "inputs": [], "mapping_profile": "default",
+        "squad_filter": list(squads) or None, "show_personal_data": show_personal_data,
+        "warning_days": warning_days,
+        "score": {"base": 100, "deductions": {
+            severity: params.get(f"score_deduction_{key}", default)
+            for severity, key, default in (("严重", "serious", 10), ("一般", "general", 5), ("提示", "notice", 1))}},
+        "calendar_years": [calendar.covered_years[0], calendar.covered_years[-1]],
+    }
+    return result
+
+
+def filter_squads(tables: dict[str, pd.DataFrame], squads) -> dict[str, pd.DataFrame]:
+    if not squads:
+        return tables
+    cases = tables["cases"]
+    known = set(cases["squad"].dropna())
+    unknown = [s for s in squads if s not in known]
+    if unknown:
+        raise UsageError(f"导出中没有这些中队: {', '.join(unknown)}；现有: {', '.join(sorted(known))}")
+    keep = cases[cases["squad"].isin(squads)].reset_index(drop=True)
+    out = dict(tables)
+    out["cases"] = keep
+    if tables.get("recordings") is not None:
+        rec = tables["recordings"]
+        out["recordings"] = rec[rec["case_id"].isin(keep["case_id"])].reset_index(drop=True)
+    return out

@@ -1,0 +1,237 @@
+"""Derived facts, computed once and shared by both evaluators so they judge the same numbers.
+
+Case facts = the canonical case table + recording aggregates + the joined disclosure record +
+party-code checks + catalogue lookups. Recording facts = the recording table + a few case fields.
+Every derived field is declared here (name, 中文, kind) so rules can name it and docs can list it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from auditor.model.fields import (CASE_FIELDS, DISCLOSURE_FIELDS, OPEN_STATUSES, RECORDING_FIELDS, STAGES,
+                                  Field)
+
+DERIVED_CASE_FIELDS: tuple[Field, ...] = (
+    Field("officer_count", "承办人员人数", "int"),
+    Field("officer_cert_count", "持执法证号的承办人员人数", "int"),
+    Field("officer_names", "承办人员姓名", "list"),
+    Field("party_id_kind", "证件类型（推断）", "enum", choices=("身份证", "统一社会信用代码", "其他")),
+    Field("party_id_valid", "证件号码校验位正确", "bool"),
+    Field("warning_only", "仅警告或通报批评", "bool"),
+    Field("is_open", "案件未办结", "bool"),
+    Field("limitation_from", "追责时效起算日", "date", doc="violation_end_date, else violation_date"),
+    Field("enforcement_from", "强制执行申请期起算日", "date", doc="deferral_until, else service_date"),
+    Field("served_on_spot", "当场送达", "bool"),
+    Field("approved_extension_days", "经批准的延期天数", "int", doc="extension_days when an approver is recorded"),
+    Field("rec_count", "全过程记录条数", "int"),
+    Field("rec_stages", "有记录的执法环节", "enum_list", choices=STAGES),
+    Field("rec_av_stages", "有音视频记录的执法环节", "enum_list", choices=STAGES),
+    Field("pub_count", "公示记录条数", "int"),
+    Field("pub_party_name", "公示的行政相对人名称", "str", personal=True),
+    Field("pub_party_id", "公示的证件号码", "str", personal=True),
+    Field("pub_fine_yuan", "公示罚款金额（折合元）", "decimal"),
+    Field("pub_confiscation_yuan", "公示没收金额（折合元）", "decimal"),
+    Field("pub_decision_date", "公示的处罚决定日期", "date"),
+    Field("pub_disclosure_date", "公示平台公示日期", "date"),
+    Field("pub_withdrawn_date", "公示平台撤回日期", "date"),
+    Field("pub_missing_fields", "公示记录缺少的必填项", "list"),
+    Field("pub_name_unmasked", "公示了自然人完整姓名", "bool"),
+    Field("pub_id_unmasked", "公示了完整身份证号码", "bool"),
+    Field("cause_known", "案由编码在案由库中", "bool"),
+    Field("discretion_min", "裁量基准罚款下限（元）", "decimal"),
+    Field("discretion_max", "裁量基准罚款上限（元）", "decimal"),
+)
+
+DERIVED_RECORDING_FIELDS: tuple[Field, ...] = (
+    Field("officer_count", "执法人员人数", "int"),
+    Field("squad", "承办中队", "str"),
+    Field("case_status", "案件状态", "enum", choices=next(f.choices for f in CASE_FIELDS if f.name == "status")),
+)
+
+# 双公示 fields treated as required ([S]: LEGAL_REFERENCE.md §5e); the canonical disclosure names.
+PUBLIC_REQUIRED = ("party_name", "party_category", "decision_no", "violation_type", "violation_facts",
+                   "penalty_basis", "penalty_category", "penalty_content", "decision_date", "authority",
+                   "authority_code", "data_source", "data_source_code")
+_DISCLOSURE_ZH = {f.name: f.zh for f in DISCLOSURE_FIELDS}
+
+_CERT = re.compile(r"[（(]\s*[A-Za-z0-9-]{5,}\s*[）)]")
+_CERT_STRIP = re.compile(r"\s*[（(][^）)]*[）)]\s*$")
+_FULL_ID = re.compile(r"^\d{17}[\dXx]$")
+_MASK = re.compile(r"[*＊×]")
+
+
+def case_fact_fields() -> dict[str, Field]:
+    return {f.name: f for f in (*CASE_FIELDS, *DERIVED_CASE_FIELDS)}
+
+
+def recording_fact_fields() -> dict[str, Field]:
+    return {f.name: f for f in (*RECORDING_FIELDS, *DERIVED_RECORDING_FIELDS)}
+
+
+def _list_len(series: pd.Series) -> np.ndarray:
+    return np.fromiter((len(v) if isinstance(v, tuple) else 0 for v in series), dtype=np.int64, count=len(series))
+
+
+def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures: pd.DataFrame,
+                      params: dict) -> pd.DataFrame:
+    """The case table with every derived case field added (a new frame; inputs untouched)."""
+    from auditor.idcodes import valid_credit_code, valid_id_card
+
+    facts = cases.copy()
+    officers = facts["officers"]
+    facts["officer_count"] = pd.array(_list_len(officers), dtype="Int64")
+    facts["officer_cert_count"] = pd.array(
+        [sum(1 for o in t if _CERT.search(o)) if isinstance(t, tuple) else 0 for t in officers], dtype="Int64")
+    facts["officer_names"] = [tuple(_CERT_STRIP.sub("", o) for o in t) if isinstance(t, tuple) else ()
+                              for t in officers]
+    pid = facts["party_id"]
+    kinds, valid = [], []
+    for value, ptype in zip(pid, facts["party_type"]):
+        if not isinstance(value, str) or not value:
+            kinds.append(None)
+            valid.append(pd.NA)
+            continue
+        kind = "身份证" if _FULL_ID.match(value) and ptype in ("自然人", None) else (
+            "统一社会信用代码" if len(value) == 18 else "其他")
+        if ptype == "自然人" and len(value) == 18:
+            kind = "身份证"
+        elif ptype in ("法人", "其他组织", "个体工商户") and len(value) == 18:
+            kind = "统一社会信用代码"
+        kinds.append(kind)
+        valid.append(valid_id_card(value) if kind == "身份证" else
+                     valid_credit_code(value) if kind == "统一社会信用代码" else False)
+    facts["party_id_kind"] = pd.array(kinds, dtype=object)
+    facts["party_id_valid"] = pd.array(valid, dtype="boolean")
+    light = {"警告", "通报批评"}
+    facts["warning_only"] = pd.array([bool(t) and set(t) <= light if isinstance(t, tuple) else False
+                                      for t in facts["decision_type"]], dtype="boolean")
+    facts["is_open"] = pd.array(facts["status"].isin(OPEN_STATUSES).to_numpy(), dtype="boolean")
+    facts["limitation_from"] = facts["violation_end_date"].fillna(facts["violation_date"])
+    facts["enforcement_from"] = facts["deferral_until"].fillna(facts["service_date"])
+    facts["served_on_spot"] = pd.array(
+        ((facts["service_method"] == "直接送达") & (facts["service_date"] == facts["decision_date"])).fillna(False)
+        .to_numpy(dtype=bool), dtype="boolean")
+    approved = facts["extension_approver"].notna() & (facts["extension_approver"] != "")
+    facts["approved_extension_days"] = facts["extension_days"].where(approved.to_numpy(), 0).astype("Int64")
+    _add_recording_aggregates(facts, recordings)
+    _add_disclosure_join(facts, disclosures)
+    _add_catalogue(facts, params.get("cause_catalogue"))
+    return facts
+
+
+def _add_recording_aggregates(facts: pd.DataFrame, recordings: pd.DataFrame) -> None:
+    n = len(facts)
+    if recordings is None or recordings.empty:
+        facts["rec_count"] = pd.array(np.zeros(n, dtype=np.int64), dtype="Int64")
+        facts["rec_stages"] = [()] * n
+        facts["rec_av_stages"] = [()] * n
+        return
+    rec = recordings[["case_id", "stage", "media"]]
+    counts = rec.groupby("case_id").size()
+    facts["rec_count"] = pd.array(facts["case_id"].map(counts).fillna(0).astype(np.int64).to_numpy(), dtype="Int64")
+    order = {s: i for i, s in enumerate(STAGES)}
+
+    def stage_sets(frame: pd.DataFrame) -> pd.Series:
+        pairs = frame[["case_id", "stage"]].drop_duplicates()
+        pairs = pairs.assign(_o=pairs["stage"].map(order)).sort_values(["case_id", "_o"])
+        return pairs.groupby("case_id")["stage"].agg(tuple)
+
+    all_sets = stage_sets(rec)
+    av_sets = stage_sets(rec[rec["media"].isin(("视频", "音频"))])
+    facts["rec_stages"] = [v if isinstance(v, tuple) else () for v in facts["case_id"].map(all_sets)]
+    facts["rec_av_stages"] = [v if isinstance(v, tuple) else () for v in facts["case_id"].map(av_sets)]
+
+
+def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None:
+    n = len(facts)
+    empty_cols = {
+        "pub_party_name": None, "pub_party_id": None, "pub_fine_yuan": np.nan, "pub_confiscation_yuan": np.nan,
+        "pub_decision_date": pd.NaT, "pub_disclosure_date": pd.NaT, "pub_withdrawn_date": pd.NaT,
+    }
+    if disclosures is None or disclosures.empty:
+        facts["pub_count"] = pd.array(np.zeros(n, dtype=np.int64), dtype="Int64")
+        for col, na in empty_cols.items():
+            facts[col] = pd.Series([na] * n, index=facts.index,
+                                   dtype="datetime64[ns]" if na is pd.NaT else (float if na is not None else object))
+        facts["pub_missing_fields"] = [()] * n
+        facts["pub_name_unmasked"] = pd.array([pd.NA] * n, dtype="boolean")
+        facts["pub_id_unmasked"] = pd.array([pd.NA] * n, dtype="boolean")
+        return
+    disc = disclosures[disclosures["decision_no"].notna()]
+    counts = disc.groupby("decision_no").size()
+    first = disc.drop_duplicates("decision_no", keep="first").set_index("decision_no")
+    key = facts["decision_no"]
+    facts["pub_count"] = pd.array(key.map(counts).fillna(0).astype(np.int64).to_numpy(), dtype="Int64")
+    joined = first.reindex(key.to_numpy())
+    facts["pub_party_name"] = joined["party_name"].to_numpy()
+    facts["pub_party_id"] = joined["party_id"].fillna(joined["credit_code"]).to_numpy()
+    facts["pub_fine_yuan"] = (joined["fine_amount_wan"] * 10000).round(2).to_numpy()
+    facts["pub_confiscation_yuan"] = (joined["confiscation_amount_wan"] * 10000).round(2).to_numpy()
+    facts["pub_decision_date"] = joined["decision_date"].to_numpy()
+    facts["pub_disclosure_date"] = joined["disclosure_date"].to_numpy()
+    facts["pub_withdrawn_date"] = joined["withdrawn_date"].to_numpy()
+    present = joined.index.notna() & key.notna().to_numpy() & (facts["pub_count"].to_numpy() > 0)
+    missing = []
+    for i, row_present in enumerate(present):
+        if not row_present:
+            missing.append(())
+            continue
+        missing.append(tuple(_DISCLOSURE_ZH[c] for c in PUBLIC_REQUIRED
+                             if _blank(joined[c].iat[i])))
+    facts["pub_missing_fields"] = missing
+    person = (facts["party_type"] == "自然人").fillna(False).to_numpy()
+    name = joined["party_name"].to_numpy()
+    pid = joined["party_id"].to_numpy()
+    facts["pub_name_unmasked"] = pd.array(
+        [pd.NA if not p else bool(person[i]) and isinstance(name[i], str) and len(name[i]) > 0
+         and not _MASK.search(name[i]) for i, p in enumerate(present)], dtype="boolean")
+    facts["pub_id_unmasked"] = pd.array(
+        [pd.NA if not p else bool(person[i]) and isinstance(pid[i], str) and bool(_FULL_ID.match(pid[i]))
+         for i, p in enumerate(present)], dtype="boolean")
+
+
+def _blank(value) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float) and np.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _add_catalogue(facts: pd.DataFrame, catalogue) -> None:
+    """Cause catalogue (案由库) with the discretion range per cause and party class (a parameter table:
+    code, name, party_class = individual (自然人, 个体工商户) | unit (法人, 其他组织), fine_min, fine_max)."""
+    if not catalogue:
+        facts["cause_known"] = pd.array([pd.NA] * len(facts), dtype="boolean")
+        facts["discretion_min"] = np.nan
+        facts["discretion_max"] = np.nan
+        return
+    ranges = {(row["code"], row.get("party_class", "")): row for row in catalogue}
+    codes = {row["code"] for row in catalogue}
+    code = facts["cause_code"].tolist()
+    klass = ["individual" if t in ("自然人", "个体工商户") else "unit" if t in ("法人", "其他组织") else ""
+             for t in facts["party_type"].tolist()]
+    facts["cause_known"] = pd.array([pd.NA if not isinstance(c, str) else c in codes for c in code], dtype="boolean")
+    rows = [ranges.get((c, k)) or ranges.get((c, "")) or {} for c, k in zip(code, klass)]
+    facts["discretion_min"] = np.array([_num(r.get("fine_min")) for r in rows], dtype=float)
+    facts["discretion_max"] = np.array([_num(r.get("fine_max")) for r in rows], dtype=float)
+
+
+def _num(value) -> float:
+    try:
+        return float(value) if value not in (None, "") else np.nan
+    except (TypeError, ValueError):
+        return np.nan
+
+
+def derive_recording_facts(recordings: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    facts = recordings.copy()
+    facts["officer_count"] = pd.array(_list_len(facts["officers"]), dtype="Int64")
+    by_case = cases.set_index("case_id")
+    facts["squad"] = facts["case_id"].map(by_case["squad"]).to_numpy()
+    facts["case_status"] = facts["case_id"].map(by_case["status"]).to_numpy()
+    return facts
