@@ -1,0 +1,64 @@
+"""Reporters: one module per output format, each reading only the neutral `AuditResult`.
+
+    FORMATS[name] = Format(writer, file_name)
+    writer(result, path, *, lang="zh", show_personal_data=False) -> list[Path]   (the files written)
+
+Every writer writes atomically (auditor.atomic) and shares the statistics of `summary.summarize`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from auditor.errors import UsageError
+from auditor.report.csv_report import write_csv
+from auditor.report.excel import write_xlsx
+from auditor.report.html import DEFAULT_MAX_CASE_SECTIONS, write_html
+from auditor.report.json_report import write_json
+from auditor.report.junit import write_junit
+from auditor.report.sarif import write_sarif
+from auditor.report.summary import Summary, summarize
+
+
+@dataclass(frozen=True)
+class Format:
+    writer: Callable[..., list[Path]]
+    file_name: str
+
+
+FORMATS: dict[str, Format] = {
+    "json": Format(write_json, "findings.json"),
+    "csv": Format(write_csv, "findings.csv"),
+    "sarif": Format(write_sarif, "findings.sarif"),
+    "junit": Format(write_junit, "findings.junit.xml"),
+    "xlsx": Format(write_xlsx, "report.xlsx"),
+    "html": Format(write_html, "report.html"),
+}
+
+
+def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[str, ...], *,
+                  lang: str = "zh", show_personal_data: bool = False,
+                  max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS) -> list[Path]:
+    """Write each requested format into `out_dir` under its standard file name; returns every file
+    written, in the order of `formats`. An unknown format is a usage error naming the known ones."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"未知的报告格式: {', '.join(unknown)}（可用: {', '.join(FORMATS)}）")
+    if lang not in ("zh", "en"):
+        raise UsageError(f"未知的报告语言: {lang}（可用: zh, en）")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name in dict.fromkeys(formats):
+        fmt = FORMATS[name]
+        kwargs: dict[str, Any] = {"lang": lang, "show_personal_data": show_personal_data}
+        if name == "html":
+            kwargs["max_case_sections"] = max_case_sections
+        written.extend(fmt.writer(result, out / fmt.file_name, **kwargs))
+    return written
+
+
+__all__ = ["FORMATS", "Format", "Summary", "summarize", "write_reports", "write_csv", "write_html",
+           "write_json", "write_junit", "write_sarif", "write_xlsx"]

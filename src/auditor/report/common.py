@@ -1,0 +1,235 @@
+"""Helpers shared by the reporters: picking a language, formatting basis and dates, neutralising
+spreadsheet formulas, masking personal data, reading the duck-typed parts of an AuditResult.
+
+Nothing here computes a statistic (that is `summary.py`); these only turn values into text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from typing import Any
+
+from auditor.model.fields import TABLES, field_of
+from auditor.privacy import mask_id, mask_name
+from auditor.report import labels
+
+# A cell whose text starts with one of these is a formula to Excel/WPS/LibreOffice (CSV injection).
+_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+# XML 1.0 forbids these control characters; a case text holding one would break xlsx/JUnit/HTML.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+PERSONAL_FIELDS = frozenset(f.name for fs in TABLES.values() for f in fs if f.personal)
+_ID_FIELDS = frozenset({"party_id", "credit_code"})
+DEFAULT_SCORE = {"deductions": {"严重": 10, "一般": 5, "提示": 1}, "base": 100}
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would read as a formula with a single quote; other values as is."""
+    if isinstance(value, str) and value.startswith(_FORMULA_LEAD):
+        return "'" + value
+    return value
+
+
+def xml_safe(text: str) -> str:
+    """Drop the control characters XML 1.0 cannot carry (they are never meaningful in case text)."""
+    return _XML_BAD.sub("", text)
+
+
+def tr(value: Any, lang: str) -> str:
+    """Pick `lang` from a {"zh", "en"} dict (falling back to zh); plain strings pass through."""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("zh") or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def is_missing(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NaT or value is pd.NA:
+            return True
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return isinstance(value, float) and math.isnan(value)
+
+
+def to_date(value: Any) -> date | None:
+    """A date from a date, datetime, pandas Timestamp or ISO text; None when missing."""
+    if is_missing(value):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def iso(value: Any) -> str | None:
+    """ISO text for a date/datetime (no time part when it is midnight); None when missing."""
+    if is_missing(value):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def plain(value: Any) -> Any:
+    """A JSON-safe version of a value: dates as ISO text, tuples as lists, numpy scalars as Python."""
+    if is_missing(value):
+        return None
+    if isinstance(value, (date, datetime)) or hasattr(value, "to_pydatetime"):
+        return iso(value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
+        return plain(value.item())
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)  # Path and anything else: its text
+
+
+def basis_text(basis: Any, lang: str) -> str:
+    """《law》article for each basis, joined by ；, with a mark on secondary/unconfirmed ones."""
+    parts = []
+    for b in basis or ():
+        law = str(getattr(b, "law", "") or "").strip("《》")
+        article = str(getattr(b, "article", "") or "")
+        text = (f"《{law}》" if law else "") + article
+        conf = str(getattr(b, "confidence", "") or "").upper()
+        if conf == "UNCONFIRMED":
+            text += labels.text("unconfirmed", lang)
+        elif conf == "S":
+            text += labels.text("secondary", lang)
+        parts.append(text)
+    return "；".join(parts) if lang != "en" else "; ".join(parts)
+
+
+def basis_list(basis: Any) -> list[dict[str, str]]:
+    return [
+        {"law": str(getattr(b, "law", "")), "article": str(getattr(b, "article", "")),
+         "quote": str(getattr(b, "quote", "")), "confidence": str(getattr(b, "confidence", ""))}
+        for b in basis or ()
+    ]
+
+
+def departments_text(departments: Any, lang: str) -> str:
+    return ("、" if lang != "en" else ", ").join(str(d) for d in departments or ())
+
+
+def mask_value(field: str, value: Any, *, organisation: bool = False) -> Any:
+    """Mask one value of a personal field; other fields and missing values pass through."""
+    if field not in PERSONAL_FIELDS or not isinstance(value, str):
+        return value
+    if field in _ID_FIELDS:
+        return mask_id(value, organisation=organisation)
+    if field in ("party_name", "legal_rep"):
+        return value if organisation else mask_name(value)
+    return mask_name(value)
+
+
+def masked_evidence(finding: Any, show_personal_data: bool) -> list[tuple[str, Any]]:
+    """The finding's evidence pairs with personal fields masked unless asked otherwise."""
+    pairs = list(getattr(finding, "evidence", ()) or ())
+    if show_personal_data:
+        return pairs
+    return [(f, mask_value(f, v)) for f, v in pairs]
+
+
+def masked_rejected_value(row: Any, show_personal_data: bool) -> Any:
+    value = getattr(row, "value", None)
+    if show_personal_data:
+        return value
+    return mask_value(str(getattr(row, "field", "") or ""), value)
+
+
+def field_label(name: str, lang: str, table: str = "cases") -> str:
+    """The Chinese label of a canonical field (its name, spaced, in English)."""
+    if lang == "en":
+        return name.replace("_", " ")
+    try:
+        return field_of(table, name).zh
+    except KeyError:
+        return name
+
+
+def score_config(metadata: dict) -> tuple[dict[str, float], float]:
+    score = (metadata or {}).get("score") or DEFAULT_SCORE
+    deductions = dict(DEFAULT_SCORE["deductions"])
+    deductions.update(score.get("deductions") or {})
+    return deductions, float(score.get("base", DEFAULT_SCORE["base"]))
+
+
+# --- duck-typed accessors for the parts of AuditResult whose classes live elsewhere --------------
+
+def rule_attr(rule: Any, name: str, default: Any = None) -> Any:
+    if isinstance(rule, dict):
+        return rule.get(name, default)
+    return getattr(rule, name, default)
+
+
+def load_counts(result: Any) -> list[tuple[str, int, int, int]]:
+    """(table, rows_in, loaded, rejected) per table, in the canonical table order then by name."""
+    counts = getattr(getattr(result, "load", None), "counts", None) or {}
+    order = {t: i for i, t in enumerate(TABLES)}
+    out = []
+    for table in sorted(counts, key=lambda t: (order.get(t, len(order)), t)):
+        c = counts[table]
+        out.append((table, int(rule_attr(c, "rows_in", 0)), int(rule_attr(c, "loaded", 0)),
+                    int(rule_attr(c, "rejected", 0))))
+    return out
+
+
+def load_list(result: Any, name: str) -> list[Any]:
+    return list(getattr(getattr(result, "load", None), name, None) or [])
+
+
+def profile_name(result: Any) -> str:
+    prof = (result.metadata or {}).get("profile") or {}
+    return str(prof.get("name") or "")
+
+
+def profile_params(result: Any) -> list[tuple[str, Any]]:
+    prof = (result.metadata or {}).get("profile") or {}
+    params = prof.get("params") or {}
+    return sorted(params.items(), key=lambda kv: str(kv[0]))
+
+
+def source_of(result: Any) -> dict[str, tuple[str, int | None]]:
+    """case_id -> (export file, line) from the case table's `_file` / `_line`, when known."""
+    cases = getattr(result, "cases", None)
+    if cases is None or len(cases) == 0 or "case_id" not in cases.columns:
+        return {}
+    files = cases["_file"].tolist() if "_file" in cases.columns else [None] * len(cases)
+    lines = cases["_line"].tolist() if "_line" in cases.columns else [None] * len(cases)
+    out = {}
+    for cid, f, ln in zip(cases["case_id"].tolist(), files, lines):
+        if cid is None or is_missing(f) or not f:
+            continue
+        out[str(cid)] = (str(f), None if is_missing(ln) else int(ln))
+    return out
+
+
+def source_text(src: tuple[str, int | None] | None) -> str:
+    if not src:
+        return ""
+    return src[0] + (f":{src[1]}" if src[1] else "")

@@ -1,0 +1,250 @@
+"""The Excel workbook (`report.xlsx`, xlsxwriter): what the supervision section sends to the squads.
+
+Sheets, in order: 汇总 (summary: profile in force named at the top, notices, per-squad figures and
+rank, load counts), one 整改清单 sheet per squad in rank order (layout fixed by
+docs/result-contract.md, read back by `auditor corrections import`), 早期预警, 规则, 拒收记录, 参数方案.
+
+Case text never becomes a formula: the workbook is opened with strings_to_formulas/urls/numbers off,
+every text goes through `write_string`, and text with a leading = + - @ tab CR is still prefixed with
+a quote for whoever copies the cell elsewhere. Dates are real date cells (yyyy-mm-dd).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from auditor.atomic import atomic_path
+from auditor.findings import SEVERITIES
+from auditor.report import labels
+from auditor.report.common import (
+    basis_text, departments_text, is_missing, load_counts, load_list, masked_rejected_value,
+    neutralise, plain, profile_name, profile_params, rule_attr, to_date, tr, xml_safe,
+)
+from auditor.report.summary import Summary, summarize
+
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_MAX_CELL = 32767  # Excel's limit on the characters of one cell
+SEVERITY_COLORS = {"严重": "#C0392B", "一般": "#D68910", "提示": "#2874A6"}
+
+
+def sheet_names(squads: list[str], reserved: list[str]) -> dict[str, str]:
+    """Squad -> a legal, unique sheet name (31 chars max, no []:*?/\\, case-insensitively unique)."""
+    taken = {r.lower() for r in reserved}
+    out: dict[str, str] = {}
+    for squad in squads:
+        base = _SHEET_BAD.sub("_", squad).strip("'") or "_"
+        name = base[:31]
+        n = 2
+        while name.lower() in taken:
+            suffix = f"~{n}"
+            name = base[: 31 - len(suffix)] + suffix
+            n += 1
+        taken.add(name.lower())
+        out[squad] = name
+    return out
+
+
+class _Writer:
+    """Cell writing with the workbook's formats; every value goes through `put`."""
+
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.wb = wb
+        base = {"font_name": "等线", "font_size": 10, "valign": "top"}
+        self.f_text = wb.add_format(base)
+        self.f_wrap = wb.add_format({**base, "text_wrap": True})
+        self.f_date = wb.add_format({**base, "num_format": "yyyy-mm-dd", "align": "left"})
+        self.f_num = wb.add_format({**base, "num_format": "0"})
+        self.f_score = wb.add_format({**base, "num_format": "0.00"})
+        self.f_head = wb.add_format({**base, "bold": True, "bg_color": "#1F4E79", "font_color": "#FFFFFF",
+                                     "border": 1, "text_wrap": True, "valign": "vcenter"})
+        self.f_title = wb.add_format({**base, "bold": True, "font_size": 16})
+        self.f_meta = wb.add_format({**base, "font_size": 11})
+        self.f_profile = wb.add_format({**base, "bold": True, "font_size": 12, "font_color": "#1F4E79"})
+        self.f_notice = wb.add_format({**base, "bold": True, "font_color": "#C0392B", "font_size": 11})
+        self.f_total = wb.add_format({**base, "bold": True, "top": 1})
+        self.f_total_score = wb.add_format({**base, "bold": True, "top": 1, "num_format": "0.00"})
+        self.f_sev = {s: wb.add_format({**base, "bold": True, "font_color": c}) for s, c in SEVERITY_COLORS.items()}
+
+    def put(self, ws, row: int, col: int, value: Any, fmt=None) -> None:
+        if is_missing(value) or value == "":
+            if fmt is not None:
+                ws.write_blank(row, col, None, fmt)
+            return
+        if isinstance(value, bool):
+            ws.write_boolean(row, col, value, fmt or self.f_text)
+        elif isinstance(value, (datetime, date)) or hasattr(value, "to_pydatetime"):
+            ws.write_datetime(row, col, to_date(value), fmt or self.f_date)
+        elif isinstance(value, (int, float)):
+            ws.write_number(row, col, value, fmt or self.f_num)
+        else:
+            text = neutralise(xml_safe(str(value)))[:_MAX_CELL]
+            ws.write_string(row, col, text, fmt or self.f_text)
+
+    def header(self, ws, row: int, names: list[str], widths: list[float]) -> None:
+        for c, (name, width) in enumerate(zip(names, widths)):
+            ws.write_string(row, c, name, self.f_head)
+            ws.set_column(c, c, width)
+        ws.set_row(row, 30)
+
+
+def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> None:
+    t = lambda k, **kw: labels.text(k, lang, **kw)  # noqa: E731
+    meta = result.metadata or {}
+    prof = meta.get("profile") or {}
+    pack = meta.get("rule_pack") or {}
+    row = 0
+    w.put(ws, row, 0, t("report_title"), w.f_title)
+    row += 1
+    profile = profile_name(result) + (f"（{prof.get('path')}）" if prof.get("path") else "")
+    w.put(ws, row, 0, f"{t('profile')}：{profile or '—'}", w.f_profile)
+    row += 1
+    w.put(ws, row, 0, f"{t('as_of')}：{result.as_of.isoformat()}    {t('rule_pack')}：{pack.get('version') or '—'}"
+                      f"（{pack.get('rules', len(result.rules))}）    {t('engine')}：{meta.get('engine') or '—'}",
+          w.f_meta)
+    row += 1
+    if meta.get("show_personal_data"):
+        w.put(ws, row, 0, t("personal_shown"), w.f_notice)
+        row += 1
+    for n in result.notices:
+        w.put(ws, row, 0, "⚠ " + tr(n.message, lang), w.f_notice)
+        row += 1
+    row += 1
+
+    themes = list(summary.themes)
+    head = [t("rank"), t("squad"), t("cases"), t("cases_with_findings"), t("findings")]
+    head += [labels.theme_label(th, lang) for th in themes]
+    head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("score")]
+    widths = [6, 22, 10, 11, 8] + [8] * len(themes) + [7] * len(SEVERITIES) + [8, 10]
+    head_row = row
+    w.header(ws, head_row, head, widths)
+    for sq in summary.squads:
+        row += 1
+        vals = [sq.rank, sq.squad, sq.cases, sq.cases_with_findings, sq.findings]
+        vals += [sq.by_theme.get(th, 0) for th in themes] + [sq.by_severity[s] for s in SEVERITIES]
+        vals += [sq.warnings]
+        for c, v in enumerate(vals):
+            w.put(ws, row, c, v)
+        w.put(ws, row, len(vals), sq.score, w.f_score)
+    last = row
+    row += 1
+    tot = summary.total
+    vals = ["", t("total"), tot.cases, tot.cases_with_findings, tot.findings]
+    vals += [tot.by_theme.get(th, 0) for th in themes] + [tot.by_severity[s] for s in SEVERITIES] + [tot.warnings]
+    for c, v in enumerate(vals):
+        w.put(ws, row, c, v, w.f_total)
+    w.put(ws, row, len(vals), tot.score, w.f_total_score)
+    ws.freeze_panes(head_row + 1, 2)
+    ws.autofilter(head_row, 0, max(last, head_row), len(head) - 1)
+    row += 2
+    ded = "、".join(f"{s} {summary.deductions.get(s, 0):g}" for s in SEVERITIES)
+    w.put(ws, row, 0, t("score_note", base=f"{summary.base:g}", ded=ded), w.f_meta)
+    row += 2
+    w.put(ws, row, 0, t("load"), w.f_profile)
+    row += 1
+    for c, name in enumerate([t("table"), t("rows_in"), t("loaded"), t("rejected")]):
+        ws.write_string(row, c + 1, name, w.f_head)
+    for table, rows_in, loaded, rejected in load_counts(result):
+        row += 1
+        for c, v in enumerate([table, rows_in, loaded, rejected]):
+            w.put(ws, row, c + 1, v)
+
+
+def _squad_sheet(w: _Writer, ws, findings: list, lang: str) -> None:
+    widths = [6, 22, 16, 10, 28, 8, 48, 32, 36, 22, 12, 10, 24]
+    w.header(ws, 0, list(labels.CORRECTIONS_HEADER), widths)
+    for i, f in enumerate(findings, start=1):
+        vals = [
+            i, f.fingerprint, f.case_id, f.rule_id,
+            f"{labels.theme_label(f.theme, lang)}：{tr(f.title, lang)}" if lang != "en"
+            else f"{labels.theme_label(f.theme, lang)}: {tr(f.title, lang)}",
+            labels.severity_label(f.severity, lang), tr(f.message, lang), basis_text(f.basis, lang),
+            tr(f.correction, lang), departments_text(f.departments, lang), f.correction_due,
+            labels.CORRECTION_STATES[0],
+        ]
+        for c, v in enumerate(vals):
+            if c == 5:
+                w.put(ws, i, c, v, w.f_sev.get(f.severity))
+            elif c in (6, 7, 8):
+                w.put(ws, i, c, v, w.f_wrap)
+            else:
+                w.put(ws, i, c, v)
+    n = len(findings)
+    # The dropdown also covers a spare block below the list so hand-added rows get it too.
+    ws.data_validation(1, 11, max(n, 1) + 200, 11, {
+        "validate": "list", "source": list(labels.CORRECTION_STATES),
+        "error_title": "整改状态", "error_message": "请选择：" + " / ".join(labels.CORRECTION_STATES),
+    })
+    ws.freeze_panes(1, 3)
+    ws.autofilter(0, 0, max(n, 1), len(labels.CORRECTIONS_HEADER) - 1)
+
+
+def _table_sheet(w: _Writer, ws, columns, rows: list[list[Any]], widths: list[float], lang: str,
+                 wrap: tuple[int, ...] = ()) -> None:
+    w.header(ws, 0, labels.headers(columns, lang), widths)
+    for r, vals in enumerate(rows, start=1):
+        for c, v in enumerate(vals):
+            w.put(ws, r, c, v, w.f_wrap if c in wrap else None)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+
+
+def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False) -> list[Path]:
+    """Write the workbook; returns [path]."""
+    summary = summarize(result)
+    reserved_keys = ("summary", "warnings", "rules", "rejected", "parameters")
+    reserved = [labels.sheet_name(k, lang) for k in reserved_keys]
+    names = sheet_names([s.squad for s in summary.squads], reserved)
+    by_squad: dict[str, list] = {s.squad: [] for s in summary.squads}
+    for f in result.findings:
+        by_squad.setdefault(f.squad, []).append(f)
+
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {
+            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            "default_date_format": "yyyy-mm-dd",
+        })
+        # Fixed document properties: xlsxwriter would otherwise stamp the current time.
+        wb.set_properties({"title": labels.text("report_title", lang), "created": datetime(2000, 1, 1)})
+        wb.set_calc_mode("manual")
+        w = _Writer(wb)
+        ws = wb.add_worksheet(reserved[0])
+        _summary_sheet(w, ws, result, summary, lang)
+        ws.activate()
+        for sq in summary.squads:
+            _squad_sheet(w, wb.add_worksheet(names[sq.squad]), by_squad.get(sq.squad, []), lang)
+        _table_sheet(w, wb.add_worksheet(reserved[1]), labels.WARNING_COLUMNS,
+                     [[x.due, int(x.days_left), x.squad, x.case_id, x.rule_id, tr(x.label, lang)]
+                      for x in result.warnings], [12, 9, 22, 16, 10, 40], lang, wrap=(5,))
+        _table_sheet(w, wb.add_worksheet(reserved[2]), labels.RULE_COLUMNS,
+                     [[str(rule_attr(r, "id")), tr(rule_attr(r, "title"), lang),
+                       labels.theme_label(str(rule_attr(r, "theme", "")), lang),
+                       labels.severity_label(str(rule_attr(r, "severity", "")), lang),
+                       basis_text(rule_attr(r, "basis", ()), lang),
+                       departments_text(rule_attr(r, "departments", ()), lang),
+                       summary.by_rule.get(str(rule_attr(r, "id")), 0)]
+                      for r in sorted(result.rules, key=lambda r: str(rule_attr(r, "id")))],
+                     [10, 30, 12, 8, 40, 30, 8], lang, wrap=(1, 4, 5))
+        _table_sheet(w, wb.add_worksheet(reserved[3]), labels.REJECTED_COLUMNS,
+                     [[str(r.table), str(r.file), plain(r.line), plain(r.field), str(r.reason),
+                       plain(masked_rejected_value(r, show_personal_data))]
+                      for r in load_list(result, "rejected")],
+                     [12, 30, 8, 16, 40, 30], lang, wrap=(4,))
+        params_ws = wb.add_worksheet(reserved[4])
+        params_ws.write_string(0, 0, labels.text("parameter", lang), w.f_head)
+        params_ws.write_string(0, 1, labels.text("value", lang), w.f_head)
+        params_ws.set_column(0, 0, 36)
+        params_ws.set_column(1, 1, 40)
+        w.put(params_ws, 1, 0, labels.text("profile", lang))
+        w.put(params_ws, 1, 1, profile_name(result))
+        for r, (k, v) in enumerate(profile_params(result), start=2):
+            w.put(params_ws, r, 0, str(k))
+            v = plain(v)
+            w.put(params_ws, r, 1, v if isinstance(v, (int, float, str)) else str(v))
+        params_ws.freeze_panes(1, 0)
+        wb.close()
+    return [Path(path)]

@@ -1,0 +1,287 @@
+"""The HTML report (`report.html`): one self-contained file for a browser and for print.
+
+No network at all: inline CSS, SVG charts drawn in Python (charts.py), a small inline script for the
+findings filter, and a strict Content-Security-Policy whose script-src is the script's own hash.
+The jinja2 template autoescapes everything; the script only reads attributes and writes
+`textContent`, never HTML. Per-case pages exist only for cases with findings and are capped
+(`max_case_sections`, default 2,000) with a note pointing to the Excel/JSON reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from auditor import __version__
+from auditor.atomic import atomic_write_text
+from auditor.findings import SEVERITIES
+from auditor.model.fields import CASE_FIELDS
+from auditor.report import charts, labels
+from auditor.report.common import (
+    basis_text, departments_text, field_label, is_missing, iso, load_counts, load_list, mask_value,
+    masked_evidence, masked_rejected_value, plain, profile_name, profile_params, rule_attr, source_of,
+    source_text, tr,
+)
+from auditor.report.summary import Summary, summarize
+
+DEFAULT_MAX_CASE_SECTIONS = 2000
+DEFAULT_MAX_TABLE_ROWS = 20000
+MAX_LOAD_ROWS = 500  # rejected rows / input warnings listed in the HTML (all of them are in xlsx/JSON)
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+_DATE_FIELDS = tuple(f.name for f in CASE_FIELDS if f.kind in ("date", "datetime"))
+_HEADER_FIELDS = ("cause", "procedure", "party_type", "party_name", "status")
+
+# The filter script. It reads data-* attributes and textContent and writes only textContent /
+# hidden, so no case text is ever parsed as HTML. Its sha256 goes into the CSP.
+SCRIPT = """
+(function () {
+  "use strict";
+  var table = document.getElementById("findings-table");
+  if (!table) { document.body.setAttribute("data-ready", "1"); return; }
+  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+  var texts = rows.map(function (r) { return r.textContent.toLowerCase(); });
+  var squad = document.getElementById("f-squad"), theme = document.getElementById("f-theme");
+  var sev = document.getElementById("f-severity"), text = document.getElementById("f-text");
+  var count = document.getElementById("f-count");
+  function apply() {
+    var s = squad.value, t = theme.value, v = sev.value, q = text.value.trim().toLowerCase();
+    var shown = 0;
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i];
+      var ok = (!s || r.getAttribute("data-squad") === s) &&
+               (!t || r.getAttribute("data-theme") === t) &&
+               (!v || r.getAttribute("data-severity") === v) &&
+               (!q || texts[i].indexOf(q) !== -1);
+      r.hidden = !ok;
+      if (ok) { shown++; }
+    }
+    count.textContent = String(shown);
+  }
+  [squad, theme, sev].forEach(function (el) { el.addEventListener("change", apply); });
+  text.addEventListener("input", apply);
+  apply();
+  document.body.setAttribute("data-ready", "1");
+})();
+"""
+
+
+def script_hash(script: str = SCRIPT) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+
+
+def content_security_policy() -> str:
+    return ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+            f"script-src '{script_hash()}'; base-uri 'none'; form-action 'none'")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+
+
+def _charts(result: Any, summary: Summary, lang: str) -> dict[str, Any]:
+    themes = [t for t in summary.themes if summary.total.by_theme.get(t)]
+    colors = charts.theme_colors(summary.themes)
+    squad_theme = charts.stacked_bars(
+        [(s.squad, s.by_theme) for s in summary.squads],
+        [(t, labels.theme_label(t, lang)) for t in themes], colors,
+        title=labels.text("chart_squad_theme", lang),
+    )
+    titles = {str(rule_attr(r, "id")): r for r in result.rules}
+    rule_rows = []
+    for rid, n in sorted(summary.by_rule.items(), key=lambda kv: (-kv[1], kv[0])):
+        if not n:
+            continue
+        rule = titles.get(rid)
+        title = tr(rule_attr(rule, "title"), lang) if rule is not None else ""
+        theme = str(rule_attr(rule, "theme", "")) if rule is not None else ""
+        rule_rows.append((f"{rid} {title}", f"{rid} {title}", n, colors.get(theme, "#555")))
+    by_rule = charts.simple_bars(rule_rows, title=labels.text("chart_rule", lang))
+    return {"squad_theme": squad_theme, "by_rule": by_rule, "has_rules": bool(rule_rows)}
+
+
+def _case_sections(result: Any, lang: str, show_personal_data: bool, cap: int,
+                   sources: dict) -> tuple[list[dict], int, dict[str, str]]:
+    """Per-case pages for the first `cap` cases with findings (in findings order); returns the pages,
+    how many cases were left out, and case_id -> anchor."""
+    grouped: dict[str, list] = {}
+    for f in result.findings:
+        grouped.setdefault(f.case_id, []).append(f)
+    wanted = list(grouped)[:cap]
+    omitted = max(0, len(grouped) - len(wanted))
+    anchors = {cid: f"case-{i + 1}" for i, cid in enumerate(wanted)}
+
+    case_rows: dict[str, dict] = {}
+    cases = getattr(result, "cases", None)
+    if cases is not None and len(cases) and "case_id" in cases.columns and wanted:
+        sub = cases[cases["case_id"].isin(wanted)]
+        cols = [c for c in ("case_id", *_HEADER_FIELDS, "party_id", *_DATE_FIELDS) if c in sub.columns]
+        for rec in sub[cols].to_dict("records"):
+            case_rows.setdefault(str(rec["case_id"]), rec)
+    deadline_rows: dict[str, list] = {}
+    dl = getattr(result, "deadlines", None)
+    if dl is not None and len(dl) and "case_id" in dl.columns and wanted:
+        for rec in dl[dl["case_id"].isin(wanted)].to_dict("records"):
+            deadline_rows.setdefault(str(rec["case_id"]), []).append(rec)
+
+    pages = []
+    for cid in wanted:
+        fs = grouped[cid]
+        rec = case_rows.get(cid, {})
+        org = rec.get("party_type") not in (None, "自然人") and not is_missing(rec.get("party_type"))
+        info = []
+        for name in _HEADER_FIELDS:
+            v = rec.get(name)
+            if is_missing(v) or v == "":
+                continue
+            if not show_personal_data:
+                v = mask_value(name, v, organisation=org)
+            info.append((field_label(name, lang), str(v)))
+        timeline = []
+        for order, name in enumerate(_DATE_FIELDS):
+            d = iso(rec.get(name))
+            if d:
+                timeline.append((d, order, field_label(name, lang)))
+        timeline.sort()
+        deadlines = []
+        for d in deadline_rows.get(cid, []):
+            unit = labels.unit_label(str(d.get("unit", "")), lang)
+            limit = d.get("limit")
+            deadlines.append({
+                "label": str(d.get("label_en") if lang == "en" else d.get("label_zh") or d.get("name") or ""),
+                "rule_id": str(d.get("rule_id") or ""),
+                "start": iso(d.get("start")) or "—",
+                "start_field": field_label(str(d.get("start_field") or ""), lang) if d.get("start_field") else "",
+                "limit": (f"{int(limit)} {unit}" if lang == "en" else f"{int(limit)}{unit}")
+                if not is_missing(limit) else "",
+                "due": iso(d.get("due")) or "—",
+                "end": iso(d.get("end")) or "—",
+                "status": str(d.get("status") or ""),
+                "status_label": labels.status_label(str(d.get("status") or ""), lang),
+            })
+        pages.append({
+            "anchor": anchors[cid], "case_id": cid, "squad": fs[0].squad, "info": info,
+            "source": source_text(sources.get(cid)),
+            "timeline": [(d, label) for d, _, label in timeline], "deadlines": deadlines,
+            "findings": [_finding_view(f, lang, show_personal_data) for f in fs],
+        })
+    return pages, omitted, anchors
+
+
+def _finding_view(f: Any, lang: str, show_personal_data: bool) -> dict[str, Any]:
+    return {
+        "fingerprint": f.fingerprint, "rule_id": f.rule_id, "case_id": f.case_id, "squad": f.squad,
+        "theme": f.theme, "theme_label": labels.theme_label(f.theme, lang), "severity": f.severity,
+        "severity_label": labels.severity_label(f.severity, lang), "sev_class": f"sev{SEVERITIES.index(f.severity)}"
+        if f.severity in SEVERITIES else "sev1",
+        "title": tr(f.title, lang), "subject": f.subject, "message": tr(f.message, lang),
+        "basis": basis_text(f.basis, lang),
+        "quotes": [str(b.quote) for b in f.basis if getattr(b, "quote", "")],
+        "correction": tr(f.correction, lang), "departments": departments_text(f.departments, lang),
+        "due": iso(f.correction_due) or "",
+        "evidence": [(field_label(k, lang), "" if is_missing(v) else str(plain(v)))
+                     for k, v in masked_evidence(f, show_personal_data)],
+    }
+
+
+def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = False,
+                  max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS,
+                  max_table_rows: int = DEFAULT_MAX_TABLE_ROWS) -> dict[str, Any]:
+    summary = summarize(result)
+    meta = result.metadata or {}
+    sources = source_of(result)
+    pages, omitted, anchors = _case_sections(result, lang, show_personal_data, max(0, max_case_sections), sources)
+    table = [dict(_finding_view(f, lang, show_personal_data), anchor=anchors.get(f.case_id))
+             for f in result.findings[:max(0, max_table_rows)]]
+    tot = summary.total
+    counts = load_counts(result)
+    rejected = load_list(result, "rejected")
+    in_warnings = load_list(result, "warnings")
+    pack = meta.get("rule_pack") or {}
+    prof = meta.get("profile") or {}
+    squads_present = [s.squad for s in summary.squads]
+    return {
+        "lang": lang,
+        "html_lang": "en" if lang == "en" else "zh-CN",
+        "t": lambda key, **kw: labels.text(key, lang, **kw),
+        "csp": content_security_policy(),
+        "script": Markup(SCRIPT),  # our own constant, hashed into the CSP
+        "css_font": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', "
+                    "'WenQuanYi Micro Hei', sans-serif",
+        "as_of": result.as_of.isoformat(),
+        "profile": {"name": profile_name(result), "path": str(prof.get("path") or ""),
+                    "params": [(str(k), str(plain(v))) for k, v in profile_params(result)]},
+        "rule_pack": {"version": str(pack.get("version") or ""), "path": str(pack.get("path") or ""),
+                      "rules": pack.get("rules", len(result.rules))},
+        "engine": str(meta.get("engine") or ""),
+        "mapping_profile": str(meta.get("mapping_profile") or ""),
+        "tool_version": str(meta.get("tool_version") or __version__),
+        "squad_filter": meta.get("squad_filter"),
+        "personal_shown": bool(show_personal_data),
+        "notices": [{"code": n.code, "message": tr(n.message, lang), "count": n.count, "detail": list(n.detail)}
+                    for n in result.notices],
+        "headline": {
+            "cases": tot.cases, "cases_with_findings": tot.cases_with_findings, "findings": tot.findings,
+            "by_severity": [(s, labels.severity_label(s, lang), tot.by_severity[s], f"sev{i}")
+                            for i, s in enumerate(SEVERITIES)],
+            "score": f"{tot.score:.2f}", "warnings": tot.warnings,
+            "rejected": sum(c[3] for c in counts), "rows_in": sum(c[1] for c in counts),
+            "pct": f"{100 * tot.cases_with_findings / tot.cases:.1f}%" if tot.cases else "—",
+        },
+        "squads": summary.squads,
+        "severities": [(s, labels.severity_label(s, lang), f"sev{i}") for i, s in enumerate(SEVERITIES)],
+        "themes": [(t, labels.theme_label(t, lang)) for t in summary.themes],
+        "score_note": labels.text("score_note", lang, base=f"{summary.base:g}",
+                                  ded="、".join(f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}"
+                                               for s in SEVERITIES)),
+        "charts": _charts(result, summary, lang),
+        "filter_squads": squads_present,
+        "table": table,
+        "table_total": len(result.findings),
+        "table_note": labels.text("cap_table", lang, cap=max_table_rows, n=len(result.findings))
+        if len(result.findings) > len(table) else "",
+        "warnings": [{"due": iso(w.due), "days_left": int(w.days_left), "squad": w.squad, "case_id": w.case_id,
+                      "rule_id": w.rule_id, "label": tr(w.label, lang), "urgent": int(w.days_left) <= 3}
+                     for w in result.warnings],
+        "load": [{"table": t, "rows_in": i, "loaded": ok, "rejected": rej} for t, i, ok, rej in counts],
+        "rejected": [{"table": str(r.table), "file": str(r.file), "line": plain(r.line), "field": plain(r.field),
+                      "reason": str(r.reason), "value": plain(masked_rejected_value(r, show_personal_data))}
+                     for r in rejected[:MAX_LOAD_ROWS]],
+        "rejected_more": max(0, len(rejected) - MAX_LOAD_ROWS),
+        "input_warnings": [{"code": str(w.code), "file": plain(w.file), "line": plain(w.line),
+                            "field": plain(w.field), "message": str(w.message)}
+                           for w in in_warnings[:MAX_LOAD_ROWS]],
+        "input_warnings_more": max(0, len(in_warnings) - MAX_LOAD_ROWS),
+        "inputs": [{"path": str(i.get("path", "")), "table": str(i.get("table") or ""),
+                    "form": str(i.get("form") or ""), "rows": i.get("rows")}
+                   for i in meta.get("inputs") or []],
+        "pages": pages,
+        "pages_note": labels.text("cap_cases", lang, n=omitted, cap=max_case_sections) if omitted else "",
+    }
+
+
+def render_html(result: Any, *, lang: str = "zh", show_personal_data: bool = False,
+                max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS,
+                max_table_rows: int = DEFAULT_MAX_TABLE_ROWS) -> str:
+    ctx = build_context(result, lang=lang, show_personal_data=show_personal_data,
+                        max_case_sections=max_case_sections, max_table_rows=max_table_rows)
+    return _environment().get_template("report.html.j2").render(**ctx)
+
+
+def write_html(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False,
+               max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS,
+               max_table_rows: int = DEFAULT_MAX_TABLE_ROWS) -> list[Path]:
+    """Write the self-contained HTML report; returns [path]."""
+    html = render_html(result, lang=lang, show_personal_data=show_personal_data,
+                       max_case_sections=max_case_sections, max_table_rows=max_table_rows)
+    return [atomic_write_text(path, html)]

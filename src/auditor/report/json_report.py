@@ -1,0 +1,113 @@
+"""The machine-readable report: `findings.json`, schema "auditor-findings/1".
+
+Documented in docs/json-schema.md; the JSON Schema ships as auditor/data/findings.schema.json.
+Byte-identical for identical inputs: sorted keys, fixed separators and indentation, dates as ISO
+text, lists in the AuditResult's own order, no timestamp of "now". Both languages are written, so
+`lang` does not change the file; personal data is masked unless `show_personal_data`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from auditor.atomic import atomic_write_text
+from auditor.report.common import (
+    basis_list, load_counts, load_list, masked_evidence, masked_rejected_value, plain,
+    rule_attr, source_of,
+)
+from auditor.report.summary import summarize
+
+SCHEMA_ID = "auditor-findings/1"
+
+
+def _lang_pair(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {"zh": str(value.get("zh") or ""), "en": str(value.get("en") or "")}
+    text = "" if value is None else str(value)
+    return {"zh": text, "en": text}
+
+
+def _rule(rule: Any, count: int) -> dict[str, Any]:
+    return {
+        "id": str(rule_attr(rule, "id")),
+        "title": _lang_pair(rule_attr(rule, "title")),
+        "theme": str(rule_attr(rule, "theme", "")),
+        "severity": str(rule_attr(rule, "severity", "")),
+        "basis": basis_list(rule_attr(rule, "basis", ())),
+        "departments": [str(d) for d in rule_attr(rule, "departments", ()) or ()],
+        "correction": _lang_pair(rule_attr(rule, "correction")),
+        "description": _lang_pair(rule_attr(rule, "description")),
+        "findings": count,
+    }
+
+
+def build_document(result: Any, *, show_personal_data: bool = False) -> dict[str, Any]:
+    """The report as plain data (what `write_json` serialises)."""
+    summary = summarize(result)
+    sources = source_of(result)
+    findings = []
+    for f in result.findings:
+        src = sources.get(f.case_id)
+        findings.append({
+            "fingerprint": f.fingerprint, "rule_id": f.rule_id, "case_id": f.case_id, "squad": f.squad,
+            "theme": f.theme, "severity": f.severity, "subject": f.subject,
+            "title": _lang_pair(f.title), "message": _lang_pair(f.message),
+            "correction": _lang_pair(f.correction), "departments": list(f.departments),
+            "correction_due": plain(f.correction_due), "basis": basis_list(f.basis),
+            "evidence": [[k, plain(v)] for k, v in masked_evidence(f, show_personal_data)],
+            "source": {"file": src[0], "line": src[1]} if src else None,
+        })
+    metadata = plain(dict(result.metadata or {}))
+    metadata["show_personal_data"] = bool(show_personal_data)
+    return {
+        "schema": SCHEMA_ID,
+        "as_of": plain(result.as_of),
+        "metadata": metadata,
+        "load": {
+            "counts": {t: {"rows_in": i, "loaded": ok, "rejected": rej}
+                       for t, i, ok, rej in load_counts(result)},
+            "rejected": [
+                {"table": str(r.table), "file": str(r.file), "line": plain(r.line),
+                 "field": plain(r.field), "reason": str(r.reason),
+                 "value": plain(masked_rejected_value(r, show_personal_data))}
+                for r in load_list(result, "rejected")
+            ],
+            "warnings": [
+                {"code": str(w.code), "file": plain(w.file), "line": plain(w.line),
+                 "field": plain(w.field), "message": str(w.message)}
+                for w in load_list(result, "warnings")
+            ],
+            "files": [
+                {k: plain(getattr(fi, k, None)) for k in ("path", "sha256", "table", "form", "encoding", "rows")}
+                for fi in load_list(result, "files")
+            ],
+        },
+        "rules": [_rule(r, summary.by_rule.get(str(rule_attr(r, "id")), 0))
+                  for r in sorted(result.rules, key=lambda r: str(rule_attr(r, "id")))],
+        "findings": findings,
+        "warnings": [
+            {"case_id": w.case_id, "squad": w.squad, "rule_id": w.rule_id, "deadline": w.deadline,
+             "label": _lang_pair(w.label), "due": plain(w.due), "days_left": int(w.days_left)}
+            for w in result.warnings
+        ],
+        "notices": [
+            {"code": n.code, "message": _lang_pair(n.message), "count": int(n.count),
+             "detail": [str(d) for d in n.detail]}
+            for n in result.notices
+        ],
+        "summary": summary.as_dict(),
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """The one serialisation of a report document (stable bytes)."""
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2, separators=(",", ": ")) + "\n"
+
+
+def write_json(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False) -> list[Path]:
+    """Write findings.json; returns the paths written. `lang` is accepted for symmetry (both are written)."""
+    del lang
+    return [atomic_write_text(path, dumps(build_document(result, show_personal_data=show_personal_data)))]
+
