@@ -1,0 +1,96 @@
+"""`auditor history`: the recorded runs, run-to-run changes and per-squad closure rates (销项率)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+
+from auditor.cli import main
+from auditor.history import compare_runs, list_runs, squad_status
+from auditor.history.text import percent, signed_points, table
+
+
+@main.group("history")
+@click.option("--history", "db", required=True, type=click.Path(dir_okay=False),
+              help="历史库文件（auditor audit --history 写入；默认位于报告目录的上一级 auditor-history.sqlite）")
+@click.pass_context
+def history(ctx: click.Context, db: str) -> None:
+    """查看审计历史：已记录的审计、两次审计的变化、各中队销项率与超期整改。
+
+    Example:
+
+    \b
+        auditor history --history reports/auditor-history.sqlite list
+        auditor history --history reports/auditor-history.sqlite compare 3 4
+        auditor history --history reports/auditor-history.sqlite squads --as-of 2025-05-31
+    """
+    ctx.obj = db
+
+
+@history.command("list")
+@click.pass_obj
+def list_cmd(db: str) -> None:
+    """列出已记录的审计（按截止日期、运行编号排序）及每次的新增 / 持续 / 销项 / 复发数。
+
+    Example:
+
+    \b
+        auditor history --history reports/auditor-history.sqlite list
+    """
+    runs = list_runs(db)
+    if runs.empty:
+        click.echo("历史库中还没有审计记录。")
+        return
+    rows = [[r.run_id, r.as_of, r.label or "", _scope(r.squad_filter), r.rule_pack_version or "", r.findings,
+             r.new, r.persisting, r.resolved, r.reopened] for r in runs.itertuples()]
+    click.echo(table(["编号", "截止日期", "标签", "范围", "规则包版本", "问题数", "新增", "持续", "销项", "复发"], rows))
+
+
+@history.command("compare")
+@click.argument("run_a", type=int)
+@click.argument("run_b", type=int)
+@click.pass_obj
+def compare_cmd(db: str, run_a: int, run_b: int) -> None:
+    """比较两次审计：各中队新增、已销项、持续存在的问题数（只比较两次都审计了的中队）。
+
+    Example:
+
+    \b
+        auditor history --history reports/auditor-history.sqlite compare 3 4
+    """
+    cmp = compare_runs(db, run_a, run_b)
+    rows = [[r.squad, r.new, r.resolved, r.persisting] for r in cmp.by_squad.itertuples()]
+    rows.append(["合计", len(cmp.new), len(cmp.resolved), len(cmp.persisting)])
+    click.echo(f"审计 {run_a} → 审计 {run_b}")
+    click.echo(table(["中队", "新增", "已销项", "持续"], rows))
+
+
+@history.command("squads")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="统计截止日期（默认：最近一次审计的截止日期）")
+@click.pass_obj
+def squads_cmd(db: str, as_of) -> None:
+    """各中队整改情况：问题总数、待整改、整改中、已销项、已豁免、超期、销项率（累计 / 本月）及环比。
+
+    销项率 = 已销项 ÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
+
+    Example:
+
+    \b
+        auditor history --history reports/auditor-history.sqlite squads --as-of 2025-05-31
+    """
+    day: date | None = as_of.date() if as_of else None
+    frame = squad_status(db, day, total=True)
+    if frame.empty:
+        click.echo("历史库中还没有审计记录。")
+        return
+    rows = [[r.squad, r.items, r.open, r.in_progress, r.closed, r.exempt, r.overdue, percent(r.closure_rate),
+             percent(r.month_closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
+    click.echo(table(["中队", "问题总数", "待整改", "整改中", "已销项", "已豁免", "超期", "销项率", "本月销项率",
+                      "环比(百分点)"], rows))
+
+
+def _scope(value) -> str:
+    return "、".join(json.loads(value)) if value else "全部"
