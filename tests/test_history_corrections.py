@@ -130,3 +130,27 @@ def test_unreadable_workbook_and_missing_store(store, tmp_path):
     write_corrections_workbook(good, {A: [_row(F4, "整改中")]})
     with pytest.raises(ConfigError, match="历史库不存在"):
         import_corrections(good, tmp_path / "missing.sqlite", on=date(2025, 6, 10))
+
+
+def test_round_trip_with_the_report_workbook(store, tmp_path):
+    """The Excel reporter's 整改清单 sheets, edited by a squad, import cleanly (the layout contract)."""
+    import openpyxl
+
+    from auditor.report.excel import write_xlsx
+
+    path = tmp_path / "report.xlsx"
+    written = write_xlsx(result(date(2025, 5, 31), [F2, F4]), path)
+    wb = openpyxl.load_workbook(written[0])
+    ws = wb[A[:31]]
+    header = [c.value for c in ws[1]]
+    assert header[1] == "问题编号" and header[11] == "整改状态"
+    row = next(r for r in ws.iter_rows(min_row=2) if r[1].value == F4.fingerprint)
+    row[11].value = "整改中"
+    row[12].value = "'=已约谈当事人"  # text as our writer neutralises it: read back without the quote
+    wb.save(path)
+    report = import_corrections(path, store, on=date(2025, 6, 3))
+    assert not report.rejected
+    assert [(fp, new) for fp, _, new, _, _ in report.updated] == [(F4.fingerprint, "整改中")]
+    assert report.unchanged == 1
+    note = sqlite3.connect(store).execute("SELECT note FROM items WHERE fingerprint = ?", (F4.fingerprint,)).fetchone()
+    assert note == ("=已约谈当事人",)

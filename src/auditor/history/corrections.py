@@ -16,6 +16,7 @@ from pathlib import Path
 from auditor.errors import InputError
 from auditor.history.lifecycle import IMPORTABLE, import_transition_error
 from auditor.history.store import open_store, transaction
+from auditor.report.common import unneutralise
 
 KEY = "问题编号"
 STATUS = "整改状态"
@@ -194,7 +195,8 @@ def _text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace("\u3000", " ").strip()
+    # Our own workbooks prefix formula-looking text with a quote; read it back as the text it was.
+    return unneutralise(str(value).replace("\u3000", " ").strip())
 
 
 __all__ = ["IMPORTABLE", "ImportReport", "RowIssue", "import_corrections"]
