@@ -163,7 +163,7 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
         return
     disc = disclosures[disclosures["decision_no"].notna()]
     counts = disc.groupby("decision_no").size()
-    first = disc.drop_duplicates("decision_no", keep="first").set_index("decision_no")
+    first = disc.drop_duplicates("decision_no", keep="first").set_index("decision_no", drop=False)
     key = facts["decision_no"]
     facts["pub_count"] = pd.array(key.map(counts).fillna(0).astype(np.int64).to_numpy(), dtype="Int64")
     joined = first.reindex(key.to_numpy())
