@@ -32,6 +32,13 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def unneutralise(value: Any) -> Any:
+    """Undo `neutralise` on text read back from a report (e.g. a returned corrections workbook)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
 def xml_safe(text: str) -> str:
     """Drop the control characters XML 1.0 cannot carry (they are never meaningful in case text)."""
     return _XML_BAD.sub("", text)

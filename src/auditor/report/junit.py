@@ -13,6 +13,7 @@ No timestamps or durations (time="0"), so the file is deterministic.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
@@ -22,6 +23,11 @@ from auditor.atomic import atomic_write_bytes
 from auditor.report import labels
 from auditor.report.common import profile_name, rule_attr, tr, xml_safe
 from auditor.report.summary import summarize
+
+
+def _one_line(text: str) -> str:
+    # One finding per line: line breaks or tabs inside case text would split it.
+    return re.sub(r"[\r\n\t]+", " ", text)
 
 
 def _rules(result: Any, lang: str) -> list[tuple[str, str, str]]:
@@ -54,8 +60,8 @@ def build_junit(result: Any, *, lang: str = "zh") -> ET.Element:
                                  name=xml_safe(f"{rid} {title}".strip()), time="0")
             found = grouped.get((sq.squad, rid))
             if found:
-                lines = [f"{f.case_id}{' [' + f.subject + ']' if f.subject else ''}: "
-                         f"{tr(f.message, lang)} ({f.fingerprint})" for f in found]
+                lines = [_one_line(f"{f.case_id}{' [' + f.subject + ']' if f.subject else ''}: "
+                                   f"{tr(f.message, lang)} ({f.fingerprint})") for f in found]
                 n = len(found)
                 msg = f"{n} 个问题" if lang != "en" else f"{n} finding{'s' if n != 1 else ''}"
                 fail = ET.SubElement(case, "failure", message=msg,
