@@ -64,6 +64,13 @@ SCRIPT = """
     }
     count.textContent = String(shown);
   }
+  // A link may carry a filter: report.html#squad=...&severity=...&q=...
+  var fields = { squad: squad, theme: theme, severity: sev, q: text };
+  location.hash.slice(1).split("&").forEach(function (kv) {
+    var i = kv.indexOf("=");
+    if (i < 1 || !Object.prototype.hasOwnProperty.call(fields, kv.slice(0, i))) { return; }
+    try { fields[kv.slice(0, i)].value = decodeURIComponent(kv.slice(i + 1)); } catch (e) { /* bad escape */ }
+  });
   [squad, theme, sev].forEach(function (el) { el.addEventListener("change", apply); });
   text.addEventListener("input", apply);
   apply();

@@ -1,0 +1,138 @@
+"""The HTML report: self-contained, escaped, capped; rendered in headless Chromium."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from _report_factory import HTML_PAYLOADS, district_result, small_result
+from auditor.report.html import SCRIPT, render_html, write_html
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return render_html(small_result())
+
+
+def test_csp_hash_matches_the_only_script(html):
+    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S)
+    assert scripts == [SCRIPT]
+    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    csp = csp.replace("&#39;", "'")
+    assert "default-src 'none'" in csp and "img-src data:" in csp and f"'sha256-{digest}'" in csp
+    assert "unsafe-eval" not in csp and "script-src 'unsafe-inline'" not in csp
+
+
+def test_self_contained(html):
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", html)
+    assert "@import" not in html and "url(" not in html and "<link" not in html
+    assert "innerHTML" not in SCRIPT and "insertAdjacentHTML" not in SCRIPT and "document.write" not in SCRIPT
+
+
+def test_payloads_escaped(html):
+    for payload in HTML_PAYLOADS:
+        assert payload not in html
+    assert "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=" in html
+    assert "<img" not in html
+
+
+def test_content(html):
+    assert "城管执法案卷合规审计报告" in html and 'lang="zh-CN"' in html
+    assert 'id="profile-name">静安区<' in html
+    assert "缺少 2027 年法定节假日日历" in html  # the notice
+    assert html.index('id="notices"') < html.index('id="headline"')  # prominently, at the top
+    assert re.search(r"<td>cases</td><td class=\"n\">11</td><td class=\"n\">9</td><td class=\"n\">2</td>", html)
+    assert "<svg" in html and html.count('class="chart"') == 2
+    assert html.count('<section class="case"') == 6  # six cases have findings
+    assert "张三" not in html and "<dd>张*</dd>" in html  # masked party name
+    assert "上海某某餐饮有限公司" in html  # organisations stay whole
+    # JA2026-0001's timeline in date order, and its computed deadlines with status.
+    page = html[html.index("JA2026-0001 · 江宁路中队"):]
+    page = page[: page.index("</section>")]
+    dates = re.findall(r"<time>([0-9-]+)</time>", page)
+    assert dates == sorted(dates) and dates[0] == "2026-05-02" and "2026-10-08" in dates
+    assert "超期" in page and "90日" in page
+    assert "《中华人民共和国行政处罚法》第六十条" in page
+
+
+def test_english(tmp_path):
+    path = tmp_path / "r.html"
+    write_html(small_result(), path, lang="en")
+    text = path.read_text("utf-8")
+    assert 'lang="en"' in text and "Case-file compliance audit report" in text
+    assert "Squad ranking" in text and "No holiday calendar for 2027" in text
+
+
+def test_case_sections_capped_with_note():
+    r = district_result(150, seed=3, squads=4)
+    cases_with = len({f.case_id for f in r.findings})
+    assert cases_with > 10
+    capped = render_html(r, max_case_sections=10)
+    assert capped.count('<section class="case"') == 10
+    assert f"另有 {cases_with - 10} 件有问题的案件" in capped and "Excel 或 JSON" in capped
+    full = render_html(r)
+    assert full.count('<section class="case"') == cases_with and 'id="pages-note"' not in full
+    rows = render_html(r, max_table_rows=5)
+    assert rows.count('<tr data-squad=') == 5 and f"共 {len(r.findings)} 条" in rows
+
+
+# --- headless Chromium ------------------------------------------------------------------------
+
+def _chromium() -> str:
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    pytest.fail("Chromium not found: install it (apt-get install -y chromium fonts-noto-cjk); "
+                "the HTML report must be checked in a real browser")
+
+
+def _dump_dom(url: str, tmp_path) -> str:
+    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+@pytest.mark.browser
+def test_rendered_in_chromium_no_script_from_payload(tmp_path):
+    path = tmp_path / "report.html"
+    write_html(small_result(), path)
+    dom = _dump_dom(path.as_uri(), tmp_path)
+    head_title = re.search(r"<head>.*?<title>(.*?)</title>", dom, flags=re.S).group(1)
+    assert head_title != "pwned" and head_title.startswith("城管执法案卷合规审计报告")
+    assert "pwned" not in head_title
+    assert 'data-ready="1"' in dom  # our own script ran, so the CSP hash is right
+    assert 'id="headline"' in dom and "审查案件数" in dom
+    squad_rows = re.search(r'<table id="squad-table">.*?<tbody>(.*?)</tbody>', dom, flags=re.S).group(1)
+    assert squad_rows.count("<tr") == 3 and "南京西路中队" in squad_rows
+    assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in dom  # shown as text
+    assert "<img" not in dom and not re.search(r"<[a-zA-Z][^>]*\sonerror\s*=", dom)
+    shown = re.search(r'<b id="f-count">(\d+)</b>', dom).group(1)
+    assert int(shown) == len(small_result().findings)
+
+
+@pytest.mark.browser
+def test_filter_script_in_chromium(tmp_path):
+    path = tmp_path / "report.html"
+    write_html(small_result(), path)
+    dom = _dump_dom(path.as_uri() + "#severity=%E4%B8%A5%E9%87%8D&squad=%E6%B1%9F%E5%AE%81%E8%B7%AF%E4%B8%AD%E9%98%9F",
+                    tmp_path)
+    rows = re.findall(r"<tr data-squad=\"([^\"]+)\" data-theme=\"[^\"]*\" data-severity=\"([^\"]+)\"( hidden=\"\")?",
+                      dom)
+    visible = [(s, v) for s, v, hidden in rows if not hidden]
+    expected = [(f.squad, f.severity) for f in small_result().findings
+                if f.squad == "江宁路中队" and f.severity == "严重"]
+    assert visible == expected and len(expected) == 2
+    assert re.search(r'<b id="f-count">2</b>', dom)

@@ -1,0 +1,32 @@
+"""The format registry and write_reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from _report_factory import small_result
+from auditor.errors import UsageError
+from auditor.report import FORMATS, write_reports
+
+
+def test_every_format_written(tmp_path):
+    paths = write_reports(small_result(), tmp_path / "out", list(FORMATS), lang="zh", show_personal_data=False)
+    names = [p.name for p in paths]
+    assert names == ["findings.json", "findings.csv", "warnings.csv", "findings.sarif", "findings.junit.xml",
+                     "report.xlsx", "report.html"]
+    assert all(p.exists() and p.stat().st_size > 500 for p in paths)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)  # no temp files left
+
+
+def test_unknown_format_and_language_are_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="pdf"):
+        write_reports(small_result(), tmp_path, ["json", "pdf"])
+    with pytest.raises(UsageError, match="fr"):
+        write_reports(small_result(), tmp_path, ["json"], lang="fr")
+    assert not list(tmp_path.iterdir())
+
+
+def test_each_writer_keeps_the_signature(tmp_path):
+    for name, fmt in FORMATS.items():
+        out = fmt.writer(small_result(), tmp_path / fmt.file_name, lang="en", show_personal_data=True)
+        assert out[0] == tmp_path / fmt.file_name, name
