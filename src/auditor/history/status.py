@@ -37,7 +37,7 @@ def state_at(conn: sqlite3.Connection, day: date) -> pd.DataFrame:
                    ROW_NUMBER() OVER (PARTITION BY fingerprint ORDER BY event_id DESC) AS rn
             FROM item_events WHERE on_date <= ?
         )
-        SELECT i.fingerprint, i.squad, i.severity, i.rule_id, i.case_id, i.subject, i.case_source,
+        SELECT i.fingerprint, i.squad, i.severity, i.rule_id, i.case_id, i.subject, i.case_source, i.first_as_of,
                i.title_zh, i.message_zh, last.new_status AS status, last.due AS due
         FROM last JOIN items i USING (fingerprint) WHERE last.rn = 1
         ORDER BY i.squad, i.case_id, i.rule_id, i.fingerprint

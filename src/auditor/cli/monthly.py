@@ -1,0 +1,32 @@
+"""`auditor monthly`: the monthly feedback form (月度情况反馈表) filled from the history store."""
+
+from __future__ import annotations
+
+import click
+
+from auditor.cli import main
+from auditor.history.monthly_form import DEFAULT_AUTHORITY, write_monthly
+
+
+@main.command("monthly")
+@click.option("--month", required=True, help="月份，如 2025-05")
+@click.option("--history", "db", required=True, type=click.Path(dir_okay=False), help="历史库文件")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出的 Excel 文件（.xlsx）")
+@click.option("--authority", default=DEFAULT_AUTHORITY, show_default=True, help="表头中的单位名称")
+def monthly(month: str, db: str, out: str, authority: str) -> None:
+    """按附件3格式生成“整治城管执法不规范问题”整治工作月度情况反馈表：全区一张、每个中队一张。
+
+    填入问题线索发现情况（按来源，本月与年初至今）、整治完成情况、重点整治问题进展；督导、教育培训、
+    长效机制、其它情况填“无”，由中队补充。
+
+    Example:
+
+    \b
+        auditor monthly --month 2025-05 --history reports/auditor-history.sqlite --out 月度反馈表-2025-05.xlsx
+    """
+    figures = write_monthly(db, month, out, authority=authority)
+    d = figures.district
+    click.echo(f"已生成 {out}：{figures.month:%Y-%m}，全区及 {len(figures.squads)} 个中队")
+    click.echo(f"本月发现问题 {sum(v for k, v in d.found_month.items() if k != '其中列入重点整治清单')} 个"
+               f"（重点 {d.found_month['其中列入重点整治清单']}），本月整治完成 {d.fixed_month} 个"
+               f"（重点 {d.key_fixed_month}），重点问题未完成 {len(d.key_open)} 个")

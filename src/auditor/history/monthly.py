@@ -1,0 +1,118 @@
+"""Figures for the monthly feedback form (月度情况反馈表, seed 000 annex 3), per squad and district.
+
+Read from the history store as it stood at the end of the month:
+- 问题线索发现情况: items opened (or reopened) in the period, by where the problem came from. A problem
+  the audit finds is 主动排查发现, unless its case came in through a channel the form names: the case's
+  案件来源 投诉举报 (incl. 12345) → 群众举报反映, 信访 → 信访渠道收集, 上级交办 / 部门移送 → 上级部门移交.
+  其中列入重点整治清单 = those of severity 严重.
+- 整治情况: items that became 已销项 in the period (closed at its end, not closed at its start);
+  完成重点整治问题 = those of severity 严重.
+- 重点整治问题进展情况: the 严重 items still open (待整改 / 整改中) at the end of the month.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.errors import ConfigError, UsageError
+from auditor.history.lifecycle import CLOSED, OPEN_STATUSES
+from auditor.history.status import month_bounds, opened_between, state_at
+from auditor.history.store import open_store
+
+SOURCE_COLUMNS = ("群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交")
+KEY_COLUMN = "其中列入重点整治清单"
+DEFAULT_SOURCE = "主动排查发现"
+SOURCE_MAP = {"投诉举报": "群众举报反映", "12345": "群众举报反映", "信访": "信访渠道收集",
+              "上级交办": "上级部门移交", "部门移送": "上级部门移交"}
+KEY_SEVERITY = "严重"
+DISTRICT = "全区"
+
+
+def form_source(case_source: str | None) -> str:
+    """The form's 问题线索来源 column for a case's 案件来源 (巡查发现, 其他 or unknown: 主动排查发现)."""
+    return SOURCE_MAP.get((case_source or "").strip(), DEFAULT_SOURCE)
+
+
+@dataclass
+class UnitFigures:
+    unit: str  # a squad, or 全区
+    found_month: dict[str, int]  # SOURCE_COLUMNS + KEY_COLUMN -> count
+    found_year: dict[str, int]
+    fixed_month: int
+    fixed_year: int
+    key_fixed_month: int
+    key_fixed_year: int
+    key_open: list[dict] = field(default_factory=list)  # the 严重 items open at the month's end
+
+
+@dataclass
+class MonthlyFigures:
+    month: date  # first day of the month
+    month_end: date
+    runs: int  # audits recorded up to the month's end
+    district: UnitFigures
+    squads: list[UnitFigures]
+
+
+def parse_month(text: str) -> date:
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise UsageError(f"月份应写作 2025-05（实际为 {text!r}）")
+    return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def monthly_figures(db_path: str | Path, month: str | date) -> MonthlyFigures:
+    first = parse_month(month) if isinstance(month, str) else month.replace(day=1)
+    before_month, end = month_bounds(first)
+    before_year = date(first.year - 1, 12, 31)
+    with open_store(db_path, create=False) as conn:
+        runs = conn.execute("SELECT COUNT(*) FROM runs WHERE as_of <= ?", (end.isoformat(),)).fetchone()[0]
+        if not runs:
+            raise ConfigError(f"历史库中没有 {first:%Y-%m} 月底及以前的审计记录", file=str(db_path))
+        now, at_month_start, at_year_start = (state_at(conn, d) for d in (end, before_month, before_year))
+        opened_month = opened_between(conn, before_month, end)
+        opened_year = opened_between(conn, before_year, end)
+        squads = sorted(set(now["squad"]) | _audited_squads(conn, before_year, end))
+    units = [(s, now["squad"] == s) for s in squads] + [(DISTRICT, now["squad"].notna())]
+    figures = [_unit(name, now[mask], at_month_start, at_year_start, opened_month, opened_year)
+               for name, mask in units]
+    return MonthlyFigures(month=first, month_end=end, runs=runs, district=figures[-1], squads=figures[:-1])
+
+
+def _unit(name: str, mine: pd.DataFrame, at_month_start: pd.DataFrame, at_year_start: pd.DataFrame,
+          opened_month: set[str], opened_year: set[str]) -> UnitFigures:
+    fps = set(mine["fingerprint"])
+    key = set(mine.loc[mine["severity"] == KEY_SEVERITY, "fingerprint"])
+    source = {fp: form_source(s) for fp, s in zip(mine["fingerprint"], mine["case_source"])}
+    closed_now = set(mine.loc[mine["status"] == CLOSED, "fingerprint"])
+    closed_at = lambda frame: set(frame.loc[frame["status"] == CLOSED, "fingerprint"])  # noqa: E731
+    fixed_month = closed_now - closed_at(at_month_start)
+    fixed_year = closed_now - closed_at(at_year_start)
+    open_key = mine[(mine["severity"] == KEY_SEVERITY) & mine["status"].isin(OPEN_STATUSES)]
+    return UnitFigures(
+        unit=name, found_month=_by_source(opened_month & fps, source, key),
+        found_year=_by_source(opened_year & fps, source, key),
+        fixed_month=len(fixed_month), fixed_year=len(fixed_year),
+        key_fixed_month=len(fixed_month & key), key_fixed_year=len(fixed_year & key),
+        key_open=open_key.to_dict("records"),
+    )
+
+
+def _by_source(found: set[str], source: dict[str, str], key: set[str]) -> dict[str, int]:
+    out = {c: 0 for c in SOURCE_COLUMNS}
+    for fp in found:
+        out[source[fp]] += 1
+    out[KEY_COLUMN] = len(found & key)
+    return out
+
+
+def _audited_squads(conn: sqlite3.Connection, after: date, until: date) -> set[str]:
+    rows = conn.execute("SELECT DISTINCT s.squad FROM run_squads s JOIN runs r USING (run_id)"
+                        " WHERE r.as_of > ? AND r.as_of <= ?", (after.isoformat(), until.isoformat()))
+    return {r[0] for r in rows}

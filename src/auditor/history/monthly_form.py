@@ -1,0 +1,131 @@
+"""Write the monthly feedback form (月度情况反馈表, seed 000 annex 3) as an Excel workbook: a 全区 sheet
+and one sheet per squad, each in the form's own layout (merged cells as on the paper form).
+
+Numbers the store knows are filled in; the narrative rows the store cannot know (督导, 教育培训, 长效机制,
+其它) say "无" for the squad to overwrite. Text is written with write_string (never a formula).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+
+from auditor.atomic import atomic_path
+from auditor.history.monthly import (
+    DISTRICT, KEY_COLUMN, SOURCE_COLUMNS, MonthlyFigures, UnitFigures, form_source, monthly_figures,
+)
+from auditor.report.common import neutralise, xml_safe
+from auditor.report.excel import sheet_names
+
+DEFAULT_AUTHORITY = "静安区城管执法系统"
+NARRATIVE_ROWS = ("督导情况", "教育培训情况", "长效机制建立情况", "其它情况")
+MAX_CELL = 32767
+MAX_LISTED = 200  # a form cell is not a register: beyond this, refer to the corrections list
+
+
+def write_monthly(db_path: str | Path, month: str | date, out: str | Path, *,
+                  authority: str = DEFAULT_AUTHORITY) -> MonthlyFigures:
+    """Fill the form for `month` (e.g. "2025-05") from the store and write it to `out`."""
+    figures = monthly_figures(db_path, month)
+    with atomic_path(out) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
+        # Fixed document date: the same store and month give the same bytes.
+        wb.set_properties({"title": f"{authority}月度情况反馈表 {figures.month:%Y-%m}",
+                           "created": datetime.combine(figures.month_end, datetime.min.time())})
+        fmt = _formats(wb)
+        names = sheet_names([s.unit for s in figures.squads], reserved=[DISTRICT])
+        _sheet(wb.add_worksheet(DISTRICT), fmt, figures, figures.district, authority)
+        for unit in figures.squads:
+            _sheet(wb.add_worksheet(names[unit.unit]), fmt, figures, unit, authority)
+        wb.close()
+    return figures
+
+
+def _formats(wb) -> dict:
+    base = {"font_name": "宋体", "font_size": 11, "valign": "vcenter", "text_wrap": True}
+    cell = {**base, "border": 1, "align": "center"}
+    return {
+        "title": wb.add_format({**base, "font_name": "方正小标宋简体", "font_size": 16, "bold": True, "align": "center"}),
+        "meta": wb.add_format({**base, "align": "left"}),
+        "cell": wb.add_format(cell),
+        "head": wb.add_format({**cell, "bold": True}),
+        "num": wb.add_format({**cell, "num_format": "0"}),
+        "text": wb.add_format({**cell, "align": "left", "valign": "top"}),
+        "note": wb.add_format({**base, "font_size": 9, "align": "left", "valign": "top"}),
+    }
+
+
+def _text(value: str) -> str:
+    return neutralise(xml_safe(value))[:MAX_CELL]
+
+
+def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority: str) -> None:
+    month_label = f"{figures.month.year}年{figures.month.month}月"
+    year_label = f"{figures.month.year}年起至今"
+    put = lambda r, c, text, f="cell": ws.write_string(r, c, _text(text), fmt[f])  # noqa: E731
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 6, 14)
+    ws.merge_range(0, 0, 0, 6, _text(f"{authority}“整治城管执法不规范问题”整治工作月度情况反馈表"), fmt["title"])
+    ws.set_row(0, 36)
+    ws.merge_range(1, 0, 1, 3, _text(f"填报单位：{unit.unit}"), fmt["meta"])
+    ws.merge_range(1, 4, 1, 6, "填报日期：", fmt["meta"])
+    # 问题线索发现情况（数量）: three rows, the label merged down the first column.
+    ws.merge_range(2, 0, 4, 0, "问题线索发现情况（数量）", fmt["head"])
+    put(2, 1, "问题线索来源", "head")
+    for c, label in enumerate((*SOURCE_COLUMNS, "其中列入重点\n整治清单"), start=2):
+        put(2, c, label, "head")
+    for r, (label, counts) in enumerate(((month_label, unit.found_month), (year_label, unit.found_year)), start=3):
+        put(r, 1, label)
+        for c, key in enumerate((*SOURCE_COLUMNS, KEY_COLUMN), start=2):
+            ws.write_number(r, c, counts[key], fmt["num"])
+    # 整治情况（数量）
+    ws.merge_range(5, 0, 7, 0, "整治情况（数量）", fmt["head"])
+    put(5, 1, "整治时间", "head")
+    put(5, 2, month_label, "head")
+    put(5, 3, year_label, "head")
+    ws.merge_range(5, 4, 5, 6, "备注", fmt["head"])
+    for r, (label, m, y) in enumerate((("整治完成城管执法不规范问题", unit.fixed_month, unit.fixed_year),
+                                       ("完成重点整治问题", unit.key_fixed_month, unit.key_fixed_year)), start=6):
+        put(r, 1, label)
+        ws.write_number(r, 2, m, fmt["num"])
+        ws.write_number(r, 3, y, fmt["num"])
+        ws.merge_range(r, 4, r, 6, "", fmt["text"])
+    progress = _progress_text(unit)
+    ws.merge_range(8, 0, 8, 1, "重点整治问题进展情况", fmt["head"])
+    ws.merge_range(8, 2, 8, 6, _text(progress), fmt["text"])
+    ws.set_row(8, min(409, max(40, 16 * (progress.count("\n") + 1))))
+    for r, label in enumerate(NARRATIVE_ROWS, start=9):
+        ws.merge_range(r, 0, r, 1, label, fmt["head"])
+        ws.merge_range(r, 2, r, 6, "无", fmt["text"])
+        ws.set_row(r, 40)
+    ws.merge_range(14, 0, 14, 3, "填表人：", fmt["meta"])
+    ws.merge_range(14, 4, 14, 6, "单位负责人签字：", fmt["meta"])
+    ws.merge_range(16, 0, 16, 6, _text(
+        f"说明：本表数字由 auditor 根据审计历史库自动统计（截至 {figures.month_end.isoformat()}，共 {figures.runs} 次审计）。"
+        "问题线索来源按案件来源归类：投诉举报（含12345）→群众举报反映，信访→信访渠道收集，上级交办、部门移送→上级部门移交，"
+        "其余为审计主动排查发现；重点整治问题为严重程度“严重”的问题；整治完成以审计复查确认销项（已销项）为准。"), fmt["note"])
+    ws.set_row(16, 48)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+
+
+def _progress_text(unit: UnitFigures) -> str:
+    if not unit.key_open:
+        return "无"
+    lines = []
+    for n, item in enumerate(unit.key_open[:MAX_LISTED], start=1):
+        first = date.fromisoformat(item["first_as_of"])
+        due = f"，完成时限 {item['due']}" if item.get("due") else ""
+        squad = f"{item['squad']} " if unit.unit == DISTRICT else ""
+        lines.append(
+            f"{n}. {first.year}年{first.month}月{first.day}日，{form_source(item.get('case_source'))}的"
+            f"{squad}案件 {item['case_id']}（规则 {item['rule_id']}）问题，问题概况：{item.get('title_zh') or ''}；"
+            f"整治情况：{item['status']}{due}。")
+    if len(unit.key_open) > MAX_LISTED:
+        lines.append(f"……共 {len(unit.key_open)} 项，其余见整改清单。")
+    return "\n".join(lines)

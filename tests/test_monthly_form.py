@@ -1,0 +1,120 @@
+"""The monthly feedback form (seed 000 annex 3): figures per squad and district, and the sheet layout."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from _history_factory import cases, finding, result, write_corrections_workbook
+from auditor.cli import main
+from auditor.errors import ConfigError, UsageError
+from auditor.history import import_corrections, record_run
+from auditor.history.monthly import form_source, monthly_figures
+from auditor.history.monthly_form import write_monthly
+
+A, B = "南京西路街道综合行政执法队", "铁路上海站执法中队"
+G0 = finding("R000", "C0", A, severity="严重", due=date(2025, 1, 15))
+F1 = finding("R001", "C1", A, due=date(2025, 4, 15))
+F2 = finding("R002", "C2", A, severity="严重", due=date(2025, 4, 15))
+F3 = finding("R003", "C3", B)
+F4 = finding("R004", "C4", A, severity="严重", due=date(2025, 5, 20))
+F5 = finding("R005", "C5", B, severity="严重", due=date(2025, 6, 20))
+TABLE = cases([("C0", A, "巡查发现"), ("C1", A, "投诉举报"), ("C2", A, "信访"), ("C3", B, "巡查发现"),
+               ("C4", A, "上级交办"), ("C5", B, "部门移送")])
+
+
+@pytest.fixture()
+def store(tmp_path):
+    db = tmp_path / "auditor-history.sqlite"
+    record_run(db, result(date(2024, 12, 31), [G0], cases=TABLE))
+    record_run(db, result(date(2025, 3, 31), [G0, F1, F2, F3], cases=TABLE))
+    record_run(db, result(date(2025, 4, 30), [F1, F3, F4], cases=TABLE))
+    book = tmp_path / "back.xlsx"
+    write_corrections_workbook(book, {A: [{"问题编号": F4.fingerprint, "整改状态": "整改中"}]})
+    import_corrections(book, db, on=date(2025, 5, 10))
+    record_run(db, result(date(2025, 5, 31), [F2, F4, F5], cases=TABLE))
+    return db
+
+
+def test_source_mapping():
+    assert [form_source(s) for s in ("投诉举报", "信访", "上级交办", "部门移送", "巡查发现", "其他", None)] == [
+        "群众举报反映", "信访渠道收集", "上级部门移交", "上级部门移交", "主动排查发现", "主动排查发现", "主动排查发现"]
+
+
+def test_may_figures(store):
+    fig = monthly_figures(store, "2025-05")
+    assert (fig.month, fig.month_end, fig.runs) == (date(2025, 5, 1), date(2025, 5, 31), 4)
+    units = {u.unit: u for u in fig.squads}
+    assert list(units) == [A, B]
+    a, b, d = units[A], units[B], fig.district
+    order = ("群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交", "其中列入重点整治清单")
+    assert [a.found_month[k] for k in order] == [0, 1, 0, 0, 1]  # F2 reopened
+    assert [a.found_year[k] for k in order] == [1, 1, 0, 1, 2]  # F1, F2, F4; G0 was found in 2024
+    assert (a.fixed_month, a.fixed_year, a.key_fixed_month, a.key_fixed_year) == (1, 2, 0, 1)  # F1; F1 + G0
+    assert [(i["case_id"], i["status"]) for i in a.key_open] == [("C2", "待整改"), ("C4", "整改中")]
+    assert [b.found_month[k] for k in order] == [0, 0, 0, 1, 1]
+    assert [b.found_year[k] for k in order] == [0, 0, 1, 1, 1]
+    assert (b.fixed_month, b.fixed_year, b.key_fixed_month) == (1, 1, 0)
+    assert [d.found_month[k] for k in order] == [0, 1, 0, 1, 2]
+    assert [d.found_year[k] for k in order] == [1, 1, 1, 2, 3]
+    assert (d.fixed_month, d.fixed_year, d.key_fixed_month, d.key_fixed_year) == (2, 3, 0, 1)
+    assert len(d.key_open) == 3
+    april = monthly_figures(store, "2025-04")
+    assert (april.district.fixed_month, april.district.key_fixed_month) == (2, 2)  # G0 and F2 closed in April
+
+
+def test_form_layout(store, tmp_path):
+    out = tmp_path / "月度反馈表.xlsx"
+    write_monthly(store, "2025-05", out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["全区", A, B]
+    ws = wb[A]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"A1:G1", "A3:A5", "A6:A8", "E6:G6", "A9:B9", "C9:G9", "A10:B10", "C13:G13"} <= merged
+    assert ws["A1"].value == "静安区城管执法系统“整治城管执法不规范问题”整治工作月度情况反馈表"
+    assert ws["A2"].value == f"填报单位：{A}"
+    assert [ws.cell(3, c).value for c in range(2, 8)] == [
+        "问题线索来源", "群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交", "其中列入重点\n整治清单"]
+    assert [ws.cell(4, c).value for c in range(2, 8)] == ["2025年5月", 0, 1, 0, 0, 1]
+    assert [ws.cell(5, c).value for c in range(2, 8)] == ["2025年起至今", 1, 1, 0, 1, 2]
+    assert [ws.cell(6, c).value for c in range(2, 6)] == ["整治时间", "2025年5月", "2025年起至今", "备注"]
+    assert [ws.cell(7, c).value for c in range(2, 5)] == ["整治完成城管执法不规范问题", 1, 2]
+    assert [ws.cell(8, c).value for c in range(2, 5)] == ["完成重点整治问题", 0, 1]
+    progress = ws["C9"].value
+    assert ws["A9"].value == "重点整治问题进展情况"
+    assert "2025年3月31日，信访渠道收集的案件 C2（规则 R002）问题" in progress and "整治情况：待整改" in progress
+    assert "案件 C4（规则 R004）" in progress and "整改中，完成时限 2025-05-20" in progress
+    assert [(ws.cell(r, 1).value, ws.cell(r, 3).value) for r in range(10, 14)] == [
+        ("督导情况", "无"), ("教育培训情况", "无"), ("长效机制建立情况", "无"), ("其它情况", "无")]
+    district = wb["全区"]
+    assert [district.cell(4, c).value for c in range(3, 8)] == [0, 1, 0, 1, 2]
+    assert district["C9"].value.count("\n") == 2  # three open serious items, one per line
+    assert B in district["C9"].value
+
+
+def test_form_is_deterministic(store, tmp_path):
+    one, two = tmp_path / "1.xlsx", tmp_path / "2.xlsx"
+    write_monthly(store, "2025-05", one)
+    write_monthly(store, "2025-05", two)
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_month_errors(store, tmp_path):
+    with pytest.raises(UsageError, match="2025-05"):
+        monthly_figures(store, "2025/5")
+    with pytest.raises(ConfigError, match="2024-11 月底及以前"):
+        monthly_figures(store, "2024-11")
+
+
+def test_monthly_command(store, tmp_path):
+    out = tmp_path / "f.xlsx"
+    res = CliRunner().invoke(main, ["monthly", "--month", "2025-05", "--history", str(store), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "全区及 2 个中队" in res.output
+    assert "本月发现问题 2 个（重点 2），本月整治完成 2 个（重点 0），重点问题未完成 3 个" in res.output
+    assert openpyxl.load_workbook(out).sheetnames == ["全区", A, B]
+    bad = CliRunner().invoke(main, ["monthly", "--month", "May", "--history", str(store), "--out", str(out)])
+    assert bad.exit_code == 2 and "月份应写作" in bad.output
