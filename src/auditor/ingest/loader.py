@@ -84,6 +84,8 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool]]:
 
 def _check_file(path: Path, name: str, limits: Limits) -> None:
     try:
+        if not path.is_file():  # a FIFO or device would block the read below forever
+            raise InputError("不是普通文件（命名管道、设备等），无法读取", file=name)
         size = path.stat().st_size
         with open(path, "rb") as f:
             f.read(1)

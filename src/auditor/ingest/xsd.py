@@ -124,9 +124,18 @@ def schema_errors(element) -> list[tuple[int, str | None, int | None, str]]:
     Returns `(line, element name, recording index or None, message)` per violation; the recording
     index (1-based) says the problem lies inside that nested recording only.
     """
+    for ref in element.iter(etree.Entity):
+        # An unresolved entity (&xxe; from a DOCTYPE) makes libxml2's validator fail internally; it is
+        # never expanded (no external entities, no DTD), so the case is rejected naming the field.
+        parent = ref.getparent()
+        return [(ref.sourceline or element.sourceline, parent.tag if parent is not element else None, None,
+                 f"含实体引用 {ref.text}（出于安全不解析 DTD 实体）")]
     xsd = schema()
-    if xsd.validate(element):
-        return []
+    try:
+        if xsd.validate(element):
+            return []
+    except etree.XMLSchemaValidateError as exc:
+        return [(element.sourceline, None, None, f"无法按 XSD 校验: {exc}")]
     out = []
     for err in xsd.error_log:
         m = _ELEMENT.search(err.message)
@@ -140,6 +149,8 @@ def schema_errors(element) -> list[tuple[int, str | None, int | None, str]]:
 
 _TRANSLATIONS = (
     (re.compile(r"^Element '[^']+': '(.*)' is not a valid value of the (?:union|atomic) type.*$", re.S),
+     "值不符合格式: '{0}'"),
+    (re.compile(r"^Element '[^']+': \[facet '[^']+'\] The value '(.*)' is not (?:accepted|a valid).*$", re.S),
      "值不符合格式: '{0}'"),
     (re.compile(r"^Element '[^']+', attribute '([^']+)': .*$", re.S), "属性 {0} 无效"),
     (re.compile(r"^Element '([^']+)': This element is not expected\..*$", re.S), "不应出现的元素 <{0}>"),
