@@ -13,6 +13,7 @@ from pathlib import Path
 import xlsxwriter
 
 from auditor.atomic import atomic_path
+from auditor.history.text import display_width
 from auditor.history.monthly import (
     DISTRICT, KEY_COLUMN, SOURCE_COLUMNS, MonthlyFigures, UnitFigures, form_source, monthly_figures,
 )
@@ -76,6 +77,7 @@ def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority:
     # 问题线索发现情况（数量）: three rows, the label merged down the first column.
     ws.merge_range(2, 0, 4, 0, "问题线索发现情况（数量）", fmt["head"])
     put(2, 1, "问题线索来源", "head")
+    ws.set_row(2, 32)
     for c, label in enumerate((*SOURCE_COLUMNS, "其中列入重点\n整治清单"), start=2):
         put(2, c, label, "head")
     for r, (label, counts) in enumerate(((month_label, unit.found_month), (year_label, unit.found_year)), start=3):
@@ -97,7 +99,7 @@ def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority:
     progress = _progress_text(unit)
     ws.merge_range(8, 0, 8, 1, "重点整治问题进展情况", fmt["head"])
     ws.merge_range(8, 2, 8, 6, _text(progress), fmt["text"])
-    ws.set_row(8, min(409, max(40, 16 * (progress.count("\n") + 1))))
+    ws.set_row(8, min(409, max(40, 15 * _wrapped_lines(progress, 5 * 14) + 6)))
     for r, label in enumerate(NARRATIVE_ROWS, start=9):
         ws.merge_range(r, 0, r, 1, label, fmt["head"])
         ws.merge_range(r, 2, r, 6, "无", fmt["text"])
@@ -112,6 +114,11 @@ def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority:
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines `text` takes in a wrapped cell `width` characters wide (a Chinese character counts two)."""
+    return sum(max(1, -(-display_width(line) // width)) for line in text.split("\n"))
 
 
 def _progress_text(unit: UnitFigures) -> str:
