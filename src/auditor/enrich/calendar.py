@@ -29,18 +29,20 @@ class YearSpec:
     source: str = ""
 
 
-def _package_years() -> tuple[range, callable]:
+def _package_years() -> tuple[range, frozenset, frozenset]:
+    """The years chinese-calendar covers, its holidays and its adjusted working days."""
     import chinese_calendar
 
     years = sorted({d.year for d in chinese_calendar.holidays} | {d.year for d in chinese_calendar.workdays})
-    return range(years[0], years[-1] + 1), chinese_calendar.is_workday
+    return (range(years[0], years[-1] + 1), frozenset(chinese_calendar.holidays),
+            frozenset(chinese_calendar.workdays))
 
 
 class WorkCalendar:
     """Which days are working days, for a contiguous run of covered years starting 2004."""
 
     def __init__(self, extra_years: dict[int, YearSpec] | None = None):
-        pkg_years, pkg_is_workday = _package_years()
+        pkg_years, pkg_holidays, pkg_workdays = _package_years()
         extra_years = dict(extra_years or {})
         covered = set(pkg_years) | set(extra_years)
         self.package_years = (pkg_years.start, pkg_years.stop - 1)
@@ -53,8 +55,12 @@ class WorkCalendar:
         known = np.isin(years, sorted(covered))
         work = np.zeros(n_days, dtype=bool)
         pkg_mask = (years >= pkg_years.start) & (years < pkg_years.stop)
-        for i in np.flatnonzero(pkg_mask):
-            work[i] = pkg_is_workday(days[i].astype(dt.date))
+        # Same answer as chinese_calendar.is_workday (a test checks), without 8,000 Python calls.
+        work[pkg_mask] = weekday[pkg_mask] < 5
+        for d in pkg_holidays:
+            work[(np.datetime64(d, "D") - BASE).astype(int)] = False
+        for d in pkg_workdays:
+            work[(np.datetime64(d, "D") - BASE).astype(int)] = True
         for year, spec in extra_years.items():
             if year in pkg_years:
                 continue  # the package is authoritative for its own years

@@ -41,6 +41,15 @@ DERIVED_CASE_FIELDS: tuple[Field, ...] = (
     Field("pub_missing_fields", "公示记录缺少的必填项", "list"),
     Field("pub_name_unmasked", "公示了自然人完整姓名", "bool"),
     Field("pub_id_unmasked", "公示了完整身份证号码", "bool"),
+    Field("pub_decision_no", "公示的行政处罚决定书文号", "str"),
+    Field("pub_matched_by", "公示记录匹配方式", "enum", choices=("文号", "当事人及决定日期"),
+          doc="by decision number, else (no number match) by party code and decision date"),
+    Field("pub_fine_diff_yuan", "公示罚款与决定书罚款之差（元）", "decimal"),
+    Field("pub_party_name_ok", "公示的相对人名称与案卷一致", "bool", doc="masked names compared masked"),
+    Field("pub_party_id_ok", "公示的证件号码与案卷一致", "bool", doc="masked numbers compared masked"),
+    Field("disclosed_on", "公示日期（以公示平台为准）", "date", doc="pub_disclosure_date, else disclosure_date"),
+    Field("withdrawn_on", "公示撤回日期（以公示平台为准）", "date",
+          doc="pub_withdrawn_date, else disclosure_withdrawn_date"),
     Field("cause_known", "案由编码在案由库中", "bool"),
     Field("discretion_min", "裁量基准罚款下限（元）", "decimal"),
     Field("discretion_max", "裁量基准罚款上限（元）", "decimal"),
@@ -151,6 +160,7 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
     empty_cols = {
         "pub_party_name": None, "pub_party_id": None, "pub_fine_yuan": np.nan, "pub_confiscation_yuan": np.nan,
         "pub_decision_date": pd.NaT, "pub_disclosure_date": pd.NaT, "pub_withdrawn_date": pd.NaT,
+        "pub_decision_no": None, "pub_matched_by": None, "pub_fine_diff_yuan": np.nan,
     }
     if disclosures is None or disclosures.empty:
         facts["pub_count"] = pd.array(np.zeros(n, dtype=np.int64), dtype="Int64")
@@ -158,23 +168,32 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
             facts[col] = pd.Series([na] * n, index=facts.index,
                                    dtype="datetime64[ns]" if na is pd.NaT else (float if na is not None else object))
         facts["pub_missing_fields"] = [()] * n
-        facts["pub_name_unmasked"] = pd.array([pd.NA] * n, dtype="boolean")
-        facts["pub_id_unmasked"] = pd.array([pd.NA] * n, dtype="boolean")
+        for col in ("pub_name_unmasked", "pub_id_unmasked", "pub_party_name_ok", "pub_party_id_ok"):
+            facts[col] = pd.array([pd.NA] * n, dtype="boolean")
+        _add_effective_disclosure_dates(facts)
         return
-    disc = disclosures[disclosures["decision_no"].notna()]
-    counts = disc.groupby("decision_no").size()
-    first = disc.drop_duplicates("decision_no", keep="first").set_index("decision_no", drop=False)
+    disc = disclosures[disclosures["decision_no"].notna()].reset_index(drop=True)
+    counts_by_no = disc.groupby("decision_no").size()
+    first_pos = pd.Series(np.arange(len(disc)), index=disc["decision_no"]).groupby(level=0).first()
     key = facts["decision_no"]
-    facts["pub_count"] = pd.array(key.map(counts).fillna(0).astype(np.int64).to_numpy(), dtype="Int64")
-    joined = first.reindex(key.to_numpy())
+    row = key.map(first_pos).to_numpy(dtype=float)  # position in disc, NaN when not found
+    count = key.map(counts_by_no).fillna(0).to_numpy(dtype=np.int64)
+    matched_by = np.where(~np.isnan(row), "文号", None).astype(object)
+    _match_by_party(facts, disc, row, count, matched_by)
+    present = ~np.isnan(row)
+    joined = disc.reindex(np.where(present, row, -1).astype(np.int64))  # -1: an all-missing row
+    joined.index = facts.index
+    facts["pub_count"] = pd.array(count, dtype="Int64")
+    facts["pub_matched_by"] = pd.Series(matched_by, index=facts.index, dtype=object)
+    facts["pub_decision_no"] = joined["decision_no"].to_numpy()
     facts["pub_party_name"] = joined["party_name"].to_numpy()
     facts["pub_party_id"] = joined["party_id"].fillna(joined["credit_code"]).to_numpy()
     facts["pub_fine_yuan"] = (joined["fine_amount_wan"] * 10000).round(2).to_numpy()
     facts["pub_confiscation_yuan"] = (joined["confiscation_amount_wan"] * 10000).round(2).to_numpy()
+    facts["pub_fine_diff_yuan"] = (facts["pub_fine_yuan"] - facts["fine_amount"].astype(float)).abs().round(2)
     facts["pub_decision_date"] = joined["decision_date"].to_numpy()
     facts["pub_disclosure_date"] = joined["disclosure_date"].to_numpy()
     facts["pub_withdrawn_date"] = joined["withdrawn_date"].to_numpy()
-    present = joined.index.notna() & key.notna().to_numpy() & (facts["pub_count"].to_numpy() > 0)
     missing = []
     for i, row_present in enumerate(present):
         if not row_present:
@@ -192,6 +211,77 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
     facts["pub_id_unmasked"] = pd.array(
         [pd.NA if not p else bool(person[i]) and isinstance(pid[i], str) and bool(_FULL_ID.match(pid[i]))
          for i, p in enumerate(present)], dtype="boolean")
+    facts["pub_party_name_ok"] = pd.array(
+        [_same_published(a, b, _mask_name_like) for a, b in zip(facts["party_name"], facts["pub_party_name"])],
+        dtype="boolean")
+    facts["pub_party_id_ok"] = pd.array(
+        [_same_published(a, b, _mask_id_like) for a, b in zip(facts["party_id"], facts["pub_party_id"])],
+        dtype="boolean")
+    _add_effective_disclosure_dates(facts)
+
+
+def _match_by_party(facts: pd.DataFrame, disc: pd.DataFrame, row: np.ndarray, count: np.ndarray,
+                    matched_by: np.ndarray) -> None:
+    """Second pass for cases whose decision number matches no published record: a published record whose
+    number matches no case, with the same decision date and the same party code (last four characters,
+    so masked numbers match), is this case's record published under a wrong number. Only one-to-one
+    matches are taken (updates row/count/matched_by in place)."""
+    known = set(facts["decision_no"].dropna())
+    orphan = ~disc["decision_no"].isin(known).to_numpy()
+    if not orphan.any() or not np.isnan(row).any():
+        return
+    codes = disc["party_id"].fillna(disc["credit_code"])
+    slots: dict = {}
+    for j in np.flatnonzero(orphan):
+        k = _party_key(disc["decision_date"].iat[j], codes.iat[j])
+        if k is not None:
+            slots.setdefault(k, []).append(j)
+    wanted: dict = {}
+    for i in np.flatnonzero(np.isnan(row)):
+        k = _party_key(facts["decision_date"].iat[i], facts["party_id"].iat[i])
+        if k is not None and k in slots:
+            wanted.setdefault(k, []).append(i)
+    for k, cases in wanted.items():
+        if len(cases) == 1 and len(slots[k]) == 1:
+            row[cases[0]] = slots[k][0]
+            count[cases[0]] = 1
+            matched_by[cases[0]] = "当事人及决定日期"
+
+
+def _party_key(day, code):
+    if day is None or day is pd.NaT or pd.isna(day) or not isinstance(code, str) or len(code.strip()) < 4:
+        return None
+    return (pd.Timestamp(day).date(), code.strip()[-4:].upper())
+
+
+def _mask_name_like(case_value: str) -> str:
+    from auditor.privacy import mask_name
+
+    return mask_name(case_value)
+
+
+def _mask_id_like(case_value: str) -> str:
+    from auditor.privacy import mask_id
+
+    return mask_id(case_value)
+
+
+def _same_published(case_value, published, mask) -> object:
+    """Whether a published value is the case's value (NA when either is missing). A published value with
+    mask characters is compared with the case's value masked the same way."""
+    if not isinstance(case_value, str) or not case_value.strip() or not isinstance(published, str) \
+            or not published.strip():
+        return pd.NA
+    a, b = case_value.strip(), published.strip()
+    if _MASK.search(b):
+        return mask(a) == b
+    return a.upper() == b.upper()
+
+
+def _add_effective_disclosure_dates(facts: pd.DataFrame) -> None:
+    """The platform's dates win over the case system's (what the public saw is what counts)."""
+    facts["disclosed_on"] = facts["pub_disclosure_date"].fillna(facts["disclosure_date"])
+    facts["withdrawn_on"] = facts["pub_withdrawn_date"].fillna(facts["disclosure_withdrawn_date"])
 
 
 def _blank(value) -> bool:

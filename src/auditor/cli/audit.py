@@ -1,0 +1,93 @@
+"""`auditor audit`: audit exports, write the reports, exit with the verdict."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from auditor.api import AuditConfig
+from auditor.cli import main
+from auditor.cli.options import as_of_option, parse_formats, rule_pack_options
+from auditor.job import ALL_FORMATS, AuditJob, run_job
+
+
+@main.command("audit")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@as_of_option
+@rule_pack_options
+@click.option("--mapping", type=click.Path(path_type=Path), help="导出文件的字段映射配置（YAML）。")
+@click.option("--squad", "squads", multiple=True, help="只审计这个中队（可重复）。")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
+              help="报告输出目录。")
+@click.option("--format", "formats", default=",".join(ALL_FORMATS), show_default=True,
+              help="报告格式，逗号分隔: xlsx,html,json,csv,sarif,junit。")
+@click.option("--fail-on", default="严重", show_default=True, type=click.Choice(["严重", "一般", "提示"]),
+              help="存在此严重程度及以上的问题时退出码为 1。")
+@click.option("--lang", default="zh", show_default=True, type=click.Choice(["zh", "en"]), help="报告语言。")
+@click.option("--engine", default="vectorized", show_default=True, type=click.Choice(["vectorized", "rete"]),
+              help="规则评估引擎。")
+@click.option("--check-parity", is_flag=True, help="同时用两个引擎评估，结果不一致时报错（退出码 2）。")
+@click.option("--show-personal-data", is_flag=True, help="报告中显示完整的当事人姓名和证件号码。")
+@click.option("--strict", is_flag=True, help="有被拒绝的数据行时退出码为 3。")
+@click.option("--history", type=click.Path(path_type=Path), help="历史库（SQLite），记录本次审计并跟踪整改。")
+@click.option("--baseline", help="基线：历史库中的运行编号、latest，或上次的 findings.json。")
+@click.option("--new-only", is_flag=True, help="只以基线之后新出现的问题判定退出码。")
+@click.option("--exceptions", type=click.Path(path_type=Path), help="豁免登记表（YAML）。")
+@click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
+def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
+                  check_parity, show_personal_data, strict, history, baseline, new_only, exceptions, rule_ids):
+    """审计案件导出文件，按中队输出问题清单和整改清单。
+
+    Audit case exports and write per-squad findings and the corrections list. Exit codes: 0 no finding
+    at or above --fail-on, 1 such findings, 2 usage/configuration/rule error, 3 unreadable input (with
+    --strict: rejected rows too).
+
+    Example:
+
+        auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
+    """
+    config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
+                         calendars=tuple(calendars), squads=tuple(squads), engine=engine,
+                         show_personal_data=show_personal_data, rule_ids=tuple(rule_ids))
+    job = AuditJob(config=config, out_dir=out_dir, formats=parse_formats(formats), fail_on=fail_on, lang=lang,
+                   strict=strict, history=history, baseline=baseline, new_only=new_only, exceptions=exceptions,
+                   check_parity=check_parity)
+    outcome = run_job(job)
+    click.echo(summary_text(outcome, lang), err=False)
+    sys.exit(outcome.exit_code)
+
+
+def summary_text(outcome, lang: str) -> str:
+    result = outcome.result
+    zh = lang == "zh"
+    lines = []
+    load = result.load
+    if load is not None:
+        for table, c in load.counts.items():
+            if c.rows_in:
+                lines.append((f"{table}: 读入 {c.rows_in} 行 = 审计 {c.loaded} + 拒绝 {c.rejected}" if zh else
+                              f"{table}: {c.rows_in} rows in = {c.loaded} audited + {c.rejected} rejected"))
+    by_sev: dict[str, int] = {}
+    for f in result.findings:
+        by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
+    sev = "，".join(f"{k} {by_sev.get(k, 0)}" for k in ("严重", "一般", "提示"))
+    cases = len(result.cases) if result.cases is not None else 0
+    lines.append(f"案件 {cases} 件，问题 {len(result.findings)} 个（{sev}），预警 {len(result.warnings)} 个"
+                 if zh else f"{cases} cases, {len(result.findings)} findings ({sev}), {len(result.warnings)} warnings")
+    profile = result.metadata.get("profile", {})
+    lines.append(("参数配置: " if zh else "Parameter profile: ") + str(profile.get("name")))
+    for notice in result.notices:
+        lines.append(("注意: " if zh else "Notice: ") + notice.message[lang])
+    if outcome.run_summary is not None:
+        s = outcome.run_summary
+        lines.append(f"历史库: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，复现 {s.reopened}，"
+                     f"超期未整改 {s.overdue}" if zh else
+                     f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
+                     f"reopened {s.reopened}, overdue {s.overdue}")
+    for path in outcome.written:
+        lines.append(("已写入 " if zh else "Wrote ") + str(path))
+    lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else
+                  f"Verdict: {len(outcome.gating)} findings at or above the fail-on level"))
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""An audit job as the CLI runs it: audit → exceptions → reports → history → verdict.
+
+Kept out of the CLI so a notebook or a scheduler gets the same behaviour (and the same exit code)
+without click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from auditor.api import AuditConfig, run_audit
+from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, UsageError
+from auditor.findings import AuditResult, Finding, severity_rank
+
+ALL_FORMATS = ("xlsx", "html", "json", "csv", "sarif", "junit")
+
+
+@dataclass(frozen=True)
+class AuditJob:
+    config: AuditConfig
+    out_dir: Path | None = None
+    formats: tuple = ALL_FORMATS
+    fail_on: str = "严重"
+    lang: str = "zh"
+    strict: bool = False
+    history: Path | None = None  # SQLite store; None = do not record
+    baseline: str | None = None  # run id, "latest", or a findings.json file
+    new_only: bool = False
+    exceptions: Path | None = None
+    check_parity: bool = False
+
+
+@dataclass
+class JobOutcome:
+    result: AuditResult
+    written: list = field(default_factory=list)
+    gating: list = field(default_factory=list)  # findings at or above fail_on (after exemptions/baseline)
+    run_summary: object = None
+    exception_report: object = None
+    parity: object = None
+    exit_code: int = EXIT_OK
+
+
+def run_job(job: AuditJob) -> JobOutcome:
+    if job.fail_on not in ("严重", "一般", "提示"):
+        raise UsageError(f"--fail-on 只能是 严重、一般 或 提示，而不是 {job.fail_on!r}")
+    if job.new_only and not job.baseline:
+        raise UsageError("--new-only 需要 --baseline（运行编号、latest 或 findings.json）")
+    result = run_audit(job.config)
+    outcome = JobOutcome(result=result)
+    if job.check_parity:
+        from auditor.evaluate.parity import check_parity_result
+
+        outcome.parity = check_parity_result(job.config, result)
+    if job.exceptions:
+        from auditor.exceptions_register import apply_exceptions, load_register
+
+        result, outcome.exception_report = apply_exceptions(result, load_register(job.exceptions),
+                                                            job.config.as_of)
+        outcome.result = result
+    if job.out_dir is not None and job.formats:
+        from auditor.report import write_reports
+
+        outcome.written = write_reports(result, job.out_dir, list(job.formats), lang=job.lang,
+                                        show_personal_data=job.config.show_personal_data)
+    candidates = _active(result)
+    if job.new_only:
+        from auditor.history.baseline import new_since_baseline
+
+        new = {f.fingerprint for f in new_since_baseline(result, job.baseline, db_path=job.history)}
+        candidates = [f for f in candidates if f.fingerprint in new]
+    if job.history is not None:
+        from auditor.history.store import record_run
+
+        outcome.run_summary = record_run(job.history, result)
+    limit = severity_rank(job.fail_on)
+    outcome.gating = [f for f in candidates if severity_rank(f.severity) <= limit]
+    outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK
+    if job.strict and result.load is not None and result.load.rejected:
+        outcome.exit_code = EXIT_INPUT
+    if outcome.parity is not None and not outcome.parity.ok:
+        raise ConfigError(outcome.parity.format())
+    return outcome
+
+
+def _active(result: AuditResult) -> list[Finding]:
+    exempt = (result.metadata or {}).get("exemptions") or {}
+    return [f for f in result.findings if f.fingerprint not in exempt]

@@ -1,0 +1,120 @@
+"""The rule catalogue in Markdown (`auditor rules docs`, committed as docs/rules.md)."""
+
+from __future__ import annotations
+
+from auditor.enrich.derive import DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS
+from auditor.findings import THEMES
+from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
+                                      Literal, Matches, Not, ParamRef, ParamTest, Present, SumOf, UNIT_ZH)
+from auditor.rules.loader import RulePack
+from auditor.rules.model import Rule
+
+_OP_ZH = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+
+
+def describe(node, depth: int = 0) -> str:
+    """A condition tree in plain Chinese, for legal officers reading the catalogue."""
+    pad = "  " * depth
+    if isinstance(node, AllOf):
+        return f"{pad}- 同时满足：\n" + "\n".join(describe(c, depth + 1) for c in node.children)
+    if isinstance(node, AnyOf):
+        return f"{pad}- 满足其一：\n" + "\n".join(describe(c, depth + 1) for c in node.children)
+    if isinstance(node, Not):
+        return f"{pad}- 并非：\n" + describe(node.child, depth + 1)
+    if isinstance(node, Present):
+        return f"{pad}- `{node.field}` 有值"
+    if isinstance(node, Absent):
+        return f"{pad}- `{node.field}` 为空"
+    if isinstance(node, Compare):
+        return f"{pad}- `{node.field}` {_OP_ZH[node.op]} {_operand(node.value)}"
+    if isinstance(node, In):
+        return f"{pad}- `{node.field}` 属于 {_operand(node.values)}"
+    if isinstance(node, Contains):
+        return f"{pad}- `{node.field}` 包含 {_operand(node.value)}"
+    if isinstance(node, Matches):
+        return f"{pad}- `{node.field}` 匹配正则 `{node.pattern}`"
+    if isinstance(node, ParamTest):
+        return f"{pad}- 参数 `{node.param}` {node.op} {node.value}"
+    if isinstance(node, Const):
+        return f"{pad}- {'总是' if node.value else '从不'}"
+    if isinstance(node, Deadline):
+        s = node.spec
+        to = f"`{s.to_field}`" if s.to_field else "审计基准日"
+        extra = []
+        if s.extension_field:
+            extra.append(f"加 `{s.extension_field}`")
+        if s.excluded_field:
+            extra.append(f"加 `{s.excluded_field}`")
+        if s.roll_over:
+            extra.append("届满日遇休息日顺延")
+        kind = "早于" if s.check == "early" else "晚于"
+        return (f"{pad}- 期限「{s.label['zh']}」：自 `{s.from_field}` 起 {_limit(s.limit)}{UNIT_ZH[s.unit]}"
+                f"{'（' + '，'.join(extra) + '）' if extra else ''}；{to} {kind}届满日"
+                f"{'（未办理的按审计基准日计）' if s.open == 'as_of' and s.check == 'late' else ''}")
+    return f"{pad}- {node!r}"
+
+
+def _operand(value) -> str:
+    if isinstance(value, FieldRef):
+        return f"`{value.name}`"
+    if isinstance(value, ParamRef):
+        return f"参数 `{value.name}`"
+    if isinstance(value, Literal):
+        v = value.value
+        return "、".join(map(str, v)) if isinstance(v, tuple) else str(v)
+    return str(value)
+
+
+def _limit(limit) -> str:
+    if isinstance(limit, ParamRef):
+        return f"参数 `{limit.name}` "
+    if isinstance(limit, SumOf):
+        return " + ".join(_limit(p).strip() for p in limit.parts) + " "
+    return f"{limit} "
+
+
+def rule_markdown(rule: Rule, pack: RulePack) -> str:
+    lines = [f"### {rule.id} {rule.title['zh']}", "", f"*{rule.title['en']}* — 主题 {rule.theme}，严重程度 "
+             f"**{rule.severity}**，范围 {'每条记录' if rule.scope == 'recording' else '每个案件'}", ""]
+    lines.append("**法律依据**")
+    lines.append("")
+    for b in rule.basis:
+        lines.append(f"- {b.law} {b.article}（可信度 {b.confidence}）：「{b.quote}」")
+    lines += ["", "**适用条件**", "", describe(rule.applies), "", "**违规判定**", "", describe(rule.violation), ""]
+    if rule.params:
+        lines.append("**参数**：" + "，".join(
+            f"`{p}` = {pack.params[p].default}（{pack.params[p].confidence}）" for p in rule.params))
+        lines.append("")
+    lines += [f"**问题描述**：{rule.message['zh']}", "", f"**整改措施**：{rule.correction['zh']}", "",
+              f"**责任部门**：{'、'.join(rule.departments)}", ""]
+    fires = sum(1 for e in rule.examples if e.kind == "fire")
+    lines += [f"**示例**：应触发 {fires} 例，不应触发 {len(rule.examples) - fires} 例（`auditor rules test`）", ""]
+    return "\n".join(lines)
+
+
+def render_catalogue(pack: RulePack) -> str:
+    out = [f"# 规则目录 — {pack.name} {pack.version}", "",
+           "由 `auditor rules docs` 生成，请勿手工编辑（测试会检查是否过期）。", "",
+           f"共 {len(pack.rules)} 条规则。严重程度：严重 = 违反法律、法规原文（[P]）且影响决定合法性或当事人权利；"
+           "一般 = 违反二级来源（[S]）或不影响结果的程序瑕疵；提示 = 依据未经确认的参数或数据质量，需人工核实。", ""]
+    out.append("| 编号 | 规则 | 主题 | 严重程度 |")
+    out.append("| --- | --- | --- | --- |")
+    for theme in THEMES:
+        for r in pack.rules:
+            if r.theme == theme:
+                out.append(f"| [{r.id}](#{r.id.lower()}-{r.title['zh']}) | {r.title['zh']} | {r.theme} | {r.severity} |")
+    out.append("")
+    for theme in THEMES:
+        rules = [r for r in pack.rules if r.theme == theme]
+        if not rules:
+            continue
+        out += [f"## {theme}", ""]
+        out += [rule_markdown(r, pack) for r in rules]
+    out += ["## 参数", "", "| 参数 | 默认值 | 单位 | 可信度 | 依据 | 说明 |", "| --- | --- | --- | --- | --- | --- |"]
+    for name, p in sorted(pack.params.items()):
+        default = "、".join(map(str, p.default)) if isinstance(p.default, list) else p.default
+        out.append(f"| `{name}` | {default} | {p.unit} | {p.confidence} | {p.basis} | {p.description.get('zh', '')} |")
+    out += ["", "## 派生字段", "", "| 字段 | 中文 | 类型 |", "| --- | --- | --- |"]
+    for f in (*DERIVED_CASE_FIELDS, *DERIVED_RECORDING_FIELDS):
+        out.append(f"| `{f.name}` | {f.zh} | {f.kind} |")
+    return "\n".join(out) + "\n"
