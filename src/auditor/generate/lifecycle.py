@@ -322,7 +322,12 @@ def finalize(p: dict, ctx: Context, rng: random.Random) -> tuple[dict, list[dict
         case.pop("extension_approver", None)
     recordings = _recordings(p, case, ctx, rng)
     case["status"] = _status(case, recordings)
-    return case, recordings, _disclosure(p, case, ctx)
+    disclosure = _disclosure(p, case, ctx)
+    # Violations that alter only an exported record (a recording, the disclosure) register a hook
+    # `(case, recordings, disclosure) -> disclosure` in the plan; recordings are changed in place.
+    for hook in p.get("_export_hooks", ()):
+        disclosure = hook(case, recordings, disclosure)
+    return case, recordings, disclosure
 
 
 def _status(case: dict, recordings: list[dict]) -> str:
