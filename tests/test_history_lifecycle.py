@@ -163,3 +163,8 @@ def test_not_a_database_and_missing_store(tmp_path):
     with pytest.raises(ConfigError, match="历史库不存在"):
         squad_status(tmp_path / "none.sqlite")
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_summary_line(three_months):
+    _, (_, _, r3) = three_months
+    assert r3.line() == "已记入历史库（第 3 次审计，截止 2025-05-31）：新增 0，持续 1，销项 2，复发 1；未整改 2（超期 1）"

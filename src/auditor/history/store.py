@@ -108,6 +108,11 @@ class RunSummary:
     open_items: int  # 待整改 + 整改中 after this run
     overdue: int  # open items whose due date is before the run's as-of date
 
+    def line(self) -> str:
+        """One line for the terminal, in Chinese."""
+        return (f"已记入历史库（第 {self.run_id} 次审计，截止 {self.as_of.isoformat()}）：新增 {self.new}，持续 "
+                f"{self.persisting}，销项 {self.resolved}，复发 {self.reopened}；未整改 {self.open_items}（超期 {self.overdue}）")
+
 
 def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = None,
                exemptions: dict[str, dict] | None = None, actor: str | None = None,
