@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,12 @@ def test_register_errors_name_file_and_line(tmp_path, text, message, line):
         load_register(path)
     assert info.value.file == str(path)
     assert info.value.line == line
+
+
+def test_the_documented_example_parses(tmp_path):
+    doc = (Path(__file__).parent.parent / "docs" / "history.md").read_text(encoding="utf-8")
+    block = doc.split("```yaml\n", 1)[1].split("```", 1)[0]
+    register = load_register(_write(tmp_path, block))
+    assert [(e.rule, e.case, e.squad) for e in register.entries] == [
+        ("CX-SERVICE-LATE", "JA2025000123", None), ("JL-OFFICERS-CASE", None, "铁路上海站执法中队")]
+    assert register.entries[0].expires == date(2025, 8, 31)

@@ -71,3 +71,13 @@ def test_corrections_import_command(tmp_path):
     out = runner.invoke(main, ["history", "--history", str(db), "squads", "--as-of", "2025-06-05"])
     row = next(line.split() for line in out.output.splitlines() if line.startswith(A))
     assert row[2:4] == ["0", "1"]  # 待整改 0, 整改中 1
+
+
+def test_every_command_has_help_with_an_example():
+    runner = CliRunner()
+    for args in (["history"], ["history", "--history", "x", "list"], ["history", "--history", "x", "compare"],
+                 ["history", "--history", "x", "squads"], ["corrections"], ["corrections", "import"],
+                 ["monthly"], ["sample-review"]):
+        out = runner.invoke(main, [*args, "--help"])
+        assert out.exit_code == 0, (args, out.output)
+        assert "Example:" in out.output and "auditor " in out.output.split("Example:")[1], args
