@@ -76,38 +76,51 @@ def compute_deadline(spec: DeadlineSpec, frame: pd.DataFrame, calendar: WorkCale
     end = _dates(frame, spec.to_field)
     extra = _days(frame, spec.extension_field) + _days(frame, spec.excluded_field)
     limit = int(spec.limit)
-    unknown = np.zeros(n, dtype=bool)
+    as_of_d = np.datetime64(as_of, "D")
+    has_start = ~np.isnat(start)
+    has_end = ~np.isnat(end)
+    measured = np.where(has_end, end, as_of_d if spec.open == "as_of" else np.datetime64("NaT", "D"))
+    # `beyond`: the calendar cannot place the due date, but it surely lies after the measured date
+    # (fewer working days have passed than the limit, or only a roll-over is unknown). Nothing is late.
+    beyond = np.zeros(n, dtype=bool)
     if spec.unit == "working_days":
         due, unknown = calendar.add_working_days(start, limit + extra)
+        if unknown.any():
+            counted, count_unknown = calendar.working_days_between(start, measured)
+            beyond = unknown & ~count_unknown & ~np.isnat(measured) & (counted < limit + extra)
     else:
         if spec.unit == "calendar_days":
             due = start + (limit + extra).astype("timedelta64[D]")
         else:
             due = add_months(start, limit) + extra.astype("timedelta64[D]")
+        unknown = np.zeros(n, dtype=bool)
         if spec.roll_over:
-            due, unknown = calendar.roll_to_workday(due)
-    as_of_d = np.datetime64(as_of, "D")
-    has_start = ~np.isnat(start)
-    has_end = ~np.isnat(end)
+            rolled, roll_unknown = calendar.roll_to_workday(due)
+            # Rolling only ever extends a deadline: a date on or before the unrolled due is on time anyway.
+            beyond = roll_unknown & ~np.isnat(measured) & (measured <= due)
+            unknown = roll_unknown
+            due = np.where(roll_unknown, np.datetime64("NaT", "D"), rolled)
+    unknown = unknown & ~beyond
     status = np.full(n, "na", dtype=object)
-    usable = has_start & ~unknown
+    known = has_start & ~unknown & ~beyond
     status[has_start & unknown] = "unknown"
     if spec.check == "early":
-        status[usable & has_end & (end >= due)] = "met"
-        status[usable & has_end & (end < due)] = "early"
-        status[usable & ~has_end] = "open" if spec.open == "as_of" else "na"
-        measured = np.where(has_end, end, due)
+        status[known & has_end & (end >= due)] = "met"
+        status[known & has_end & (end < due)] = "early"
+        status[(known | beyond) & ~has_end] = "open" if spec.open == "as_of" else "na"
+        status[beyond & has_end] = "early"
     else:
-        status[usable & has_end & (end <= due)] = "met"
-        status[usable & has_end & (end > due)] = "late"
+        status[known & has_end & (end <= due)] = "met"
+        status[known & has_end & (end > due)] = "late"
+        status[beyond & has_end] = "met"
         if spec.open == "as_of":
-            pending = usable & ~has_end
+            pending = known & ~has_end
             days_left = (due - as_of_d).astype(np.int64)
             status[pending & (days_left < 0)] = "overdue"
             status[pending & (days_left >= 0) & (days_left <= warning_days)] = "due_soon"
             status[pending & (days_left > warning_days)] = "open"
-        measured = np.where(has_end, end, as_of_d)
-    elapsed, over = _measure(spec, calendar, start, due, measured, status)
+            status[beyond & ~has_end] = "open"
+    elapsed, over = _measure(spec, calendar, start, due, np.where(has_end, end, as_of_d), status)
     years = np.zeros(n, dtype=np.int64)
     if unknown.any():
         probe = np.where(np.isnat(due), start, due)
