@@ -8,6 +8,7 @@ Every derived field is declared here (name, 中文, kind) so rules can name it a
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -53,6 +54,13 @@ DERIVED_CASE_FIELDS: tuple[Field, ...] = (
     Field("cause_known", "案由编码在案由库中", "bool"),
     Field("discretion_min", "裁量基准罚款下限（元）", "decimal"),
     Field("discretion_max", "裁量基准罚款上限（元）", "decimal"),
+    Field("party_id_shape", "证件号码形态（按号码本身判断）", "enum", choices=("身份证", "统一社会信用代码", "其他"),
+          doc="身份证: 18 digits, province code, real birth date; 统一社会信用代码: GB 32100 alphabet; else 其他"),
+    Field("party_id_shape_valid", "证件号码按其形态校验位正确", "bool"),
+    Field("termination_reason_listed", "终止调查理由属于法定理由", "bool",
+          doc="the reason contains one of the termination_grounds phrases (punctuation and spaces ignored)"),
+    Field("execution_done_date", "执行完毕日期（无则为缴款日期）", "date"),
+    Field("date_order_errors", "日期先后矛盾", "list", doc="pairs of dates in the wrong order, described in 中文"),
 )
 
 DERIVED_RECORDING_FIELDS: tuple[Field, ...] = (
@@ -129,6 +137,7 @@ def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures
     _add_recording_aggregates(facts, recordings)
     _add_disclosure_join(facts, disclosures)
     _add_catalogue(facts, params.get("cause_catalogue"))
+    _add_procedure_facts(facts, params)
     return facts
 
 
@@ -316,6 +325,66 @@ def _num(value) -> float:
         return float(value) if value not in (None, "") else np.nan
     except (TypeError, ValueError):
         return np.nan
+
+
+_PROVINCES = {"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42",
+              "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82",
+              "83"}
+_CREDIT_SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}$")
+_PUNCT = re.compile(r"[\s，。、；：,.;:（）()“”\"'!！?？]+")
+# (earlier, later): the later date must not precede the earlier one. Pairs judged by a dedicated rule
+# (notice after decision, application before the demand notice) are left to that rule.
+DATE_ORDER = (
+    ("violation_date", "violation_end_date"), ("violation_date", "discovery_date"),
+    ("discovery_date", "filing_date"), ("filing_date", "investigation_end_date"), ("filing_date", "notice_date"),
+    ("filing_date", "decision_date"), ("filing_date", "termination_date"), ("decision_date", "service_date"),
+    ("service_date", "demand_notice_date"), ("decision_date", "payment_date"),
+    ("decision_date", "execution_end_date"), ("decision_date", "revocation_date"),
+    ("decision_date", "closure_date"), ("termination_date", "closure_date"), ("revocation_date", "closure_date"),
+    ("execution_end_date", "closure_date"),
+)
+_CASE_ZH = {f.name: f.zh for f in CASE_FIELDS}
+
+
+def id_shape(value) -> str | None:
+    """What an identifier looks like by itself: 身份证, 统一社会信用代码 or 其他 (None when empty)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    s = value.strip().upper()
+    if _FULL_ID.match(s) and s[:2] in _PROVINCES:
+        try:
+            if 1900 <= date(int(s[6:10]), int(s[10:12]), int(s[12:14])).year <= 2100:
+                return "身份证"
+        except ValueError:
+            pass
+    return "统一社会信用代码" if _CREDIT_SHAPE.match(s) else "其他"
+
+
+def _add_procedure_facts(facts: pd.DataFrame, params: dict) -> None:
+    """Party-code shape, termination ground, end of execution and date-order errors (三超期两随意, 主体认定)."""
+    from auditor.idcodes import valid_credit_code, valid_id_card
+
+    shapes = [id_shape(v) for v in facts["party_id"]]
+    facts["party_id_shape"] = pd.array(shapes, dtype=object)
+    facts["party_id_shape_valid"] = pd.array(
+        [pd.NA if k is None else valid_id_card(v.strip()) if k == "身份证" else
+         valid_credit_code(v.strip()) if k == "统一社会信用代码" else False
+         for k, v in zip(shapes, facts["party_id"])], dtype="boolean")
+    grounds = [_PUNCT.sub("", str(g)) for g in params.get("termination_grounds") or ()]
+    grounds = [g for g in grounds if g]
+    facts["termination_reason_listed"] = pd.array(
+        [pd.NA if not isinstance(r, str) or not r.strip() else any(g in _PUNCT.sub("", r) for g in grounds)
+         for r in facts["termination_reason"]], dtype="boolean")
+    facts["execution_done_date"] = facts["execution_end_date"].fillna(facts["payment_date"])
+    errors: list[list[str]] = [[] for _ in range(len(facts))]
+    for early, late in DATE_ORDER:
+        a = facts[early].to_numpy(dtype="datetime64[ns]")
+        b = facts[late].to_numpy(dtype="datetime64[ns]")
+        with np.errstate(invalid="ignore"):
+            bad = ~np.isnat(a) & ~np.isnat(b) & (b < a)
+        for i in np.flatnonzero(bad):
+            errors[i].append(f"{_CASE_ZH[late]}（{str(b[i])[:10]}）早于{_CASE_ZH[early]}（{str(a[i])[:10]}）")
+    facts["date_order_errors"] = [tuple(e) for e in errors]
 
 
 def derive_recording_facts(recordings: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
