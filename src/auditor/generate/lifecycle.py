@@ -29,7 +29,7 @@ scored on). Concretely:
   (service + 15 days, moved to the next working day), then either payment with a 加处罚款 below the
   3%-per-day cap, or a court application in [service + 6 months + 5 days, + 60 days] (more than
   10 working days after the 催告);
-- closure 1-5 working days after the last act of execution; terminations and revocations carry a
+- closure 1-5 working days after the last act of execution (and after the disclosure); terminations and revocations carry a
   reason and an approver; a revoked decision's disclosure is withdrawn 1-2 working days later;
 - a 查封扣押 (on the discovery day) is followed by the decision within 28 days;
 - recordings are made between discovery and closure and uploaded within the day.
@@ -41,6 +41,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 from typing import Any
 
 from auditor.generate.catalog import Catalog, Roster, build_roster, load_catalog
@@ -90,6 +91,7 @@ class Context:
     wd: Workdays
 
 
+@lru_cache(maxsize=8)
 def make_context(seed: int, as_of: date) -> Context:
     catalog = load_catalog()
     start = date(as_of.year - 2, 1, 1)
@@ -265,9 +267,10 @@ def plan_from_service(p: dict, rng: random.Random, ctx: Context) -> None:
     if p.get("_revoke"):
         rev = wd.pick(rng, max(service, p.get("disclosure_date") or service), 2, 6)
         p.update(revocation_date=rev, revocation_reason=rng.choice(ctx.catalog.revocation_reasons),
-                 revocation_approver=rng.choice(ctx.roster.directors), closure_date=wd.pick(rng, rev, 1, 3))
+                 revocation_approver=rng.choice(ctx.roster.directors))
         if p.get("disclosure_date"):
             p["disclosure_withdrawn_date"] = wd.pick(rng, rev, 1, 2)
+        p["closure_date"] = wd.pick(rng, p.get("disclosure_withdrawn_date") or rev, 1, 3)
         return
     fine = p["fine_amount"]
     due = wd.on_or_after(service + timedelta(days=15))  # 处罚法 67 ¶3, 民诉法 85
@@ -292,8 +295,9 @@ def plan_from_service(p: dict, rng: random.Random, ctx: Context) -> None:
             app = wd.on_or_after(start)
             p["enforcement_application_date"] = app
             pay = app + timedelta(days=rng.randint(30, 150))
+    # A case is closed after execution and after its decision has been disclosed.
     p.update(payment_date=pay, paid_amount=paid, execution_end_date=pay,
-             closure_date=wd.pick(rng, pay, 1, 5))
+             closure_date=wd.pick(rng, max(pay, p.get("disclosure_date") or pay), 1, 5))
 
 
 def _round_fine(rng: random.Random, lo: int, hi: int, step: int) -> int:

@@ -114,15 +114,15 @@ def late_service(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
 
 # -- 办案期限 ------------------------------------------------------------------------------------
 def _can_be_late(plan: Plan, helpers: Helpers) -> bool:
-    return (_decided_by(plan, helpers, 0) and plan.get("hearing_date") is None
+    return (_decided_by(plan, helpers, 20) and plan.get("hearing_date") is None
             and plan["filing_date"] + timedelta(days=180) <= helpers.as_of)
 
 
 @violation("CQ-HANDLING-LATE", "立案后超过 90 日作出处罚决定且无延期审批",
            states=("已决定", "执行中", "已结案"), applies=_can_be_late)
 def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Applies to ordinary-procedure cases with a decision, no hearing, filed at least 180 calendar
-    days before the as-of date (not revoked). decision_date := the first working day on or after
+    """Applies to ordinary-procedure cases decided at least 20 calendar days before the as-of date,
+    with no hearing, filed at least 180 calendar days before the as-of date (not revoked). decision_date := the first working day on or after
     filing_date + d calendar days, d drawn from 95..130, or the first working day after the original
     decision if that is later (so decision − filing > 90 days and the decision still follows notice,
     review and discussion);

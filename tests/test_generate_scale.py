@@ -1,0 +1,30 @@
+"""Generation streams: peak memory does not grow with the number of cases."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+_SCRIPT = """
+import resource, sys
+from datetime import date
+from auditor.generate import generate_export
+s = generate_export(sys.argv[1], int(sys.argv[2]), seed=1, as_of=date(2026, 11, 25))
+assert s.cases == int(sys.argv[2])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
+"""
+
+
+def _peak_kib(out, cases: int) -> int:
+    done = subprocess.run([sys.executable, "-c", _SCRIPT, str(out), str(cases)],
+                          capture_output=True, text=True, check=True, timeout=300)
+    return int(done.stdout.strip())
+
+
+def test_twenty_thousand_cases_stream_in_small_memory(tmp_path):
+    small = _peak_kib(tmp_path / "small", 200)
+    big = _peak_kib(tmp_path / "big", 20_000)
+    assert (tmp_path / "big/xml/cases.xml").stat().st_size > 50_000_000
+    # Holding 20,000 cases (~70 MB of XML) would add far more than this.
+    assert big - small < 25_000, (small, big)
+    assert big < 250_000, big
