@@ -1,14 +1,15 @@
 """Collect the rows of one canonical table from every file, parsed, as columns.
 
-Readers hand over raw cells `(field index, text)`; a row is loaded only if every cell parses, the
-required fields are present and no value is longer than the limit, otherwise it becomes exactly one
-`RejectedRow` naming the first bad field (further problems are appended to the reason). Columns are
-plain lists until `frame()` builds the canonical DataFrame once.
+Readers hand over raw rows; every `BATCH` rows (and at the end of each file) the batch is parsed
+column by column (`make_column_parser`: a memo look-up per cell for the repetitive kinds), which is
+what keeps a million rows affordable. A row is loaded only if every value parses, the required fields
+are present and no value exceeds the length limit; otherwise it becomes exactly one `RejectedRow`
+naming the first bad field (further problems are appended to the reason).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,93 +18,130 @@ from auditor.errors import InputError
 from auditor.ingest.limits import Limits
 from auditor.ingest.profiles import TableProfile
 from auditor.ingest.report import RejectedRow, preview
-from auditor.model.fields import TABLES, TABLE_ZH
+from auditor.model.fields import TABLE_ZH, TABLES
 from auditor.model.frame import to_frame
-from auditor.model.values import make_parser, missing_value, parse_items
+from auditor.model.values import make_column_parser, missing_value
 
 REQUIRED_MISSING = "必填字段缺失"
+BATCH = 4096
 
 
 class TableBuffer:
     def __init__(self, table: str, profile: TableProfile, limits: Limits):
         self.table = table
         self.fields = TABLES[table]
-        self.index = {f.name: i for i, f in enumerate(self.fields)}
-        self.parsers = [self._parser(f, profile) for f in self.fields]
-        self.template = [missing_value(f) for f in self.fields]
-        self.required = [i for i, f in enumerate(self.fields) if f.required]
+        self.names = [f.name for f in self.fields]
+        self.index = {name: i for i, name in enumerate(self.names)}
+        self.parsers = [make_column_parser(f, profile.date_formats, profile.values.get(f.name))
+                        for f in self.fields]
+        self.missing = [missing_value(f) for f in self.fields]
+        self.required = frozenset(i for i, f in enumerate(self.fields) if f.required)
         self.columns: list[list[Any]] = [[] for _ in self.fields]
-        self._appends = [c.append for c in self.columns]
         self.files: list[str] = []
         self.lines: list[int] = []
-        self.parents: list[tuple[str, int] | None] = []  # XML: the enclosing case element
+        self.parents: list[tuple[str, int] | None] = []  # XML recordings: (file, line) of their case
         self.rejected: list[RejectedRow] = []
         self.rows_in = 0
         self.max_chars = limits.max_field_chars
         self.max_rows = limits.max_rows
+        self._file = ""
+        self._plan: Mapping[str, int] | None = None
+        self._batch: list[Any] = []
+        self._batch_lines: list[int] = []
+        self._batch_parents: list[tuple[str, int] | None] = []
 
-    @staticmethod
-    def _parser(f, profile: TableProfile):
-        vmap = profile.values.get(f.name)
-        text_parser = make_parser(f, profile.date_formats, vmap)
-        if f.kind not in ("list", "enum_list"):
-            return text_parser
+    # --- feeding -------------------------------------------------------------------------------
 
-        def parse(value):  # XML hands list items over as a tuple
-            if value.__class__ is tuple:
-                return parse_items(f, value, vmap)
-            return text_parser(value)
-        return parse
+    def begin_file(self, file: str, plan: Mapping[str, int] | None = None) -> None:
+        """Rows that follow come from `file`: dicts `{field: raw}` (plan None) or lists, where
+        `plan` maps field name -> column index."""
+        self.flush()
+        self._file = file
+        self._plan = plan
 
-    def add(self, file: str, line: int, cells: Iterable[tuple[int, Any]],
-            parent: tuple[str, int] | None = None) -> bool:
-        """Parse and keep one row; False (and a RejectedRow) when it cannot be loaded."""
+    def add(self, line: int, raw: Any, parent: tuple[str, int] | None = None) -> None:
         self.rows_in += 1
         if self.rows_in > self.max_rows:
             raise InputError(f"{TABLE_ZH[self.table]}行数超过上限 {self.max_rows}（可调整 Limits.max_rows）",
-                             file=file, line=line)
-        out = self.template.copy()
-        parsers = self.parsers
-        problems = None
-        for fi, text in cells:
-            if not text:
-                continue
-            if len(text) > self.max_chars and text.__class__ is str:
-                reason = f"字段过长: {len(text)} 个字符，上限 {self.max_chars}"
-                problems = (problems or []) + [(fi, reason, text)]
-                continue
-            try:
-                out[fi] = parsers[fi](text)
-            except ValueError as exc:
-                problems = (problems or []) + [(fi, str(exc), text)]
-        for fi in self.required:
-            if out[fi] is None and not any(p[0] == fi for p in problems or ()):
-                problems = (problems or []) + [(fi, REQUIRED_MISSING, "")]
-        if problems:
-            self.reject_problems(file, line, problems)
-            return False
-        for append, value in zip(self._appends, out):
-            append(value)
-        self.files.append(file)
-        self.lines.append(line)
-        self.parents.append(parent)
-        return True
+                             file=self._file, line=line)
+        self._batch.append(raw)
+        self._batch_lines.append(line)
+        self._batch_parents.append(parent)
+        if len(self._batch) >= BATCH:
+            self.flush()
 
-    def reject_problems(self, file: str, line: int, problems: list[tuple[int, str, Any]]) -> None:
-        fi, reason, text = problems[0]
-        if len(problems) > 1:
-            reason += "；另: " + "；".join(f"{self.fields[i].name}: {r}" for i, r, _ in problems[1:])
-        value = "、".join(text) if isinstance(text, tuple) else text
-        self.rejected.append(RejectedRow(self.table, file, line, self.fields[fi].name, reason,
-                                         preview(value)))
-
-    def reject(self, file: str, line: int, field: str | None, reason: str, value: str = "") -> None:
+    def reject(self, line: int, field: str | None, reason: str, value: str = "") -> None:
         """A row rejected before parsing (bad column count, schema violation, unreadable rest)."""
         self.rows_in += 1
-        self.rejected.append(RejectedRow(self.table, file, line, field, reason, preview(value)))
+        self.rejected.append(RejectedRow(self.table, self._file, line, field, reason, preview(value)))
+
+    # --- parsing -------------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        batch = self._batch
+        if not batch:
+            return
+        n = len(batch)
+        problems: dict[int, list[tuple[int, str, Any]]] = {}
+        parsed = []
+        for fi, name in enumerate(self.names):
+            raw = self._raw_column(batch, name)
+            if raw is None:
+                values: list[Any] = [self.missing[fi]] * n
+            else:
+                values, failures = self.parsers[fi](raw)
+                for i, reason in failures:
+                    problems.setdefault(i, []).append((fi, reason, raw[i]))
+                self._check_lengths(fi, raw, problems)
+            if fi in self.required:
+                for i in [i for i, v in enumerate(values) if v is None]:
+                    if not any(p[0] == fi for p in problems.get(i, ())):
+                        problems.setdefault(i, []).append((fi, REQUIRED_MISSING, ""))
+            parsed.append(values)
+        lines, parents = self._batch_lines, self._batch_parents
+        if problems:
+            for i in sorted(problems):
+                self._reject_problems(lines[i], problems[i])
+            keep = [i not in problems for i in range(n)]
+            parsed = [[v for v, k in zip(values, keep) if k] for values in parsed]
+            lines = [v for v, k in zip(lines, keep) if k]
+            parents = [v for v, k in zip(parents, keep) if k]
+        for column, values in zip(self.columns, parsed):
+            column.extend(values)
+        self.files.extend([self._file] * len(lines))
+        self.lines.extend(lines)
+        self.parents.extend(parents)
+        self._batch, self._batch_lines, self._batch_parents = [], [], []
+
+    def _raw_column(self, batch: list[Any], name: str) -> list[Any] | None:
+        if self._plan is None:
+            raw = [row.get(name) for row in batch]
+            return raw if any(raw) else None
+        si = self._plan.get(name)
+        return None if si is None else [row[si] for row in batch]
+
+    def _check_lengths(self, fi: int, raw: list[Any], problems: dict) -> None:
+        limit = self.max_chars
+        strs = [t for t in raw if t.__class__ is str]
+        if not strs or max(map(len, strs)) <= limit:
+            return
+        for i, t in enumerate(raw):
+            if t.__class__ is str and len(t) > limit:
+                entry = (fi, f"字段过长: {len(t)} 个字符，上限 {limit}", t)
+                problems[i] = [p for p in problems.get(i, []) if p[0] != fi] + [entry]
+
+    def _reject_problems(self, line: int, problems: list[tuple[int, str, Any]]) -> None:
+        problems = sorted(problems, key=lambda p: p[0])
+        fi, reason, text = problems[0]
+        if len(problems) > 1:
+            reason += "；另: " + "；".join(f"{self.names[i]}: {r}" for i, r, _ in problems[1:])
+        value = "、".join(t or "" for t in text) if isinstance(text, tuple) else text
+        self.rejected.append(RejectedRow(self.table, self._file, line, self.names[fi], reason,
+                                         preview(value)))
 
     def frame(self) -> pd.DataFrame:
-        cols: dict[str, list[Any]] = {f.name: c for f, c in zip(self.fields, self.columns)}
+        self.flush()
+        cols: dict[str, list[Any]] = dict(zip(self.names, self.columns))
         cols["_file"] = self.files
         cols["_line"] = self.lines
         return to_frame(self.table, cols)

@@ -119,7 +119,8 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
         delimiter = tp.delimiter
         header = next(csv.reader([header_line], delimiter=delimiter))
     buffer = buffers[table]
-    plan = _plan(header, table, profile, buffer, name, warnings)
+    plan = _plan(header, table, profile, name, warnings)
+    buffer.begin_file(name, plan)
     ncols = len(header)
     reader = csv.reader(lines, delimiter=delimiter)
     start = offset + 1
@@ -134,18 +135,18 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
         if len(record) != ncols:
             extra = record[ncols:]
             if len(record) < ncols or any(c.strip() for c in extra):
-                buffer.reject(name, line, None, f"列数不符: 表头 {ncols} 列，此行 {len(record)} 列",
+                buffer.reject(line, None, f"列数不符: 表头 {ncols} 列，此行 {len(record)} 列",
                               _joined(record, delimiter))
                 continue
-        add(name, line, [(fi, record[si]) for si, fi in plan])
+        add(line, record)
     return FileInfo(path=name, sha256=sha, table=table, form="csv", encoding=encoding, rows=rows)
 
 
-def _plan(header: list[str], table: str, profile: Profile, buffer: TableBuffer, name: str,
-          warnings: list[InputWarning]) -> list[tuple[int, int]]:
-    """(source column, field index) pairs; unknown and duplicate columns are warned about once."""
+def _plan(header: list[str], table: str, profile: Profile, name: str,
+          warnings: list[InputWarning]) -> dict[str, int]:
+    """Field name -> source column; unknown and duplicate columns are warned about once."""
     lmap = profile.label_map(table)
-    plan = []
+    plan = {}
     seen: dict[str, str] = {}
     for si, label in enumerate(header):
         target = lmap.get(normalise_label(label))
@@ -159,7 +160,7 @@ def _plan(header: list[str], table: str, profile: Profile, buffer: TableBuffer, 
                                          f"列「{label}」与「{seen[target]}」都对应字段 {target}，只读取前者"))
             continue
         seen[target] = label
-        plan.append((si, buffer.index[target]))
+        plan[target] = si
     for f in TABLES[table]:
         if f.required and f.name not in seen:
             warnings.append(InputWarning("missing_column", name, 1, f.name,

@@ -70,3 +70,52 @@ def preview(text: str | None) -> str:
     if not text:
         return ""
     return text if len(text) <= VALUE_PREVIEW else text[:VALUE_PREVIEW] + "…"
+
+
+_TEXT = {
+    "zh": {
+        "title": "导出读取情况", "table": "表", "rows_in": "读入", "loaded": "载入", "rejected": "拒收",
+        "by_squad": "各中队案件数", "rejected_rows": "拒收的行", "warnings": "提示", "files": "文件",
+        "none": "无", "field": "字段", "value": "值",
+        "tables": {"cases": "案件", "recordings": "全过程记录", "disclosures": "公示信息"},
+        "unknown_squad": "（未填中队）",
+    },
+    "en": {
+        "title": "Load summary", "table": "table", "rows_in": "rows in", "loaded": "loaded",
+        "rejected": "rejected", "by_squad": "Cases per squad", "rejected_rows": "Rejected rows",
+        "warnings": "Warnings", "files": "Files", "none": "none", "field": "field", "value": "value",
+        "tables": {"cases": "cases", "recordings": "recordings", "disclosures": "disclosures"},
+        "unknown_squad": "(no squad)",
+    },
+}
+
+
+def render_text(result: LoadResult, lang: str = "zh") -> str:
+    """The human summary `auditor inspect` prints: counts per table and squad, every rejected row
+    with file:line, field and reason, and every warning."""
+    t = _TEXT["en" if lang == "en" else "zh"]
+    out = [f"== {t['title']} =="]
+    out.append(f"{t['files']}:")
+    for info in result.files:
+        out.append(f"  {info.path}  [{info.form}, {info.encoding}, {t['tables'][info.table]} {info.rows}]")
+    width = max(len(name) for name in t["tables"].values())
+    out.append(f"  {t['table']:<{width}}  {t['rows_in']:>8}  {t['loaded']:>8}  {t['rejected']:>8}")
+    for table, count in result.counts.items():
+        out.append(f"  {t['tables'][table]:<{width}}  {count.rows_in:>8}  {count.loaded:>8}  {count.rejected:>8}")
+    cases = result.tables.get("cases")
+    if cases is not None and len(cases):
+        out.append(f"{t['by_squad']}:")
+        squads = cases["squad"].fillna(t["unknown_squad"]).value_counts()
+        for squad, n in sorted(squads.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append(f"  {squad}  {n}")
+    out.append(f"{t['rejected_rows']} ({len(result.rejected)}):" + ("" if result.rejected else f" {t['none']}"))
+    for r in result.rejected:
+        where = f"{r.file}:{r.line}"
+        field = f" {t['field']} {r.field}" if r.field else ""
+        value = f" [{t['value']}: {r.value}]" if r.value else ""
+        out.append(f"  {where} {t['tables'][r.table]}{field}: {r.reason}{value}")
+    out.append(f"{t['warnings']} ({len(result.warnings)}):" + ("" if result.warnings else f" {t['none']}"))
+    for w in result.warnings:
+        where = w.file + (f":{w.line}" if w.line else "")
+        out.append(f"  {where} [{w.code}] {w.message}")
+    return "\n".join(out) + "\n"

@@ -88,6 +88,8 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
                 table = ROOT_TABLE[el.tag]
                 child_tag = ROOTS[el.tag]
                 shapes = {t: _Shape(buffers[t], profile) for t in TABLES}
+                for buffer in buffers.values():
+                    buffer.begin_file(name)
                 continue
             if event == "start" or el.tag != child_tag or el.getparent() is not root:
                 continue
@@ -102,7 +104,7 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
     except etree.XMLSyntaxError as exc:
         if root is None:
             raise InputError(f"不是格式正确的 XML: {exc.msg}", file=name, line=exc.lineno) from None
-        buffers[table].reject(name, exc.lineno or 0, None,
+        buffers[table].reject(exc.lineno or 0, None,
                               f"XML 格式错误，自此行起的内容无法读取: {exc.msg}")
         rows += 1
     if root is None:
@@ -147,20 +149,15 @@ def _validated(el, shapes: dict[str, _Shape], main: _Shape, name: str,
     return errors
 
 
-def _cells(el, shape: _Shape) -> list[tuple[int, object]]:
-    index = shape.index
-    lists = shape.lists
-    cells = []
-    for child in el:
-        tag = child.tag
-        fi = index.get(tag)
-        if fi is None:
-            continue
-        if tag in lists and len(child):
-            cells.append((fi, tuple(c.text for c in child)))
-        else:
-            cells.append((fi, child.text))
-    return cells
+def _row(el, shape: _Shape) -> dict[str, object]:
+    """{field: raw text} of a validated element; list fields given as items become tuples."""
+    row = {c.tag: c.text for c in el}
+    for name in shape.lists:
+        if name in row:
+            node = el.find(name)
+            if len(node):
+                row[name] = tuple(c.text for c in node)
+    return row
 
 
 def _read_flat(el, name: str, shape: _Shape, warnings: list[InputWarning], unknown: set[str]) -> None:
@@ -169,51 +166,57 @@ def _read_flat(el, name: str, shape: _Shape, warnings: list[InputWarning], unkno
     if errors:
         err_line, field, _, msg = errors[0]
         text = _text_of(el, field)
-        shape.buffer.reject(name, line, field, _reason(shape.buffer.table, field, msg, err_line, text), text)
+        shape.buffer.reject(line, field, _reason(shape.buffer.table, field, msg, err_line, text), text)
         return
-    shape.buffer.add(name, line, _cells(el, shape))
+    shape.buffer.add(line, _row(el, shape))
 
 
 def _read_case(el, name: str, shapes: dict[str, _Shape], warnings: list[InputWarning],
                unknown: set[str]) -> None:
     cases = shapes["cases"]
-    recordings = shapes["recordings"]
     line = el.sourceline
     errors = _validated(el, shapes, cases, name, warnings, unknown)
+    if not errors:
+        row = _row(el, cases)
+        cases.buffer.add(line, row)
+        if "recordings" in row:
+            _read_recordings(el, name, line, row.get("case_id"), shapes["recordings"], {})
+        return
     case_errors = [e for e in errors if e[2] is None]
-    recording_errors = {}
-    for e in errors:
-        if e[2] is not None:
-            recording_errors.setdefault(e[2], e)
-    recs = el.find("recordings")
-    rec_elements = list(recs) if recs is not None else []
     if case_errors:
         err_line, field, _, msg = case_errors[0]
         text = _text_of(el, field)
-        cases.buffer.reject(name, line, field, _reason("cases", field, msg, err_line, text), text)
-        loaded = False
-    else:
-        loaded = cases.buffer.add(name, line, _cells(el, cases))
-    case_id = (el.findtext("case_id") or "").strip()
-    rbuf = recordings.buffer
-    case_fi = recordings.index["case_id"]
-    for i, rec in enumerate(rec_elements, 1):
+        cases.buffer.reject(line, field, _reason("cases", field, msg, err_line, text), text)
+        for rec in el.iterfind("recordings/recording"):
+            shapes["recordings"].buffer.reject(rec.sourceline, None, f"所属案件被拒收: {name}:{line}")
+        return
+    row = _row(el, cases)
+    cases.buffer.add(line, row)
+    bad = {}
+    for e in errors:
+        bad.setdefault(e[2], e)
+    _read_recordings(el, name, line, row.get("case_id"), shapes["recordings"], bad)
+
+
+def _read_recordings(el, name: str, line: int, case_id: str | None, shape: _Shape, bad: dict) -> None:
+    """Nested recordings of a (schema-valid) case; `bad`: recording index -> schema error."""
+    buffer = shape.buffer
+    case_id = (case_id or "").strip()
+    parent = (name, line)
+    for i, rec in enumerate(el.iterfind("recordings/recording"), 1):
         rline = rec.sourceline
-        if not loaded:
-            rbuf.reject(name, rline, None, f"所属案件被拒收: {name}:{line}")
-            continue
-        if i in recording_errors:
-            err_line, field, _, msg = recording_errors[i]
+        if i in bad:
+            err_line, field, _, msg = bad[i]
             text = _text_of(rec, field)
-            rbuf.reject(name, rline, field, _reason("recordings", field, msg, err_line, text), text)
+            buffer.reject(rline, field, _reason("recordings", field, msg, err_line, text), text)
             continue
-        own = rec.findtext("case_id")
-        if own is not None and own.strip() and own.strip() != case_id:
-            rbuf.reject(name, rline, "case_id", f"记录的案件编号与所属案件 {case_id} 不符", own)
+        row = _row(rec, shape)
+        own = (row.get("case_id") or "").strip()
+        if own and own != case_id:
+            buffer.reject(rline, "case_id", f"记录的案件编号与所属案件 {case_id} 不符", own)
             continue
-        cells = _cells(rec, recordings)
-        cells.append((case_fi, case_id))
-        rbuf.add(name, rline, cells, parent=(name, line))
+        row["case_id"] = case_id
+        buffer.add(rline, row, parent)
 
 
 def _reason(table: str, field: str | None, msg: str, err_line: int, text: str) -> str:

@@ -64,14 +64,89 @@ def parse_value(field: Field, text: str | None, date_formats: Sequence[str] | No
 def make_parser(field: Field, date_formats: Sequence[str] | None = None,
                 value_map: Mapping[str, str] | None = None) -> Parser:
     """A `text -> value` function for one column; raises ValueError with a Chinese reason."""
-    formats = tuple(date_formats or ())
+    convert = _converter(field, tuple(date_formats or ()), dict(value_map or {}))
+    missing = missing_value(field)
+
+    def parse(text: str) -> Any:
+        if not text:
+            return missing
+        hit = convert(text)
+        if hit.__class__ is Failure:
+            raise ValueError(hit.reason)
+        return hit
+    return parse
+
+
+class Failure:
+    """A value that did not parse, with its reason (what column parsers return instead of raising)."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+ColumnParser = Callable[[Sequence[Any]], tuple[list[Any], list[tuple[int, str]]]]
+
+
+def make_column_parser(field: Field, date_formats: Sequence[str] | None = None,
+                       value_map: Mapping[str, str] | None = None) -> ColumnParser:
+    """Parse a whole column of raw values at once: `raw -> (values, [(row, reason), ...])`.
+
+    Raw values are text, None, or (list fields, from XML) a tuple of item texts. Repetitive kinds
+    keep a memo across calls, so a million dates cost about as many dictionary look-ups.
+    """
+    missing = missing_value(field)
     vmap = dict(value_map or {})
+    if field.kind == "str":
+        if vmap:
+            def strs(raw):
+                return [(vmap.get(t.strip(), t.strip()) or None) if t else None for t in raw], []
+            return strs
+        return lambda raw: ([t.strip() or None if t else None for t in raw], [])
+    convert = _converter(field, tuple(date_formats or ()), vmap)
+    memo: dict[Any, Any] = {}
+
+    def column(raw):
+        get = memo.get
+        values = [get(t, _MISS) if t else missing for t in raw]
+        for i in [i for i, v in enumerate(values) if v is _MISS]:
+            t = raw[i]
+            hit = get(t, _MISS)
+            if hit is _MISS:
+                if len(memo) >= _CACHE_LIMIT:
+                    memo.clear()
+                hit = memo[t] = convert(t)
+            values[i] = hit
+        failures = [(i, v.reason) for i, v in enumerate(values) if v.__class__ is Failure]
+        return values, failures
+    return column
+
+
+def _converter(field: Field, formats: tuple[str, ...], vmap: dict[str, str]) -> Callable[[Any], Any]:
+    """Non-empty raw value -> value or Failure (never raises); not memoized."""
     kind = field.kind
     if kind == "str":
-        return _str_parser(vmap)
+        def convert_str(text):
+            t = text.strip()
+            return (vmap.get(t, t) if vmap else t) or None
+        return convert_str
     if kind in ("list", "enum_list"):
         item = _enum_item_parser(field, vmap) if kind == "enum_list" else _str_item_parser(vmap)
-        return _list_parser(item)
+
+        def convert_list(value):
+            parts = value if value.__class__ is tuple else _LIST_SPLIT.split(value)
+            out = []
+            try:
+                for part in parts:
+                    if part:
+                        v = item(part)
+                        if v is not None:
+                            out.append(v)
+            except ValueError as exc:
+                return Failure(str(exc))
+            return tuple(out)
+        return convert_list
     base = {
         "date": lambda t: _parse_date(t, formats),
         "datetime": lambda t: _parse_datetime(t, formats),
@@ -80,7 +155,18 @@ def make_parser(field: Field, date_formats: Sequence[str] | None = None,
         "decimal": _parse_decimal,
         "enum": _enum_item_parser(field, {}),
     }[kind]
-    return _memoized(base, vmap)
+
+    def convert(text):
+        t = text.strip()
+        if vmap:
+            t = vmap.get(t, t)
+        if not t:
+            return None
+        try:
+            return base(t)
+        except ValueError as exc:
+            return Failure(str(exc))
+    return convert
 
 
 def parse_items(field: Field, items: Sequence[str | None],
@@ -99,16 +185,6 @@ def parse_items(field: Field, items: Sequence[str | None],
 
 
 # --- kinds -------------------------------------------------------------------------------------
-
-def _str_parser(vmap: dict[str, str]) -> Parser:
-    if vmap:
-        def parse(text: str) -> str | None:
-            t = text.strip()
-            t = vmap.get(t, t)
-            return t or None
-        return parse
-    return lambda text: text.strip() or None
-
 
 def _str_item_parser(vmap: dict[str, str]) -> Parser:
     def parse(text: str) -> str | None:
@@ -133,47 +209,6 @@ def _enum_item_parser(field: Field, vmap: dict[str, str]) -> Parser:
             return t
         raise ValueError(f"不在可选值中: {t}; 可选: {listed}")
     return parse
-
-
-def _list_parser(item: Parser) -> Parser:
-    def parse(text: str) -> tuple[str, ...]:
-        out = []
-        for part in _LIST_SPLIT.split(text):
-            value = item(part)
-            if value is not None:
-                out.append(value)
-        return tuple(out)
-    return parse
-
-
-def _memoized(base: Parser, vmap: dict[str, str]) -> Parser:
-    """Wrap a pure parser with a memo (failures memoized too) and the source value map."""
-    memo: dict[str, Any] = {}
-
-    def parse(text: str) -> Any:
-        hit = memo.get(text, _MISS)
-        if hit is _MISS:
-            t = text.strip()
-            if vmap:
-                t = vmap.get(t, t)
-            try:
-                hit = base(t) if t else None
-            except ValueError as exc:
-                hit = _Failure(str(exc))
-            if len(memo) >= _CACHE_LIMIT:
-                memo.clear()
-            memo[text] = hit
-        if hit.__class__ is _Failure:
-            raise ValueError(hit.reason)
-        return hit
-    return parse
-
-
-class _Failure:
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str):
-        self.reason = reason
 
 
 _MISS = object()
