@@ -45,6 +45,15 @@ def test_history_list_compare_squads(tmp_path):
     assert rows["全区合计"][:7] == ["3", "2", "0", "1", "0", "1", "33.3%"]
 
 
+def test_history_trend(tmp_path):
+    db = _store(tmp_path)
+    out = CliRunner().invoke(main, ["history", "--history", str(db), "trend", "--squad", A])
+    assert out.exit_code == 0, out.output
+    rows = [line.split() for line in out.output.splitlines()[2:]]
+    assert rows == [["2025-04", A, "2", "2", "0", "2", "1", "0.0%", "—"],  # F1 due 04-10: overdue
+                    ["2025-05", A, "2", "0", "1", "1", "1", "50.0%", "+50.0"]]
+
+
 def test_history_errors_are_messages_not_tracebacks(tmp_path):
     runner = CliRunner()
     out = runner.invoke(main, ["history", "--history", str(tmp_path / "none.sqlite"), "list"])
@@ -76,7 +85,7 @@ def test_corrections_import_command(tmp_path):
 def test_every_command_has_help_with_an_example():
     runner = CliRunner()
     for args in (["history"], ["history", "--history", "x", "list"], ["history", "--history", "x", "compare"],
-                 ["history", "--history", "x", "squads"], ["corrections"], ["corrections", "import"],
+                 ["history", "--history", "x", "squads"], ["history", "--history", "x", "trend"], ["corrections"], ["corrections", "import"],
                  ["monthly"], ["sample-review"]):
         out = runner.invoke(main, [*args, "--help"])
         assert out.exit_code == 0, (args, out.output)

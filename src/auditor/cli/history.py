@@ -8,7 +8,7 @@ from datetime import date
 import click
 
 from auditor.cli import main
-from auditor.history import compare_runs, list_runs, squad_status
+from auditor.history import compare_runs, list_runs, squad_status, squad_trend
 from auditor.history.text import percent, signed_points, table
 
 
@@ -17,7 +17,7 @@ from auditor.history.text import percent, signed_points, table
               help="历史库文件（auditor audit --history 写入；默认位于报告目录的上一级 auditor-history.sqlite）")
 @click.pass_context
 def history(ctx: click.Context, db: str) -> None:
-    """查看审计历史：已记录的审计、两次审计的变化、各中队销项率与超期整改。
+    """查看审计历史：已记录的审计、两次审计的变化、各中队销项率与超期整改、逐月趋势。
 
     Example:
 
@@ -90,6 +90,28 @@ def squads_cmd(db: str, as_of) -> None:
              percent(r.month_closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
     click.echo(table(["中队", "问题总数", "待整改", "整改中", "已销项", "已豁免", "超期", "销项率", "本月销项率",
                       "环比(百分点)"], rows))
+
+
+@history.command("trend")
+@click.option("--squad", default=None, help="只看一个中队（默认：全部中队）")
+@click.pass_obj
+def trend_cmd(db: str, squad: str | None) -> None:
+    """逐月趋势：各中队每月末的问题总数、本月新增、本月销项、超期与销项率（环比）。
+
+    Example:
+
+    \b
+        auditor history --history reports/auditor-history.sqlite trend --squad 机动执法中队
+    """
+    frame = squad_trend(db)
+    if squad:
+        frame = frame[frame["squad"] == squad]
+    if frame.empty:
+        click.echo("没有可统计的记录。")
+        return
+    rows = [[r.month, r.squad, r.items, r.month_opened, r.month_closed, r.open + r.in_progress, r.overdue,
+             percent(r.closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
+    click.echo(table(["月份", "中队", "问题总数", "本月新增", "本月销项", "未整改", "超期", "销项率", "环比(百分点)"], rows))
 
 
 def _scope(value) -> str:

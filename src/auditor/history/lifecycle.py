@@ -67,6 +67,8 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
         events.append((fp, source, kind, run_id, as_of, recorded_at, who, old, new, due, note))
 
     seen = set()
+    inserts: list[tuple] = []
+    updates: list[tuple] = []
     for row in rows:
         fp = row["fingerprint"]
         seen.add(fp)
@@ -97,23 +99,21 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
             event(fp, "status", EXEMPT, OPEN_TODO, due, "豁免已失效或已撤销", "exception")
             status = OPEN_TODO
         if item is None:
-            conn.execute(
-                "INSERT INTO items (fingerprint, rule_id, case_id, squad, theme, severity, subject, title_zh,"
-                " message_zh, case_source, status, due, present, first_run_id, first_as_of, last_run_id,"
-                " last_as_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)",
-                (fp, row["rule_id"], row["case_id"], row["squad"], row["theme"], row["severity"],
-                 row["subject"], row["title_zh"], row["message_zh"], row["case_source"], status, due,
-                 run_id, as_of, run_id, as_of),
-            )
+            inserts.append((fp, row["rule_id"], row["case_id"], row["squad"], row["theme"], row["severity"],
+                            row["subject"], row["title_zh"], row["message_zh"], row["case_source"], status, due,
+                            run_id, as_of, run_id, as_of))
         else:
-            conn.execute(
-                "UPDATE items SET squad=?, theme=?, severity=?, title_zh=?, message_zh=?, case_source=?,"
-                " status=?, due=?, present=1, last_run_id=?, last_as_of=?,"
-                " times_reopened = times_reopened + ? WHERE fingerprint=?",
-                (row["squad"], row["theme"], row["severity"], row["title_zh"], row["message_zh"],
-                 row["case_source"], status, due, run_id, as_of,
-                 1 if effect.lifecycle[fp] == "reopened" else 0, fp),
-            )
+            updates.append((row["squad"], row["theme"], row["severity"], row["title_zh"], row["message_zh"],
+                            row["case_source"], status, due, run_id, as_of,
+                            1 if effect.lifecycle[fp] == "reopened" else 0, fp))
+    conn.executemany(
+        "INSERT INTO items (fingerprint, rule_id, case_id, squad, theme, severity, subject, title_zh,"
+        " message_zh, case_source, status, due, present, first_run_id, first_as_of, last_run_id,"
+        " last_as_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)", inserts)
+    conn.executemany(
+        "UPDATE items SET squad=?, theme=?, severity=?, title_zh=?, message_zh=?, case_source=?,"
+        " status=?, due=?, present=1, last_run_id=?, last_as_of=?,"
+        " times_reopened = times_reopened + ? WHERE fingerprint=?", updates)
 
     for fp, item in sorted(existing.items()):
         if fp in seen or not item["present"]:
@@ -122,7 +122,8 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
             continue
         effect.resolved.append((fp, item["squad"]))
         event(fp, "resolved", item["status"], CLOSED, item["due"], "本次审计未再发现，自动销项")
-        conn.execute("UPDATE items SET status=?, present=0 WHERE fingerprint=?", (CLOSED, fp))
+    conn.executemany("UPDATE items SET status=?, present=0 WHERE fingerprint=?",
+                     [(CLOSED, fp) for fp, _ in effect.resolved])
 
     conn.executemany(
         "INSERT INTO item_events (fingerprint, source, kind, run_id, on_date, recorded_at, actor, old_status,"

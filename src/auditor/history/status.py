@@ -29,17 +29,13 @@ SQUAD_COLUMNS = [
 
 def state_at(conn: sqlite3.Connection, day: date) -> pd.DataFrame:
     """One row per item that existed on `day`: fingerprint, squad, severity, rule_id, case_id,
-    case_source, title_zh, status and due as they stood at the end of that day."""
+    case_source, first_as_of, title_zh, status and due as they stood at the end of that day."""
     return pd.read_sql_query(
         """
-        WITH last AS (
-            SELECT fingerprint, new_status, due,
-                   ROW_NUMBER() OVER (PARTITION BY fingerprint ORDER BY event_id DESC) AS rn
-            FROM item_events WHERE on_date <= ?
-        )
+        WITH last AS (SELECT MAX(event_id) AS event_id FROM item_events WHERE on_date <= ? GROUP BY fingerprint)
         SELECT i.fingerprint, i.squad, i.severity, i.rule_id, i.case_id, i.subject, i.case_source, i.first_as_of,
-               i.title_zh, i.message_zh, last.new_status AS status, last.due AS due
-        FROM last JOIN items i USING (fingerprint) WHERE last.rn = 1
+               i.title_zh, e.new_status AS status, e.due AS due
+        FROM last JOIN item_events e USING (event_id) JOIN items i ON i.fingerprint = e.fingerprint
         ORDER BY i.squad, i.case_id, i.rule_id, i.fingerprint
         """, conn, params=(day.isoformat(),))
 
