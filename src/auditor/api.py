@@ -18,7 +18,7 @@ from auditor import __version__
 from auditor.enrich.calendar import WorkCalendar, load_calendar_file
 from auditor.errors import UsageError
 from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
-                                   early_warnings, effective_condition)
+                                   early_warnings, effective_condition)  # noqa: F401 (re-exported for notebooks)
 from auditor.findings import AuditResult
 from auditor.rules.conditions import AllOf
 from auditor.rules.loader import RulePack, load_rule_pack
@@ -151,3 +151,85 @@ def filter_squads(tables: dict[str, pd.DataFrame], squads) -> dict[str, pd.DataF
         rec = tables["recordings"]
         out["recordings"] = rec[rec["case_id"].isin(keep["case_id"])].reset_index(drop=True)
     return out
+
+
+@dataclass
+class RuleVerdict:
+    rule_id: str
+    title: dict
+    severity: str
+    verdict: str  # "fires", "passes", "not_applicable"
+    message: dict | None = None
+    evidence: tuple = ()
+
+
+@dataclass
+class CaseExplanation:
+    case: dict  # field -> value (masked unless asked), only fields with a value
+    timeline: list  # (date, field, 中文 label), sorted
+    deadlines: pd.DataFrame
+    verdicts: list[RuleVerdict]
+    recordings: pd.DataFrame
+    profile: str
+
+
+def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
+    """One case's timeline, its computed deadlines and every rule's verdict with its evidence."""
+    from auditor.ingest import load_exports
+    from auditor.model.fields import CASE_FIELDS
+    from auditor.privacy import mask_id, mask_name
+
+    pack, profile = load_pack_and_profile(config.rules, config.profile)
+    load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
+    cases = load.tables["cases"]
+    match = cases[cases["case_id"] == case_id]
+    if match.empty:
+        from auditor.rules.conditions import did_you_mean
+
+        raise UsageError(f"导出中没有案件 {case_id}{did_you_mean(case_id, cases['case_id'].dropna().tolist()[:5000])}")
+    one = {"cases": match.reset_index(drop=True)}
+    for table in ("recordings", "disclosures"):
+        frame = load.tables.get(table)
+        if frame is None:
+            continue
+        key = "case_id" if table == "recordings" else "decision_no"
+        value = case_id if table == "recordings" else match["decision_no"].iat[0]
+        one[table] = frame[frame[key] == value].reset_index(drop=True)
+    calendar = load_calendar(config.calendars)
+    params = profile.values
+    ctx = RunContext(as_of=config.as_of, calendar=calendar, params=params,
+                     warning_days=int(params.get("warning_days", 7)), show_personal_data=config.show_personal_data)
+    rules = [r.bind(params) for r in select_rules(pack, config.rule_ids)]
+    facts = build_facts(one, rules, ctx)
+    from auditor.evaluate.vectorized import VectorizedEvaluator
+
+    ev = VectorizedEvaluator()
+    applicable = ev.masks({r.id: (r.scope, AllOf((effective_condition(r, config.as_of), r.applies)))
+                           for r in rules}, facts)
+    hits = ev.hits(rules, facts, ctx)
+    findings = {(f.rule_id): f for f in build_findings(rules, hits, facts, ctx)}
+    verdicts = []
+    for rule in rules:
+        if rule.id in findings:
+            f = findings[rule.id]
+            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "fires", f.message, f.evidence))
+        elif applicable[rule.id].any():
+            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "passes"))
+        else:
+            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "not_applicable"))
+    row = match.iloc[0]
+    case = {}
+    for f in CASE_FIELDS:
+        value = row[f.name]
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or value is pd.NA \
+                or (isinstance(value, tuple) and not value):
+            continue
+        if f.personal and not config.show_personal_data:
+            value = mask_name(value) if "name" in f.name else mask_id(
+                value, organisation=row["party_type"] not in ("自然人", None))
+        case[f.name] = value
+    timeline = sorted((v.date() if hasattr(v, "date") else v, f.name, f.zh) for f in CASE_FIELDS
+                      if f.kind == "date" and f.name in case for v in [case[f.name]])
+    return CaseExplanation(case=case, timeline=timeline,
+                           deadlines=deadline_table(rules, applicable, facts), verdicts=verdicts,
+                           recordings=one.get("recordings", pd.DataFrame()), profile=profile.name)

@@ -1,0 +1,67 @@
+"""`auditor explain`: one case's timeline, its computed deadlines and every rule's verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from auditor.api import AuditConfig, explain_case
+from auditor.cli import main
+from auditor.cli.options import as_of_option, rule_pack_options
+from auditor.rules.conditions import UNIT_EN, UNIT_ZH
+from auditor.rules.template import format_value
+
+_STATUS_ZH = {"met": "按期", "late": "超期", "early": "过早", "overdue": "已超期（未办理）", "due_soon": "即将到期",
+              "open": "未到期", "unknown": "日历缺失，无法计算", "na": "不适用"}
+_VERDICT = {"fires": ("✗ 违规", "✗ fires"), "passes": ("✓ 合规", "✓ passes"), "not_applicable": ("· 不适用", "· n/a")}
+
+
+@main.command("explain")
+@click.argument("case_id")
+@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@as_of_option
+@rule_pack_options
+@click.option("--mapping", type=click.Path(path_type=Path), help="导出文件的字段映射配置（YAML）。")
+@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]))
+@click.option("--all-rules", is_flag=True, help="也列出不适用的规则。")
+@click.option("--show-personal-data", is_flag=True, help="显示完整的当事人姓名和证件号码。")
+def explain_command(case_id, exports, as_of, rules, profile, calendars, mapping, lang, all_rules, show_personal_data):
+    """解释一个案件：时间线、计算出的各项期限、每条规则的判定和证据。
+
+    Example:
+
+        auditor explain JA-2025-000123 fixtures/sample/xml --as-of 2026-11-25
+    """
+    config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
+                         calendars=tuple(calendars), show_personal_data=show_personal_data)
+    ex = explain_case(config, case_id)
+    zh = lang == "zh"
+    click.secho(f"案件 {case_id}（审计基准日 {as_of}，参数配置 {ex.profile}）" if zh else
+                f"Case {case_id} (as of {as_of}, profile {ex.profile})", bold=True)
+    for key in ("squad", "cause", "procedure", "party_type", "party_name", "status", "fine_amount", "decision_type"):
+        if key in ex.case:
+            click.echo(f"  {key:<14} {format_value(ex.case[key], lang)}")
+    click.secho("\n时间线" if zh else "\nTimeline", bold=True)
+    for day, name, label in ex.timeline:
+        click.echo(f"  {format_value(day, lang)}  {label if zh else name}")
+    if len(ex.recordings):
+        click.echo(("  全过程记录 " if zh else "  recordings ") + str(len(ex.recordings)) + (" 条" if zh else ""))
+    click.secho("\n期限" if zh else "\nDeadlines", bold=True)
+    for d in ex.deadlines.itertuples():
+        label = d.label_zh if zh else d.label_en
+        status = _STATUS_ZH.get(d.status, d.status) if zh else d.status
+        click.echo(f"  {d.rule_id:<22} {label}: {format_value(d.start, lang)} → 届满 {format_value(d.due, lang)}"
+                   f"（{d.limit}{UNIT_ZH[d.unit] if zh else ' ' + UNIT_EN[d.unit]}），实际 {format_value(d.end, lang)} — {status}")
+    click.secho("\n规则判定" if zh else "\nRule verdicts", bold=True)
+    for v in ex.verdicts:
+        if v.verdict == "not_applicable" and not all_rules:
+            continue
+        mark = _VERDICT[v.verdict][0 if zh else 1]
+        click.echo(f"  {mark} {v.rule_id} [{v.severity}] {v.title[lang]}")
+        if v.message:
+            click.echo(f"      {v.message[lang]}")
+            for name, value in v.evidence:
+                click.echo(f"        {name} = {format_value(value, lang)}")
+    fired = sum(v.verdict == "fires" for v in ex.verdicts)
+    click.echo(f"\n{fired} 条规则判定违规" if zh else f"\n{fired} rules fire")

@@ -1,0 +1,109 @@
+"""`auditor audit` and `auditor explain` end to end, as a user runs them (subprocess, real files)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auditor.generate.export import generate_export  # noqa: F401 (the generator's public entry point)
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "fixtures" / "sample"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "auditor.cli", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    proc = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", out)
+    return proc, out
+
+
+def test_audit_writes_every_format_and_exits_1_on_serious_findings(sample_run):
+    proc, out = sample_run
+    assert "Traceback" not in proc.stderr
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    for name in ("report.xlsx", "report.html", "findings.json", "findings.csv", "findings.sarif",
+                 "findings.junit.xml"):
+        assert (out / name).stat().st_size > 0, name
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    assert data["findings"], "the sample export carries injected violations"
+    assert "读入" in proc.stdout and "判定" in proc.stdout
+
+
+def test_findings_match_the_sample_ground_truth(sample_run):
+    _, out = sample_run
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    found = {(f["case_id"], f["rule_id"]) for f in data["findings"]}
+    import csv
+
+    truth = set()
+    with open(SAMPLE / "truth.csv", encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            for kind in filter(None, row["violations"].replace(";", "|").split("|")):
+                truth.add((row["case_id"], kind.strip()))
+    assert truth and truth <= found, sorted(truth - found)[:10]
+
+
+def test_fail_on_notice_level_and_csv_form_agree(tmp_path):
+    proc_xml = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path / "x", "--format", "json")
+    proc_csv = run("audit", SAMPLE / "csv", "--as-of", "2026-11-25", "--out", tmp_path / "c", "--format", "json")
+    assert proc_xml.returncode == proc_csv.returncode == 1
+    a = json.loads((tmp_path / "x" / "findings.json").read_text(encoding="utf-8"))["findings"]
+    b = json.loads((tmp_path / "c" / "findings.json").read_text(encoding="utf-8"))["findings"]
+    assert [f["fingerprint"] for f in a] == [f["fingerprint"] for f in b]
+
+
+def test_squad_filter_and_unknown_squad(tmp_path):
+    proc = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path, "--format", "json",
+               "--squad", "机动执法中队")
+    data = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    assert {f["squad"] for f in data["findings"]} <= {"机动执法中队"}
+    bad = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path, "--squad", "不存在中队")
+    assert bad.returncode == 2 and "不存在中队" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("args, code, text", [
+    (["audit", "no/such/dir", "--as-of", "2026-11-25"], 3, "no/such/dir"),
+    (["audit", "fixtures/sample/xml", "--as-of", "2026-13-01"], 2, "YYYY-MM-DD"),
+    (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--format", "pdf"], 2, "pdf"),
+    (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--profile", "no.yaml"], 2, "no.yaml"),
+    (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--new-only"], 2, "--baseline"),
+])
+def test_user_mistakes_get_one_line_and_the_documented_exit_code(args, code, text, tmp_path):
+    proc = run(*args, "--out", tmp_path, cwd=ROOT)
+    assert proc.returncode == code, proc.stderr
+    assert text in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_explain_shows_deadlines_and_verdicts():
+    data = (SAMPLE / "truth.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    case_id = next(line.split(",")[0] for line in data if "CX-SERVICE-LATE" in line)
+    proc = run("explain", case_id, SAMPLE / "xml", "--as-of", "2026-11-25")
+    assert proc.returncode == 0, proc.stderr
+    assert "CX-SERVICE-LATE" in proc.stdout and "超期" in proc.stdout and "时间线" in proc.stdout
+    unknown = run("explain", "NO-SUCH-CASE", SAMPLE / "xml", "--as-of", "2026-11-25")
+    assert unknown.returncode == 2 and "NO-SUCH-CASE" in unknown.stderr
+
+
+def test_every_command_has_help_with_an_example():
+    from auditor.cli import main
+
+    def walk(group, prefix=()):
+        for name, cmd in group.commands.items():
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, prefix + (name,))
+            else:
+                yield prefix + (name,), cmd
+
+    commands = list(walk(main))
+    assert len(commands) >= 8
+    for path, cmd in commands:
+        assert cmd.help and "Example" in cmd.help, " ".join(path)
