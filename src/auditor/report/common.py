@@ -6,10 +6,14 @@ Nothing here computes a statistic (that is `summary.py`); these only turn values
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
+
+import pandas as pd
 
 from auditor.model.fields import TABLES, field_of
 from auditor.privacy import mask_id, mask_name
@@ -52,15 +56,9 @@ def tr(value: Any, lang: str) -> str:
 
 
 def is_missing(value: Any) -> bool:
-    if value is None:
+    """None, NaN, NaT or pd.NA."""
+    if value is None or value is pd.NaT or value is pd.NA:
         return True
-    try:
-        import pandas as pd
-
-        if value is pd.NaT or value is pd.NA:
-            return True
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pass
     return isinstance(value, float) and math.isnan(value)
 
 
@@ -117,8 +115,16 @@ def plain(value: Any) -> Any:
 
 def basis_text(basis: Any, lang: str) -> str:
     """《law》article for each basis, joined by ；, with a mark on secondary/unconfirmed ones."""
+    try:
+        return _basis_text(tuple(basis or ()), lang)
+    except TypeError:  # an unhashable basis entry: format it uncached
+        return _basis_text.__wrapped__(tuple(basis or ()), lang)
+
+
+@lru_cache(maxsize=4096)
+def _basis_text(basis: tuple, lang: str) -> str:
     parts = []
-    for b in basis or ():
+    for b in basis:
         law = str(getattr(b, "law", "") or "").strip("《》")
         article = str(getattr(b, "article", "") or "")
         text = (f"《{law}》" if law else "") + article
@@ -132,11 +138,36 @@ def basis_text(basis: Any, lang: str) -> str:
 
 
 def basis_list(basis: Any) -> list[dict[str, str]]:
-    return [
+    """Basis entries as plain dicts (a fresh list each call: callers may keep it)."""
+    try:
+        cached = _basis_list(tuple(basis or ()))
+    except TypeError:
+        cached = _basis_list.__wrapped__(tuple(basis or ()))
+    return [dict(d) for d in cached]
+
+
+@lru_cache(maxsize=4096)
+def _basis_list(basis: tuple) -> tuple[dict[str, str], ...]:
+    return tuple(
         {"law": str(getattr(b, "law", "")), "article": str(getattr(b, "article", "")),
          "quote": str(getattr(b, "quote", "")), "confidence": str(getattr(b, "confidence", ""))}
-        for b in basis or ()
-    ]
+        for b in basis
+    )
+
+
+def stable_json(obj: Any, depth: int, indent: str = "") -> str:
+    """Deterministic JSON: sorted keys, no ASCII escaping; containers down to `depth` levels are
+    spread one member per line (diffable, one finding per line), deeper ones are compact. Uses
+    the C encoder for the compact parts, which `indent=` would disable."""
+    if depth > 0 and isinstance(obj, dict) and obj:
+        inner = indent + "  "
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {stable_json(obj[k], depth - 1, inner)}"
+                 for k in sorted(obj, key=str)]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if depth > 0 and isinstance(obj, list) and obj:
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + stable_json(x, depth - 1, inner) for x in obj) + "\n" + indent + "]"
+    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def departments_text(departments: Any, lang: str) -> str:

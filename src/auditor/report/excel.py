@@ -157,22 +157,23 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> 
 def _squad_sheet(w: _Writer, ws, findings: list, lang: str) -> None:
     widths = [6, 22, 16, 10, 28, 8, 48, 32, 36, 22, 12, 10, 24]
     w.header(ws, 0, list(labels.CORRECTIONS_HEADER), widths)
+    text = lambda v: neutralise(xml_safe(v))[:_MAX_CELL]  # noqa: E731  (hot loop: no `put` dispatch)
+    sep = "：" if lang != "en" else ": "
+    state = labels.CORRECTION_STATES[0]
     for i, f in enumerate(findings, start=1):
-        vals = [
-            i, f.fingerprint, f.case_id, f.rule_id,
-            f"{labels.theme_label(f.theme, lang)}：{tr(f.title, lang)}" if lang != "en"
-            else f"{labels.theme_label(f.theme, lang)}: {tr(f.title, lang)}",
-            labels.severity_label(f.severity, lang), tr(f.message, lang), basis_text(f.basis, lang),
-            tr(f.correction, lang), departments_text(f.departments, lang), f.correction_due,
-            labels.CORRECTION_STATES[0],
-        ]
-        for c, v in enumerate(vals):
-            if c == 5:
-                w.put(ws, i, c, v, w.f_sev.get(f.severity))
-            elif c in (6, 7, 8):
-                w.put(ws, i, c, v, w.f_wrap)
-            else:
-                w.put(ws, i, c, v)
+        ws.write_number(i, 0, i, w.f_num)
+        ws.write_string(i, 1, f.fingerprint, w.f_text)
+        ws.write_string(i, 2, text(f.case_id), w.f_text)
+        ws.write_string(i, 3, text(f.rule_id), w.f_text)
+        ws.write_string(i, 4, text(f"{labels.theme_label(f.theme, lang)}{sep}{tr(f.title, lang)}"), w.f_text)
+        ws.write_string(i, 5, labels.severity_label(f.severity, lang), w.f_sev.get(f.severity, w.f_text))
+        ws.write_string(i, 6, text(tr(f.message, lang)), w.f_wrap)
+        ws.write_string(i, 7, text(basis_text(f.basis, lang)), w.f_wrap)
+        ws.write_string(i, 8, text(tr(f.correction, lang)), w.f_wrap)
+        ws.write_string(i, 9, text(departments_text(f.departments, lang)), w.f_text)
+        if f.correction_due is not None:
+            ws.write_datetime(i, 10, f.correction_due, w.f_date)
+        ws.write_string(i, 11, state, w.f_text)
     n = len(findings)
     # The dropdown also covers a spare block below the list so hand-added rows get it too.
     ws.data_validation(1, 11, max(n, 1) + 200, 11, {

@@ -1,21 +1,20 @@
 """The machine-readable report: `findings.json`, schema "auditor-findings/1".
 
 Documented in docs/json-schema.md; the JSON Schema ships as auditor/data/findings.schema.json.
-Byte-identical for identical inputs: sorted keys, fixed separators and indentation, dates as ISO
+Byte-identical for identical inputs: sorted keys, fixed separators, one finding per line, dates as ISO
 text, lists in the AuditResult's own order, no timestamp of "now". Both languages are written, so
 `lang` does not change the file; personal data is masked unless `show_personal_data`.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from auditor.atomic import atomic_write_text
 from auditor.report.common import (
     basis_list, load_counts, load_list, masked_evidence, masked_rejected_value, plain,
-    rule_attr, source_of,
+    rule_attr, source_of, stable_json,
 )
 from auditor.report.summary import summarize
 
@@ -103,7 +102,7 @@ def build_document(result: Any, *, show_personal_data: bool = False) -> dict[str
 
 def dumps(document: dict[str, Any]) -> str:
     """The one serialisation of a report document (stable bytes)."""
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2, separators=(",", ": ")) + "\n"
+    return stable_json(document, depth=2) + "\n"
 
 
 def write_json(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False) -> list[Path]:

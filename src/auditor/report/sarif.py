@@ -13,7 +13,6 @@ Deterministic: no timestamps, sorted keys.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -21,7 +20,7 @@ from urllib.parse import quote
 from auditor import __version__
 from auditor.atomic import atomic_write_text
 from auditor.report import labels
-from auditor.report.common import basis_text, departments_text, rule_attr, source_of, tr
+from auditor.report.common import basis_text, departments_text, rule_attr, source_of, stable_json, tr
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"严重": "error", "一般": "warning", "提示": "note"}
@@ -126,5 +125,5 @@ def write_sarif(result: Any, path: str | Path, *, lang: str = "zh", show_persona
     """Write the SARIF log; messages are the run's (already masked), so `show_personal_data` adds nothing."""
     del show_personal_data
     doc = build_sarif(result, lang=lang)
-    text = json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2, separators=(",", ": ")) + "\n"
+    text = stable_json(doc, depth=4) + "\n"  # runs[0].results[i] one per line
     return [atomic_write_text(path, text)]
