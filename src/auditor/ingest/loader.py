@@ -115,8 +115,8 @@ def _skippable(exc: InputError) -> bool:
 
 def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
             infos: list[FileInfo]) -> LoadResult:
+    frames = {t: b.frame() for t, b in buffers.items()}  # flushes: parse rejections are known after
     rejected: dict[str, list[RejectedRow]] = {t: list(b.rejected) for t, b in buffers.items()}
-    frames = {t: b.frame() for t, b in buffers.items()}
 
     cases = frames["cases"]
     dup = cases["case_id"].duplicated(keep="first")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.model.fields import TABLES, Field
+from auditor.model.values import decimal_places
 
 META_COLUMNS = ("_file", "_line")
 
@@ -88,7 +89,7 @@ def _series(f: Field, values: Sequence[Any]) -> pd.Series:
         return pd.Series(pd.array(list(values), dtype="Int64"))
     if kind == "decimal":
         return pd.Series(np.round(np.array([np.nan if v is None else v for v in values],
-                                           dtype=np.float64), 2))
+                                           dtype=np.float64), decimal_places(f)))
     raise ValueError(f"unknown kind {kind!r}")
 
 

@@ -44,6 +44,11 @@ _CURRENCY = ("¥", "￥", "元", "人民币", "RMB", "CNY")
 _CACHE_LIMIT = 200_000  # distinct texts per memo before it is dropped (bounds memory)
 
 
+def decimal_places(field: Field) -> int:
+    """Amounts keep 分 (0.01 元); an amount in 万元 (the disclosure platform) needs 6 places for that."""
+    return 6 if "万元" in field.zh else 2
+
+
 def missing_value(field: Field) -> Any:
     """The canonical 'missing' of a field: `()` for lists, None otherwise."""
     return () if field.kind in ("list", "enum_list") else None
@@ -152,7 +157,7 @@ def _converter(field: Field, formats: tuple[str, ...], vmap: dict[str, str]) -> 
         "datetime": lambda t: _parse_datetime(t, formats),
         "bool": _parse_bool,
         "int": _parse_int,
-        "decimal": _parse_decimal,
+        "decimal": lambda t: _parse_decimal(t, decimal_places(field)),
         "enum": _enum_item_parser(field, {}),
     }[kind]
 
@@ -232,8 +237,9 @@ def _parse_datetime(text: str, formats: tuple[str, ...]) -> datetime:
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
+        except ValueError as exc:
+            if "out of range" in str(exc):  # the right shape, an impossible day (31/06/2025)
+                raise ValueError(f"日期无效: {text}") from None
     m = _DATE_RE.fullmatch(text) or _COMPACT_RE.fullmatch(text)
     if m is None:
         raise ValueError(f"日期格式无法识别: {text}")
@@ -274,7 +280,7 @@ def _parse_int(text: str) -> int:
     return int(t.replace(",", "").split(".")[0])
 
 
-def _parse_decimal(text: str) -> float:
+def _parse_decimal(text: str, places: int = 2) -> float:
     t = _clean_number(text)
     if t.startswith("-") and _AMOUNT_RE.fullmatch(t[1:]):
         if float(t[1:].replace(",", "")) != 0:
@@ -282,4 +288,4 @@ def _parse_decimal(text: str) -> float:
         t = t[1:]
     if not _AMOUNT_RE.fullmatch(t):
         raise ValueError(f"金额不是数字: {text}")
-    return round(float(t.replace(",", "")), 2)
+    return round(float(t.replace(",", "")), places)
