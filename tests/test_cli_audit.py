@@ -1,6 +1,7 @@
 """`auditor audit` and `auditor explain` end to end, as a user runs them (subprocess, real files)."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,12 @@ def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     proc = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", out)
     return proc, out
+
+
+def test_audit_records_the_run_in_the_default_history_store(sample_run):
+    proc, out = sample_run
+    assert (out.parent / "auditor-history.sqlite").exists()
+    assert re.search(r"历史库: 运行 #\d+，新增 \d+", proc.stdout), proc.stdout
 
 
 def test_audit_writes_every_format_and_exits_1_on_serious_findings(sample_run):

@@ -31,13 +31,16 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--check-parity", is_flag=True, help="同时用两个引擎评估，结果不一致时报错（退出码 2）。")
 @click.option("--show-personal-data", is_flag=True, help="报告中显示完整的当事人姓名和证件号码。")
 @click.option("--strict", is_flag=True, help="有被拒绝的数据行时退出码为 3。")
-@click.option("--history", type=click.Path(path_type=Path), help="历史库（SQLite），记录本次审计并跟踪整改。")
+@click.option("--history", type=click.Path(path_type=Path),
+              help="历史库（SQLite），记录本次审计并跟踪整改；默认为输出目录上一级的 auditor-history.sqlite。")
+@click.option("--no-history", is_flag=True, help="不记录到历史库。")
 @click.option("--baseline", help="基线：历史库中的运行编号、latest，或上次的 findings.json。")
 @click.option("--new-only", is_flag=True, help="只以基线之后新出现的问题判定退出码。")
 @click.option("--exceptions", type=click.Path(path_type=Path), help="豁免登记表（YAML）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
 def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
-                  check_parity, show_personal_data, strict, history, baseline, new_only, exceptions, rule_ids):
+                  check_parity, show_personal_data, strict, history, no_history, baseline, new_only, exceptions,
+                  rule_ids):
     """审计案件导出文件，按中队输出问题清单和整改清单。
 
     Audit case exports and write per-squad findings and the corrections list. Exit codes: 0 no finding
@@ -51,6 +54,12 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
     config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
                          calendars=tuple(calendars), squads=tuple(squads), engine=engine,
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids))
+    if no_history:
+        history = None
+    elif history is None:
+        from auditor.history.store import default_history_path
+
+        history = default_history_path(out_dir)
     job = AuditJob(config=config, out_dir=out_dir, formats=parse_formats(formats), fail_on=fail_on, lang=lang,
                    strict=strict, history=history, baseline=baseline, new_only=new_only, exceptions=exceptions,
                    check_parity=check_parity)
