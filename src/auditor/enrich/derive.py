@@ -60,6 +60,7 @@ DERIVED_CASE_FIELDS: tuple[Field, ...] = (
     Field("termination_reason_listed", "终止调查理由属于法定理由", "bool",
           doc="the reason contains one of the termination_grounds phrases (punctuation and spaces ignored)"),
     Field("execution_done_date", "执行完毕日期（无则为缴款日期）", "date"),
+    Field("excluded_days", "不计入办案期限天数（无则为 0）", "int"),
     Field("date_order_errors", "日期先后矛盾", "list", doc="pairs of dates in the wrong order, described in 中文"),
 )
 
@@ -185,8 +186,8 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
     counts_by_no = disc.groupby("decision_no").size()
     first_pos = pd.Series(np.arange(len(disc)), index=disc["decision_no"]).groupby(level=0).first()
     key = facts["decision_no"]
-    row = key.map(first_pos).to_numpy(dtype=float)  # position in disc, NaN when not found
-    count = key.map(counts_by_no).fillna(0).to_numpy(dtype=np.int64)
+    row = np.array(key.map(first_pos).to_numpy(dtype=float))  # position in disc, NaN when not found
+    count = np.array(key.map(counts_by_no).fillna(0).to_numpy(dtype=np.int64))
     matched_by = np.where(~np.isnan(row), "文号", None).astype(object)
     _match_by_party(facts, disc, row, count, matched_by)
     present = ~np.isnan(row)
@@ -376,6 +377,7 @@ def _add_procedure_facts(facts: pd.DataFrame, params: dict) -> None:
         [pd.NA if not isinstance(r, str) or not r.strip() else any(g in _PUNCT.sub("", r) for g in grounds)
          for r in facts["termination_reason"]], dtype="boolean")
     facts["execution_done_date"] = facts["execution_end_date"].fillna(facts["payment_date"])
+    facts["excluded_days"] = facts["suspended_days"].fillna(0).astype("Int64")
     errors: list[list[str]] = [[] for _ in range(len(facts))]
     for early, late in DATE_ORDER:
         a = facts[early].to_numpy(dtype="datetime64[ns]")
