@@ -439,3 +439,27 @@ def test_committed_sample_fixture_is_current(tmp_path):
         assert (fixture / f).read_bytes() == (tmp_path / f).read_bytes(), (
             f"fixtures/sample/{f} is stale: run auditor generate --cases 400 --seed 20251 "
             "--as-of 2026-11-25 --out fixtures/sample")
+
+
+def test_text_is_escaped_in_xml_and_quoted_in_csv(tmp_path):
+    from auditor.generate.writers import ExportWriter
+
+    case = {"case_id": "X1", "squad": "A&B<队>", "party_name": '上海"甲,乙"有限公司\n分部', "officers": ("张三(31010600001)", "李四(31010600002)"),
+            "fine_amount": 1234.5, "rights_waived": False, "filing_date": date(2026, 1, 5)}
+    rec = {"stage": "送达", "recorded_at": datetime(2026, 1, 6, 9, 5, 0), "officers": ("张三(31010600001)",)}
+    with ExportWriter(tmp_path, ("xml", "csv"), datetime(2026, 1, 7, 18, 0)) as w:
+        w.write(case, [rec], None)
+    xml_cases, xml_recs, _ = read_xml(tmp_path)
+    csv_cases, csv_recs, _ = read_csv(tmp_path)
+    assert xml_cases == csv_cases
+    assert xml_recs == csv_recs == [{"case_id": "X1", **rec}]
+    assert xml_cases[0]["squad"] == "A&B<队>" and xml_cases[0]["party_name"] == case["party_name"]
+    assert xml_cases[0]["fine_amount"] == 1234.5 and xml_cases[0]["rights_waived"] is False
+    assert "<fine_amount>1234.50</fine_amount>" in (tmp_path / "xml/cases.xml").read_text(encoding="utf-8")
+
+
+def test_earliest_supported_as_of_date(tmp_path):
+    summary = generate_export(tmp_path, 60, seed=1, as_of=date(2006, 3, 1))
+    assert summary.cases == 60
+    cases = read_xml(tmp_path)[0]
+    assert all(date(2004, 1, 1) <= c["filing_date"] <= date(2006, 3, 1) for c in cases)

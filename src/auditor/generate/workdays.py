@@ -2,9 +2,10 @@
 
 The generator asks tens of questions per case ("the 3rd working day after the decision"); the
 vectorized calendar is made for columns, so this wraps a precomputed table of the same calendar.
-Days after the calendar's coverage (2027+ today) count Monday-Friday as working days: the generator
-only reaches them for events planned after the as-of date, which are then dropped, and
-`generate_export` refuses an as-of date outside the coverage.
+Days outside the calendar's coverage (2027+ today, and before 2004) count Monday-Friday as working
+days: the generator only reaches them for events planned after the as-of date, which are then
+dropped, and for violation dates long before discovery, which need no working-day arithmetic;
+`generate_export` refuses an as-of date whose discovery window is not covered.
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ class Workdays:
     def build(cls, first: date, last: date, as_of: date, calendar: WorkCalendar | None = None) -> Workdays:
         cal = calendar or WorkCalendar()
         covered_until = date(max(cal.covered_years), 12, 31)
+        covered_from = date(min(cal.covered_years), 1, 1)
         flags = bytearray()
         ordinals = []
         d = first
         while d <= last:
-            work = cal.is_workday(d) if d <= covered_until else d.weekday() < 5
+            work = cal.is_workday(d) if covered_from <= d <= covered_until else d.weekday() < 5
             flags.append(1 if work else 0)
             if work:
                 ordinals.append(d.toordinal())
