@@ -52,8 +52,9 @@ def sniff_encoding(path: Path, name: str, forced: str | None) -> tuple[str, str]
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", sha.hexdigest()
     if b"\x00" in first:
+        line = first[:first.index(b"\x00")].count(b"\n") + 1
         raise InputError("文件含有 NUL 字节，不是文本 CSV（可能是 Excel 或 UTF-16 文件，请另存为 CSV UTF-8）",
-                         file=name)
+                         file=name, line=line)
     return ("utf-8-sig" if ok else "gb18030"), sha.hexdigest()
 
 
