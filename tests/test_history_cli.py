@@ -21,6 +21,15 @@ def _store(tmp_path):
     return db
 
 
+def test_history_list_shows_the_scope_of_restricted_runs(tmp_path):
+    db = _store(tmp_path)
+    record_run(db, result(date(2025, 6, 30), [F3], squad_filter=[B]), label="六月")
+    out = CliRunner().invoke(main, ["history", "--history", str(db), "list"])
+    assert out.exit_code == 0, out.output
+    rows = [line.split() for line in out.output.splitlines()[2:]]
+    assert [r[2:4] for r in rows] == [["四月", "全部"], ["五月", "全部"], ["六月", B]]
+
+
 def test_history_list_compare_squads(tmp_path):
     db = _store(tmp_path)
     runner = CliRunner()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from _history_factory import finding, result
 from auditor.history import list_runs, record_run
+from auditor.history.migrations import MIGRATIONS
 
 TESTS = Path(__file__).parent
 SRC = TESTS.parent / "src"
@@ -127,4 +128,4 @@ def test_two_concurrent_writers_both_succeed(tmp_path):
     # Each item opened exactly once; neither run resolved the other squad's items.
     assert conn.execute("SELECT COUNT(*) FROM item_events WHERE kind = 'opened'").fetchone()[0] == 6000
     assert conn.execute("SELECT COUNT(*) FROM run_resolved").fetchone()[0] == 0
-    assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == 1
+    assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 import sqlite3
 from datetime import date
 
@@ -168,3 +169,44 @@ def test_not_a_database_and_missing_store(tmp_path):
 def test_summary_line(three_months):
     _, (_, _, r3) = three_months
     assert r3.line() == "已记入历史库（第 3 次审计，截止 2025-05-31）：新增 0，持续 1，销项 2，复发 1；未整改 2（超期 1）"
+
+
+def test_rule_restricted_run_leaves_other_rules_alone(tmp_path):
+    @dataclass
+    class Rule:
+        id: str
+
+    db = tmp_path / "h.sqlite"
+    record_run(db, result(MARCH, [F1, F2, F3]))
+    explicit = result(APRIL, [])
+    explicit.metadata["rule_filter"] = ["R001"]
+    assert record_run(db, explicit).resolved == 1  # only F1: R002 and R003 were not run
+    implicit = result(MAY, [F3])
+    implicit.rules = [Rule("R002"), Rule("R003")]  # without rule_filter, the rules that ran are the scope
+    summary = record_run(db, implicit)
+    assert (summary.resolved, summary.persisting) == (1, 1)  # F2 resolved, F3 persists, F1 stays closed
+    conn = sqlite3.connect(db)
+    assert dict(conn.execute("SELECT fingerprint, status FROM items")) == {
+        F1.fingerprint: "已销项", F2.fingerprint: "已销项", F3.fingerprint: "待整改"}
+    cmp = compare_runs(db, 1, 2)  # run 2 covered R001 only
+    assert (cmp.new, cmp.resolved, cmp.persisting) == ([], [F1.fingerprint], [])
+    assert list_runs(db)["rule_filter"].tolist() == [None, '["R001"]', '["R002", "R003"]']
+
+
+def test_an_old_store_is_migrated_in_place(tmp_path):
+    db = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(db, isolation_level=None)
+    first_name, first_sql = MIGRATIONS[0]
+    conn.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    for statement in first_sql.split(";"):
+        if statement.strip() and not all(l.strip().startswith("--") or not l.strip() for l in statement.splitlines()):
+            conn.execute(statement)
+    conn.execute("INSERT INTO schema_migrations VALUES (?, 'then')", (first_name,))
+    conn.execute("INSERT INTO runs (label, as_of, recorded_at, params_json, counts_json, n_findings, n_new,"
+                 " n_persisting, n_resolved, n_reopened) VALUES ('old', '2025-01-31', 'x', '{}', '{}', 0, 0, 0, 0, 0)")
+    conn.close()
+    runs = list_runs(db)
+    assert runs["label"].tolist() == ["old"] and runs["rule_filter"].tolist() == [None]
+    names = [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM schema_migrations ORDER BY name")]
+    assert names == [n for n, _ in MIGRATIONS]
+    assert record_run(db, result(MARCH, [F1])).run_id == 2

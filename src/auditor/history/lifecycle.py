@@ -49,17 +49,19 @@ class RunEffect:
 
 
 def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[dict], scope: set[str] | None,
-              exemptions: dict[str, dict], recorded_at: str, actor: str) -> RunEffect:
+              exemptions: dict[str, dict], recorded_at: str, actor: str,
+              rule_scope: set[str] | None = None) -> RunEffect:
     """Update items and their status history for one run, inside the caller's transaction.
 
     `rows` are the run's findings (dicts with the item columns and `due`); `scope` is the set of squads
-    the run audited (None = all): items of other squads were not looked at and stay as they are.
+    the run audited and `rule_scope` the set of rules it ran (None = all): items of other squads or
+    rules were not looked at and stay as they are.
     `exemptions` maps fingerprint -> {"reason", "approver", ...} for findings the register exempts.
     """
     effect = RunEffect()
     existing = {
-        r[0]: {"status": r[1], "present": r[2], "due": r[3], "squad": r[4]}
-        for r in conn.execute("SELECT fingerprint, status, present, due, squad FROM items")
+        r[0]: {"status": r[1], "present": r[2], "due": r[3], "squad": r[4], "rule_id": r[5]}
+        for r in conn.execute("SELECT fingerprint, status, present, due, squad, rule_id FROM items")
     }
     events: list[tuple] = []
 
@@ -119,6 +121,8 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
         if fp in seen or not item["present"]:
             continue
         if scope is not None and item["squad"] not in scope:
+            continue
+        if rule_scope is not None and item["rule_id"] not in rule_scope:
             continue
         effect.resolved.append((fp, item["squad"]))
         event(fp, "resolved", item["status"], CLOSED, item["due"], "本次审计未再发现，自动销项")

@@ -112,6 +112,10 @@ CREATE TABLE item_events (                       -- status history: who, when, w
 CREATE INDEX item_events_fp ON item_events(fingerprint, event_id);
 CREATE INDEX item_events_on ON item_events(on_date);
 """),
+    ("0002_runs_rule_filter", """
+-- A run restricted to some rules (auditor audit --rule) says nothing about the other rules' items.
+ALTER TABLE runs ADD COLUMN rule_filter_json TEXT;
+"""),
 ]
 
 

@@ -143,19 +143,19 @@ class RunComparison:
 
 
 def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
-    """What changed from run A to run B, per squad. Only squads both runs audited are compared (a run
-    restricted to some squads says nothing about the others)."""
+    """What changed from run A to run B, per squad. Only the squads and rules both runs covered are
+    compared (a run restricted to some squads or rules says nothing about the others)."""
     with open_store(db_path, create=False) as conn:
         for run in (run_a, run_b):
             if not run_exists(conn, run):
                 raise ConfigError(f"历史库中没有编号为 {run} 的审计记录（用 auditor history list 查看）",
                                   file=str(db_path))
         a, b = _run_findings(conn, run_a), _run_findings(conn, run_b)
-        scope_a, scope_b = _scope(conn, run_a), _scope(conn, run_b)
-    scope = scope_b if scope_a is None else scope_a if scope_b is None else scope_a & scope_b
-    if scope is not None:
-        a = {fp: sq for fp, sq in a.items() if sq in scope}
-        b = {fp: sq for fp, sq in b.items() if sq in scope}
+        squads = _meet(_scope(conn, run_a, "squad_filter_json"), _scope(conn, run_b, "squad_filter_json"))
+        rules = _meet(_scope(conn, run_a, "rule_filter_json"), _scope(conn, run_b, "rule_filter_json"))
+    keep = lambda v: (squads is None or v[0] in squads) and (rules is None or v[1] in rules)  # noqa: E731
+    a = {fp: v[0] for fp, v in a.items() if keep(v)}
+    b = {fp: v[0] for fp, v in b.items() if keep(v)}
     new, resolved = sorted(set(b) - set(a)), sorted(set(a) - set(b))
     persisting = sorted(set(a) & set(b))
     rows: dict[str, dict] = {}
@@ -167,13 +167,19 @@ def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
     return RunComparison(run_a, run_b, by_squad, new, resolved, persisting)
 
 
-def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, str]:
-    return dict(conn.execute("SELECT fingerprint, squad FROM findings WHERE run_id = ?", (run_id,)))
+def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, tuple[str, str]]:
+    rows = conn.execute("SELECT fingerprint, squad, rule_id FROM findings WHERE run_id = ?", (run_id,))
+    return {fp: (squad, rule) for fp, squad, rule in rows}
 
 
-def _scope(conn: sqlite3.Connection, run_id: int) -> set[str] | None:
-    value = conn.execute("SELECT squad_filter_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
+def _scope(conn: sqlite3.Connection, run_id: int, column: str) -> set[str] | None:
+    value = conn.execute(f"SELECT {column} FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0]
     return set(json.loads(value)) if value else None
+
+
+def _meet(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+    """What both scopes cover (None = everything)."""
+    return b if a is None else a if b is None else a & b
 
 
 def _audited_squads(conn: sqlite3.Connection, day: date) -> set[str]:

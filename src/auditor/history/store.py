@@ -133,6 +133,7 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
     meta = result.metadata or {}
     squad_filter = meta.get("squad_filter")
     scope = set(squad_filter) if squad_filter else None
+    rule_filter = _rule_filter(result)
     rule_pack = meta.get("rule_pack") or {}
     profile = meta.get("profile") or {}
 
@@ -140,15 +141,17 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
         latest = conn.execute("SELECT MAX(as_of) FROM runs").fetchone()[0]
         if latest is not None and as_of < latest:
             raise ConfigError(
-                f"历史库中已有更晚的审计（截止日期 {latest}），不能再记录截止日期为 {as_of} 的审计：请按截止日期顺序记录",
+                f"历史库中已有更晚的审计（截止日期 {latest}），不能再记录截止日期为 {as_of} 的审计：请按截止日期顺序记录"
+                "（追溯以前日期的临时审计请加 --no-history 或另用一个历史库）",
                 file=str(db_path))
         run_id = conn.execute(
             "INSERT INTO runs (label, as_of, recorded_at, tool_version, rule_pack_version, rule_pack_sha256,"
-            " profile_name, params_json, squad_filter_json, counts_json, n_findings, n_new, n_persisting,"
-            " n_resolved, n_reopened) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,0,0,0)",
+            " profile_name, params_json, squad_filter_json, rule_filter_json, counts_json, n_findings, n_new,"
+            " n_persisting, n_resolved, n_reopened) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,0,0,0)",
             (label, as_of, stamp, meta.get("tool_version"), rule_pack.get("version"), rule_pack.get("sha256"),
              profile.get("name"), _json(profile.get("params") or {}),
-             _json(sorted(squad_filter)) if squad_filter else None, _json(_counts(result)), len(rows)),
+             _json(sorted(squad_filter)) if squad_filter else None,
+             _json(sorted(rule_filter)) if rule_filter is not None else None, _json(_counts(result)), len(rows)),
         ).lastrowid
         conn.executemany(
             "INSERT INTO run_inputs (run_id, path, sha256, table_name, rows) VALUES (?,?,?,?,?)",
@@ -158,7 +161,7 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
         conn.executemany("INSERT INTO run_squads (run_id, squad, cases) VALUES (?,?,?)",
                          [(run_id, s, n) for s, n in sorted(_squad_cases(result, rows).items())])
         effect = apply_run(conn, run_id=run_id, as_of=as_of, rows=rows, scope=scope, exemptions=exemptions,
-                           recorded_at=stamp, actor=actor or label or f"run {run_id}")
+                           recorded_at=stamp, actor=actor or label or f"run {run_id}", rule_scope=rule_filter)
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
             conn.executemany(
@@ -187,14 +190,32 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
 def list_runs(db_path: str | Path) -> pd.DataFrame:
     """Every recorded run in lifecycle order (as-of date, then run id)."""
     with open_store(db_path, create=False) as conn:
-        return pd.read_sql_query(
+        frame = pd.read_sql_query(
             "SELECT run_id, label, as_of, recorded_at, rule_pack_version, profile_name, squad_filter_json AS"
-            " squad_filter, n_findings AS findings, n_new AS new, n_persisting AS persisting,"
-            " n_resolved AS resolved, n_reopened AS reopened FROM runs ORDER BY as_of, run_id", conn)
+            " squad_filter, rule_filter_json AS rule_filter, n_findings AS findings, n_new AS new,"
+            " n_persisting AS persisting, n_resolved AS resolved, n_reopened AS reopened"
+            " FROM runs ORDER BY as_of, run_id", conn)
+    for column in ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter"):
+        # Missing text is None (not NaN, which is truthy), whatever dtype pandas inferred.
+        frame[column] = pd.Series([v if isinstance(v, str) else None for v in frame[column]], dtype=object)
+    return frame
 
 
 def run_exists(conn: sqlite3.Connection, run_id: int) -> bool:
     return conn.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone() is not None
+
+
+def _rule_filter(result: AuditResult) -> set[str] | None:
+    """The rules this run was restricted to (None = the whole pack).
+
+    `metadata["rule_filter"]` says so explicitly when present. Without it, `result.rules` (the rules
+    that ran) is the scope whenever it is known, so an ad-hoc `--rule X` audit never closes the items
+    of other rules."""
+    meta = result.metadata or {}
+    if "rule_filter" in meta:
+        return set(meta["rule_filter"]) if meta["rule_filter"] else None
+    ids = {getattr(r, "id", None) for r in result.rules or ()} - {None}
+    return ids or None
 
 
 def _finding_rows(result: AuditResult) -> list[dict]:
