@@ -118,3 +118,18 @@ def test_monthly_command(store, tmp_path):
     assert openpyxl.load_workbook(out).sheetnames == ["全区", A, B]
     bad = CliRunner().invoke(main, ["monthly", "--month", "May", "--history", str(store), "--out", str(out)])
     assert bad.exit_code == 2 and "月份应写作" in bad.output
+
+
+def test_cases_without_source_or_due_are_still_reported(tmp_path):
+    db = tmp_path / "h.sqlite"
+    known = finding("R010", "K1", A, severity="严重", due=date(2025, 6, 30))
+    unknown = finding("R011", "K2", A, severity="严重")  # no due date, and its case has no 案件来源
+    record_run(db, result(date(2025, 5, 31), [known, unknown], cases=cases([("K1", A, "投诉举报"), ("K2", A, None)])))
+    fig = monthly_figures(db, "2025-05")
+    assert fig.district.found_month["群众举报反映"] == 1 and fig.district.found_month["主动排查发现"] == 1
+    out = tmp_path / "f.xlsx"
+    write_monthly(db, "2025-05", out)
+    text = openpyxl.load_workbook(out)[A]["C9"].value
+    assert "nan" not in text and "None" not in text
+    assert "案件 K2（规则 R011）问题，问题概况：R011 问题；整治情况：待整改。" in text
+    assert "整治情况：待整改，完成时限 2025-06-30。" in text

@@ -36,7 +36,9 @@ DISTRICT = "全区"
 
 def form_source(case_source: str | None) -> str:
     """The form's 问题线索来源 column for a case's 案件来源 (巡查发现, 其他 or unknown: 主动排查发现)."""
-    return SOURCE_MAP.get((case_source or "").strip(), DEFAULT_SOURCE)
+    if not isinstance(case_source, str):
+        return DEFAULT_SOURCE
+    return SOURCE_MAP.get(case_source.strip(), DEFAULT_SOURCE)
 
 
 @dataclass

@@ -17,7 +17,7 @@ import pandas as pd
 
 from auditor.errors import ConfigError
 from auditor.history.lifecycle import CLOSED, EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
-from auditor.history.store import open_store, run_exists
+from auditor.history.store import open_store, run_exists, text_columns
 
 TOTAL_LABEL = "全区合计"
 
@@ -30,7 +30,7 @@ SQUAD_COLUMNS = [
 def state_at(conn: sqlite3.Connection, day: date) -> pd.DataFrame:
     """One row per item that existed on `day`: fingerprint, squad, severity, rule_id, case_id,
     case_source, first_as_of, title_zh, status and due as they stood at the end of that day."""
-    return pd.read_sql_query(
+    frame = pd.read_sql_query(
         """
         WITH last AS (SELECT MAX(event_id) AS event_id FROM item_events WHERE on_date <= ? GROUP BY fingerprint)
         SELECT i.fingerprint, i.squad, i.severity, i.rule_id, i.case_id, i.subject, i.case_source, i.first_as_of,
@@ -38,6 +38,7 @@ def state_at(conn: sqlite3.Connection, day: date) -> pd.DataFrame:
         FROM last JOIN item_events e USING (event_id) JOIN items i ON i.fingerprint = e.fingerprint
         ORDER BY i.squad, i.case_id, i.rule_id, i.fingerprint
         """, conn, params=(day.isoformat(),))
+    return text_columns(frame, ("case_source", "title_zh", "due", "subject"))
 
 
 def opened_between(conn: sqlite3.Connection, start: date, end: date) -> set[str]:

@@ -195,9 +195,14 @@ def list_runs(db_path: str | Path) -> pd.DataFrame:
             " squad_filter, rule_filter_json AS rule_filter, n_findings AS findings, n_new AS new,"
             " n_persisting AS persisting, n_resolved AS resolved, n_reopened AS reopened"
             " FROM runs ORDER BY as_of, run_id", conn)
-    for column in ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter"):
-        # Missing text is None (not NaN, which is truthy), whatever dtype pandas inferred.
-        frame[column] = pd.Series([v if isinstance(v, str) else None for v in frame[column]], dtype=object)
+    return text_columns(frame, ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter"))
+
+
+def text_columns(frame: pd.DataFrame, columns) -> pd.DataFrame:
+    """Missing text as None (not NaN, which is truthy), whatever string dtype pandas inferred."""
+    for column in columns:
+        frame[column] = pd.Series([v if isinstance(v, str) else None for v in frame[column]], dtype=object,
+                                  index=frame.index)
     return frame
 
 
