@@ -55,8 +55,10 @@ def to_frame(table: str, records: Mapping[str, Sequence[Any]] | Iterable[Mapping
     for f in TABLES[table]:
         values = cols.get(f.name)
         data[f.name] = _series(f, values if values is not None else [None] * n)
-    data["_file"] = pd.Series(np.array(list(cols.get("_file", [""] * n)), dtype=object), dtype=object)
-    data["_line"] = pd.Series(np.array(list(cols.get("_line", [0] * n)), dtype=np.int64))
+    files = cols.get("_file", [""] * n)
+    lines = cols.get("_line", [0] * n)
+    data["_file"] = pd.Series(np.array([f if f is not None else "" for f in files], dtype=object), dtype=object)
+    data["_line"] = pd.Series(np.array([ln if ln is not None else 0 for ln in lines], dtype=np.int64))
     return pd.DataFrame(data, index=pd.RangeIndex(n))
 
 
