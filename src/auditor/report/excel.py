@@ -20,6 +20,7 @@ import xlsxwriter
 
 from auditor.atomic import atomic_path
 from auditor.findings import SEVERITIES
+from auditor.model.fields import TABLE_ZH
 from auditor.report import labels
 from auditor.report.common import (
     basis_text, departments_text, is_missing, load_counts, load_list, masked_rejected_value,
@@ -47,6 +48,20 @@ def sheet_names(squads: list[str], reserved: list[str]) -> dict[str, str]:
         taken.add(name.lower())
         out[squad] = name
     return out
+
+
+def _display_width(text: str) -> int:
+    # East Asian characters take about two column units, everything else one.
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _row_height(cells: list[tuple[str, float]], line_height: float = 13.5) -> float | None:
+    """Height for a row whose wrapped cells need several lines (viewers do not all autofit)."""
+    lines = 1
+    for text, width in cells:
+        for part in text.split("\n"):
+            lines = max(lines, -(-_display_width(part) // max(int(width) - 1, 1)))
+    return line_height * min(lines, 12) if lines > 1 else None
 
 
 class _Writer:
@@ -90,6 +105,11 @@ class _Writer:
             ws.write_string(row, c, name, self.f_head)
             ws.set_column(c, c, width)
         ws.set_row(row, 30)
+        # Printed on A4 landscape, one page wide, the header repeated on every page.
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(row)
 
 
 def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> None:
@@ -99,6 +119,8 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> 
     pack = meta.get("rule_pack") or {}
     row = 0
     w.put(ws, row, 0, t("report_title"), w.f_title)
+    ws.set_row(0, 24)
+    ws.set_row(1, 18)
     row += 1
     profile = profile_name(result) + (f"（{prof.get('path')}）" if prof.get("path") else "")
     w.put(ws, row, 0, f"{t('profile')}：{profile or '—'}", w.f_profile)
@@ -119,7 +141,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> 
     head = [t("rank"), t("squad"), t("cases"), t("cases_with_findings"), t("findings")]
     head += [labels.theme_label(th, lang) for th in themes]
     head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("score")]
-    widths = [6, 22, 10, 11, 8] + [8] * len(themes) + [7] * len(SEVERITIES) + [8, 10]
+    widths = [5, 16, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 9]
     head_row = row
     w.header(ws, head_row, head, widths)
     for sq in summary.squads:
@@ -150,30 +172,40 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> 
         ws.write_string(row, c + 1, name, w.f_head)
     for table, rows_in, loaded, rejected in load_counts(result):
         row += 1
-        for c, v in enumerate([table, rows_in, loaded, rejected]):
+        label = table if lang == "en" else TABLE_ZH.get(table, table)
+        for c, v in enumerate([label, rows_in, loaded, rejected]):
             w.put(ws, row, c + 1, v)
 
 
 def _squad_sheet(w: _Writer, ws, findings: list, lang: str) -> None:
-    widths = [6, 22, 16, 10, 28, 8, 48, 32, 36, 22, 12, 10, 24]
+    widths = [5, 21, 14, 9, 26, 7, 40, 30, 28, 22, 11, 9, 16]
     w.header(ws, 0, list(labels.CORRECTIONS_HEADER), widths)
     text = lambda v: neutralise(xml_safe(v))[:_MAX_CELL]  # noqa: E731  (hot loop: no `put` dispatch)
     sep = "：" if lang != "en" else ": "
     state = labels.CORRECTION_STATES[0]
     for i, f in enumerate(findings, start=1):
+        kind = text(f"{labels.theme_label(f.theme, lang)}{sep}{tr(f.title, lang)}")
+        message = text(tr(f.message, lang))
+        basis = text(basis_text(f.basis, lang))
+        correction = text(tr(f.correction, lang))
+        departments = text(departments_text(f.departments, lang))
         ws.write_number(i, 0, i, w.f_num)
         ws.write_string(i, 1, f.fingerprint, w.f_text)
         ws.write_string(i, 2, text(f.case_id), w.f_text)
         ws.write_string(i, 3, text(f.rule_id), w.f_text)
-        ws.write_string(i, 4, text(f"{labels.theme_label(f.theme, lang)}{sep}{tr(f.title, lang)}"), w.f_text)
+        ws.write_string(i, 4, kind, w.f_wrap)
         ws.write_string(i, 5, labels.severity_label(f.severity, lang), w.f_sev.get(f.severity, w.f_text))
-        ws.write_string(i, 6, text(tr(f.message, lang)), w.f_wrap)
-        ws.write_string(i, 7, text(basis_text(f.basis, lang)), w.f_wrap)
-        ws.write_string(i, 8, text(tr(f.correction, lang)), w.f_wrap)
-        ws.write_string(i, 9, text(departments_text(f.departments, lang)), w.f_text)
+        ws.write_string(i, 6, message, w.f_wrap)
+        ws.write_string(i, 7, basis, w.f_wrap)
+        ws.write_string(i, 8, correction, w.f_wrap)
+        ws.write_string(i, 9, departments, w.f_wrap)
         if f.correction_due is not None:
             ws.write_datetime(i, 10, f.correction_due, w.f_date)
         ws.write_string(i, 11, state, w.f_text)
+        height = _row_height([(kind, widths[4]), (message, widths[6]), (basis, widths[7]),
+                              (correction, widths[8]), (departments, widths[9])])
+        if height:
+            ws.set_row(i, height)
     n = len(findings)
     # The dropdown also covers a spare block below the list so hand-added rows get it too.
     ws.data_validation(1, 11, max(n, 1) + 200, 11, {

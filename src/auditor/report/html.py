@@ -21,7 +21,7 @@ from markupsafe import Markup
 from auditor import __version__
 from auditor.atomic import atomic_write_text
 from auditor.findings import SEVERITIES
-from auditor.model.fields import CASE_FIELDS
+from auditor.model.fields import CASE_FIELDS, TABLE_ZH
 from auditor.report import charts, labels
 from auditor.report.common import (
     basis_text, departments_text, field_label, is_missing, iso, load_counts, load_list, mask_value,
@@ -260,7 +260,8 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "warnings": [{"due": iso(w.due), "days_left": int(w.days_left), "squad": w.squad, "case_id": w.case_id,
                       "rule_id": w.rule_id, "label": tr(w.label, lang), "urgent": int(w.days_left) <= 3}
                      for w in result.warnings],
-        "load": [{"table": t, "rows_in": i, "loaded": ok, "rejected": rej} for t, i, ok, rej in counts],
+        "load": [{"table": t, "table_label": t if lang == "en" else TABLE_ZH.get(t, t), "rows_in": i,
+                  "loaded": ok, "rejected": rej} for t, i, ok, rej in counts],
         "rejected": [{"table": str(r.table), "file": str(r.file), "line": plain(r.line), "field": plain(r.field),
                       "reason": str(r.reason), "value": plain(masked_rejected_value(r, show_personal_data))}
                      for r in rejected[:MAX_LOAD_ROWS]],
