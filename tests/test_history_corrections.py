@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from _history_factory import finding, result, write_corrections_workbook
-from auditor.errors import ConfigError, InputError
+from auditor.errors import ConfigError, InputError, UsageError
 from auditor.history import record_run, squad_status
 from auditor.history.corrections import import_corrections
 
@@ -116,6 +116,14 @@ def test_status_survives_the_next_run_and_a_false_closure_is_reopened(store, tmp
     # At 2025-06-15 (after the import, before the June run) F2 counted as closed for its squad.
     mid = squad_status(store, as_of=date(2025, 6, 15)).set_index("squad")
     assert (mid.loc[A, "closed"], mid.loc[A, "in_progress"]) == (2, 1)
+
+
+def test_import_dated_before_the_latest_run_is_refused(store, tmp_path):
+    path = tmp_path / "back.xlsx"
+    write_corrections_workbook(path, {A: [_row(F4, "整改中")]})
+    with pytest.raises(UsageError, match="早于最近一次审计的截止日期 2025-05-31"):
+        import_corrections(path, store, on=date(2025, 5, 30))
+    assert import_corrections(path, store, on=date(2025, 5, 31)).updated  # the as-of day itself is fine
 
 
 def test_unreadable_workbook_and_missing_store(store, tmp_path):

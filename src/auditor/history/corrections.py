@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from auditor.errors import InputError
+from auditor.errors import InputError, UsageError
 from auditor.history.lifecycle import IMPORTABLE, import_transition_error
 from auditor.history.store import open_store, transaction
 from auditor.report.common import unneutralise
@@ -80,6 +80,11 @@ def import_corrections(workbook: str | Path, db_path: str | Path, *, on: date, a
 
 def _apply(rows, report: ImportReport, db_path, *, on: date, stamp: str, who: str, path: str, dry_run: bool) -> None:
     with open_store(db_path, create=False) as conn, transaction(conn):
+        latest = conn.execute("SELECT MAX(as_of) FROM runs").fetchone()[0]
+        if latest and on.isoformat() < latest:
+            # The status history is replayed by date: an update dated before the audit it answers
+            # would rewrite the past.
+            raise UsageError(f"导入日期 {on.isoformat()} 早于最近一次审计的截止日期 {latest}；请使用该日期或之后的日期")
         items = {r[0]: {"status": r[1], "note": r[2], "case_id": r[3], "due": r[4]} for r in conn.execute(
             "SELECT fingerprint, status, note, case_id, due FROM items")}
         first_seen: dict[str, tuple[str, int, str | None, str | None]] = {}
