@@ -134,6 +134,10 @@ def test_unreadable_workbook_and_missing_store(store, tmp_path):
     assert info.value.file == str(bad)
     with pytest.raises(InputError, match="文件不存在"):
         import_corrections(tmp_path / "none.xlsx", store, on=date(2025, 6, 10))
+    old_format = tmp_path / "清单.xls"
+    old_format.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    with pytest.raises(InputError, match="只能导入 Excel .xlsx"):
+        import_corrections(old_format, store, on=date(2025, 6, 10))
     good = tmp_path / "ok.xlsx"
     write_corrections_workbook(good, {A: [_row(F4, "整改中")]})
     with pytest.raises(ConfigError, match="历史库不存在"):

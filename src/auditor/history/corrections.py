@@ -152,12 +152,16 @@ def _check_row(items, first_seen, sheet, row, fp, status, note, case_id) -> str 
 def _read_rows(workbook: str | Path, report: ImportReport):
     """Yield (sheet, row number, fingerprint, status, note, case id) for every non-empty data row."""
     import openpyxl  # imported here: only this command needs it
+    from openpyxl.utils.exceptions import InvalidFileException
 
     path = Path(workbook)
+    if not path.is_file():
+        raise InputError("文件不存在" if not path.exists() else "不是文件", file=str(path))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError("文件不存在", file=str(path)) from None
+    except InvalidFileException:
+        raise InputError("只能导入 Excel .xlsx 工作簿（.xls、.csv 请先在 Excel/WPS 中另存为 .xlsx）",
+                         file=str(path)) from None
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise InputError(f"不是有效的 Excel (.xlsx) 工作簿: {exc}", file=str(path)) from None
     try:
