@@ -16,8 +16,14 @@ def theme_colors(themes: tuple[str, ...]) -> dict[str, str]:
     return {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(themes)}
 
 
-def _clip(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _clip(text: str, units: int) -> str:
+    """Cut `text` to about `units` Latin-letter widths (a CJK character counts two)."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if ord(ch) > 0x2E80 else 1
+        if used > units:
+            return text[:i] + "…"
+    return text
 
 
 def stacked_bars(rows: list[tuple[str, dict[str, int]]], series: list[tuple[str, str]],
@@ -35,11 +41,11 @@ def stacked_bars(rows: list[tuple[str, dict[str, int]]], series: list[tuple[str,
         x = label_w + (i % 5) * 135
         y = 6 + (i // 5) * 22
         parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{colors[key]}"/>'
-                     f'<text x="{x + 16}" y="{y + 11}" class="legend">{escape(_clip(label, 14))}</text>')
+                     f'<text x="{x + 16}" y="{y + 11}" class="legend">{escape(_clip(label, 20))}</text>')
     for r, (name, values) in enumerate(rows):
         y = top + r * (bar_h + gap)
         parts.append(f'<text x="{label_w - 8}" y="{y + bar_h - 5}" text-anchor="end" class="label">'
-                     f'<title>{escape(name)}</title>{escape(_clip(name, 12))}</text>')
+                     f'<title>{escape(name)}</title>{escape(_clip(name, 22))}</text>')
         x = float(label_w)
         total = 0
         for key, label in series:
@@ -68,7 +74,7 @@ def simple_bars(rows: list[tuple[str, str, int, str]], *, title: str, width: int
         y = 5 + r * (bar_h + gap)
         w = chart_w * v / biggest
         parts.append(f'<text x="{label_w - 8}" y="{y + bar_h - 4}" text-anchor="end" class="label">'
-                     f'<title>{escape(tip)}</title>{escape(_clip(label, 26))}</text>'
+                     f'<title>{escape(tip)}</title>{escape(_clip(label, 42))}</text>'
                      f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{color}">'
                      f'<title>{escape(tip)}: {v}</title></rect>'
                      f'<text x="{label_w + w + 5:.1f}" y="{y + bar_h - 4}" class="value">{v}</text>')

@@ -163,7 +163,8 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> 
     ws.freeze_panes(head_row + 1, 2)
     ws.autofilter(head_row, 0, max(last, head_row), len(head) - 1)
     row += 2
-    ded = "、".join(f"{s} {summary.deductions.get(s, 0):g}" for s in SEVERITIES)
+    ded = ("、" if lang != "en" else ", ").join(
+        f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}" for s in SEVERITIES)
     w.put(ws, row, 0, t("score_note", base=f"{summary.base:g}", ded=ded), w.f_meta)
     row += 2
     w.put(ws, row, 0, t("load"), w.f_profile)

@@ -223,8 +223,12 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "t": lambda key, **kw: labels.text(key, lang, **kw),
         "csp": content_security_policy(),
         "script": Markup(SCRIPT),  # our own constant, hashed into the CSP
-        "css_font": "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', "
-                    "'WenQuanYi Micro Hei', sans-serif",
+        # Markup: a constant of ours inside <style>, where an escaped quote would break the CSS.
+        "css_font": Markup("'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', "
+                           "'WenQuanYi Micro Hei', sans-serif"),
+        "c": "：" if lang != "en" else ": ", "sep": "、" if lang != "en" else ", ",
+        "semi": "；" if lang != "en" else "; ", "lp": "（" if lang != "en" else " (",
+        "rp": "）" if lang != "en" else ")",
         "as_of": result.as_of.isoformat(),
         "profile": {"name": profile_name(result), "path": str(prof.get("path") or ""),
                     "params": [(str(k), str(plain(v))) for k, v in profile_params(result)]},
@@ -249,8 +253,9 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "severities": [(s, labels.severity_label(s, lang), f"sev{i}") for i, s in enumerate(SEVERITIES)],
         "themes": [(t, labels.theme_label(t, lang)) for t in summary.themes],
         "score_note": labels.text("score_note", lang, base=f"{summary.base:g}",
-                                  ded="、".join(f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}"
-                                               for s in SEVERITIES)),
+                                  ded=("、" if lang != "en" else ", ").join(
+                                      f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}"
+                                      for s in SEVERITIES)),
         "charts": _charts(result, summary, lang),
         "filter_squads": squads_present,
         "table": table,
