@@ -55,6 +55,8 @@ def test_may_figures(store):
     assert [a.found_year[k] for k in order] == [1, 1, 0, 1, 2]  # F1, F2, F4; G0 was found in 2024
     assert (a.fixed_month, a.fixed_year, a.key_fixed_month, a.key_fixed_year) == (1, 2, 0, 1)  # F1; F1 + G0
     assert [(i["case_id"], i["status"]) for i in a.key_open] == [("C2", "待整改"), ("C4", "整改中")]
+    assert (a.open_end, a.overdue_end) == (2, 2)  # F2 (due 04-15) and F4 (due 05-20), both past due on 05-31
+    assert (b.open_end, b.overdue_end) == (1, 0)  # F5 due 06-20
     assert [b.found_month[k] for k in order] == [0, 0, 0, 1, 1]
     assert [b.found_year[k] for k in order] == [0, 0, 1, 1, 1]
     assert (b.fixed_month, b.fixed_year, b.key_fixed_month) == (1, 1, 0)
@@ -83,6 +85,7 @@ def test_form_layout(store, tmp_path):
     assert [ws.cell(6, c).value for c in range(2, 6)] == ["整治时间", "2025年5月", "2025年起至今", "备注"]
     assert [ws.cell(7, c).value for c in range(2, 5)] == ["整治完成城管执法不规范问题", 1, 2]
     assert [ws.cell(8, c).value for c in range(2, 5)] == ["完成重点整治问题", 0, 1]
+    assert (ws["E7"].value, ws["E8"].value) == ("月底仍未整改 2 个，其中超期 2 个", "月底重点整治问题未完成 2 个")
     progress = ws["C9"].value
     assert ws["A9"].value == "重点整治问题进展情况"
     assert "2025年3月31日，信访渠道收集的案件 C2（规则 R002）问题" in progress and "整治情况：待整改" in progress

@@ -50,6 +50,8 @@ class UnitFigures:
     fixed_year: int
     key_fixed_month: int
     key_fixed_year: int
+    open_end: int = 0  # items still open (待整改 / 整改中) at the month's end
+    overdue_end: int = 0  # of which past their due date
     key_open: list[dict] = field(default_factory=list)  # the 严重 items open at the month's end
 
 
@@ -82,13 +84,13 @@ def monthly_figures(db_path: str | Path, month: str | date) -> MonthlyFigures:
         opened_year = opened_between(conn, before_year, end)
         squads = sorted(set(now["squad"]) | _audited_squads(conn, before_year, end))
     units = [(s, now["squad"] == s) for s in squads] + [(DISTRICT, now["squad"].notna())]
-    figures = [_unit(name, now[mask], at_month_start, at_year_start, opened_month, opened_year)
+    figures = [_unit(name, now[mask], at_month_start, at_year_start, opened_month, opened_year, end.isoformat())
                for name, mask in units]
     return MonthlyFigures(month=first, month_end=end, runs=runs, district=figures[-1], squads=figures[:-1])
 
 
 def _unit(name: str, mine: pd.DataFrame, at_month_start: pd.DataFrame, at_year_start: pd.DataFrame,
-          opened_month: set[str], opened_year: set[str]) -> UnitFigures:
+          opened_month: set[str], opened_year: set[str], end: str) -> UnitFigures:
     fps = set(mine["fingerprint"])
     key = set(mine.loc[mine["severity"] == KEY_SEVERITY, "fingerprint"])
     source = {fp: form_source(s) for fp, s in zip(mine["fingerprint"], mine["case_source"])}
@@ -96,13 +98,15 @@ def _unit(name: str, mine: pd.DataFrame, at_month_start: pd.DataFrame, at_year_s
     closed_at = lambda frame: set(frame.loc[frame["status"] == CLOSED, "fingerprint"])  # noqa: E731
     fixed_month = closed_now - closed_at(at_month_start)
     fixed_year = closed_now - closed_at(at_year_start)
-    open_key = mine[(mine["severity"] == KEY_SEVERITY) & mine["status"].isin(OPEN_STATUSES)]
+    is_open = mine["status"].isin(OPEN_STATUSES)
+    open_key = mine[(mine["severity"] == KEY_SEVERITY) & is_open]
+    overdue = is_open & pd.Series([isinstance(d, str) and d < end for d in mine["due"]], index=mine.index, dtype=bool)
     return UnitFigures(
         unit=name, found_month=_by_source(opened_month & fps, source, key),
         found_year=_by_source(opened_year & fps, source, key),
         fixed_month=len(fixed_month), fixed_year=len(fixed_year),
         key_fixed_month=len(fixed_month & key), key_fixed_year=len(fixed_year & key),
-        key_open=open_key.to_dict("records"),
+        open_end=int(is_open.sum()), overdue_end=int(overdue.sum()), key_open=open_key.to_dict("records"),
     )
 
 

@@ -90,12 +90,14 @@ def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority:
     put(5, 2, month_label, "head")
     put(5, 3, year_label, "head")
     ws.merge_range(5, 4, 5, 6, "备注", fmt["head"])
+    remarks = (f"月底仍未整改 {unit.open_end} 个，其中超期 {unit.overdue_end} 个",
+               f"月底重点整治问题未完成 {len(unit.key_open)} 个")
     for r, (label, m, y) in enumerate((("整治完成城管执法不规范问题", unit.fixed_month, unit.fixed_year),
                                        ("完成重点整治问题", unit.key_fixed_month, unit.key_fixed_year)), start=6):
         put(r, 1, label)
         ws.write_number(r, 2, m, fmt["num"])
         ws.write_number(r, 3, y, fmt["num"])
-        ws.merge_range(r, 4, r, 6, "", fmt["text"])
+        ws.merge_range(r, 4, r, 6, _text(remarks[r - 6]), fmt["text"])
     progress = _progress_text(unit)
     ws.merge_range(8, 0, 8, 1, "重点整治问题进展情况", fmt["head"])
     ws.merge_range(8, 2, 8, 6, _text(progress), fmt["text"])
