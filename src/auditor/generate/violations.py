@@ -136,3 +136,6 @@ def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     for key in ("extension_days", "extension_approver", "suspended_days", "seizure_date"):
         plan.pop(key, None)
     plan_from_decision(plan, rng, helpers)
+
+
+from auditor.generate import violations_procedure  # noqa: E402,F401
