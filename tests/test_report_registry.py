@@ -30,3 +30,24 @@ def test_each_writer_keeps_the_signature(tmp_path):
     for name, fmt in FORMATS.items():
         out = fmt.writer(small_result(), tmp_path / fmt.file_name, lang="en", show_personal_data=True)
         assert out[0] == tmp_path / fmt.file_name, name
+
+
+def test_minimal_result_without_cases_load_or_rules(tmp_path):
+    import json
+    from datetime import date
+    from importlib import resources
+
+    import jsonschema
+
+    from _report_factory import _finding
+    from auditor.findings import AuditResult
+
+    r = AuditResult(as_of=date(2026, 1, 5), findings=[_finding("DIS-001", {"case_id": "C1", "squad": "甲"})])
+    paths = write_reports(r, tmp_path, list(FORMATS))
+    assert len(paths) == 7
+    doc = json.loads((tmp_path / "findings.json").read_text("utf-8"))
+    schema = json.loads(resources.files("auditor").joinpath("data/findings.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    assert doc["summary"]["squads"][0] == {**doc["summary"]["squads"][0], "squad": "甲", "cases": 1, "score": 90.0}
+    assert doc["rules"] == [] and doc["load"]["counts"] == {} and doc["findings"][0]["source"] is None
+    assert "甲" in (tmp_path / "report.html").read_text("utf-8")
