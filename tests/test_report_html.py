@@ -50,7 +50,7 @@ def test_content(html):
     assert 'id="profile-name">静安区<' in html
     assert "缺少 2027 年法定节假日日历" in html  # the notice
     assert html.index('id="notices"') < html.index('id="headline"')  # prominently, at the top
-    assert re.search(r"<td>cases</td><td class=\"n\">11</td><td class=\"n\">9</td><td class=\"n\">2</td>", html)
+    assert re.search(r"<td>案件</td><td class=\"n\">11</td><td class=\"n\">9</td><td class=\"n\">2</td>", html)
     assert "<svg" in html and html.count('class="chart"') == 2
     assert html.count('<section class="case"') == 6  # six cases have findings
     assert "张三" not in html and "<dd>张*</dd>" in html  # masked party name
