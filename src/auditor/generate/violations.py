@@ -138,4 +138,7 @@ def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     plan_from_decision(plan, rng, helpers)
 
 
+from auditor.generate import violations_three_systems  # noqa: E402,F401
+
+
 from auditor.generate import violations_procedure  # noqa: E402,F401
