@@ -184,9 +184,11 @@ def _metadata(n_rules: int, inputs: list[dict], show_personal_data: bool = False
     return {
         "tool_version": "0.1.0",
         "rule_pack": {"path": "rules/", "version": "2026.11", "sha256": "ab" * 32, "rules": n_rules},
-        "profile": {"name": "静安区", "path": "profiles/jingan.yaml",
+        "profile": {"name": "静安区", "path": "profiles/jingan.yaml", "overrides": ["decision_days"],
                     "params": {"decision_days": 90, "disclosure_working_days": 7,
-                               "service_working_days": 7, "recording_min_officers": 2}},
+                               "service_working_days": 7, "recording_min_officers": 2,
+                               "av_required_extra": [], "major_stages": ["调查取证", "送达"],
+                               "cause_catalogue": [{"code": "CG-SR-002", "name": "跨门营业", "fine_min": "50"}]}},
         "mapping_profile": "default",
         "engine": "vectorized",
         "as_of": AS_OF.isoformat(),

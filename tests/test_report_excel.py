@@ -85,7 +85,10 @@ def test_other_sheets(wb):
     assert len(rej) == 3 and ("recordings", "exports/recordings.csv", 8, "party_id", "案件不存在",
                               "**************4578") in rej
     params = dict(wb["参数方案"].iter_rows(min_row=2, values_only=True))
-    assert params["参数方案"] == "静安区" and params["decision_days"] == 90
+    assert params["参数方案"] == "静安区" and params["decision_days ★"] == 90  # ★ = set by the district
+    assert params["service_working_days"] == 7 and params["major_stages"] == "调查取证、送达"
+    assert params["cause_catalogue"] == '[{"code":"CG-SR-002","fine_min":"50","name":"跨门营业"}]'
+    assert params["av_required_extra"] == "—"
 
 
 def test_english_workbook(tmp_path):

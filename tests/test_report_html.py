@@ -48,6 +48,9 @@ def test_payloads_escaped(html):
 def test_content(html):
     assert "城管执法案卷合规审计报告" in html and 'lang="zh-CN"' in html
     assert 'id="profile-name">静安区<' in html
+    assert '<tr class="override"><td>decision_days ★</td><td>90</td>' in html
+    assert "<td>cause_catalogue</td><td>1 项（详见 Excel/JSON）</td>" in html
+    assert "<td>major_stages</td><td>调查取证、送达</td>" in html
     assert "缺少 2027 年法定节假日日历" in html  # the notice
     assert html.index('id="notices"') < html.index('id="headline"')  # prominently, at the top
     assert re.search(r"<td>案件</td><td class=\"n\">11</td><td class=\"n\">9</td><td class=\"n\">2</td>", html)

@@ -252,6 +252,29 @@ def profile_params(result: Any) -> list[tuple[str, Any]]:
     return sorted(params.items(), key=lambda kv: str(kv[0]))
 
 
+def profile_overrides(result: Any) -> set[str]:
+    """Names of the parameters the district profile sets (the rest are the pack's defaults)."""
+    prof = (result.metadata or {}).get("profile") or {}
+    return {str(x) for x in prof.get("overrides") or ()}
+
+
+def param_text(value: Any, lang: str, *, full: bool = False) -> str:
+    """A parameter value for people: scalars as is, short lists joined; a table (list of mappings)
+    as its size, or as compact JSON when `full`."""
+    value = plain(value)
+    if value is None or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang != "en" else ("yes" if value else "no")
+    if isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value):
+        return ("、" if lang != "en" else ", ").join(str(v) for v in value)
+    if isinstance(value, (list, dict)):
+        if full:
+            return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return f"{len(value)} 项（详见 Excel/JSON）" if lang != "en" else f"{len(value)} entries (see Excel/JSON)"
+    return str(value)
+
+
 def source_of(result: Any) -> dict[str, tuple[str, int | None]]:
     """case_id -> (export file, line) from the case table's `_file` / `_line`, when known."""
     cases = getattr(result, "cases", None)

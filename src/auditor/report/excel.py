@@ -24,7 +24,8 @@ from auditor.model.fields import TABLE_ZH
 from auditor.report import labels
 from auditor.report.common import (
     basis_text, departments_text, is_missing, load_counts, load_list, masked_rejected_value,
-    neutralise, plain, profile_name, profile_params, rule_attr, to_date, tr, xml_safe,
+    neutralise, param_text, plain, profile_name, profile_overrides, profile_params, rule_attr, to_date, tr,
+    xml_safe,
 )
 from auditor.report.summary import Summary, summarize
 
@@ -275,10 +276,12 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
         params_ws.set_column(1, 1, 40)
         w.put(params_ws, 1, 0, labels.text("profile", lang))
         w.put(params_ws, 1, 1, profile_name(result))
+        overrides = profile_overrides(result)
         for r, (k, v) in enumerate(profile_params(result), start=2):
-            w.put(params_ws, r, 0, str(k))
+            w.put(params_ws, r, 0, str(k) + (" ★" if str(k) in overrides else ""))
             v = plain(v)
-            w.put(params_ws, r, 1, v if isinstance(v, (int, float, str)) else str(v))
+            w.put(params_ws, r, 1, v if isinstance(v, (int, float, str)) and not isinstance(v, bool)
+                  else param_text(v, lang, full=True))
         params_ws.freeze_panes(1, 0)
         wb.close()
     return [Path(path)]

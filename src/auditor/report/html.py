@@ -24,8 +24,9 @@ from auditor.findings import SEVERITIES
 from auditor.model.fields import CASE_FIELDS, TABLE_ZH
 from auditor.report import charts, labels
 from auditor.report.common import (
-    basis_text, departments_text, field_label, is_missing, iso, load_counts, load_list, mask_value,
-    masked_evidence, masked_rejected_value, plain, profile_name, profile_params, rule_attr, source_of,
+    basis_text, departments_text, field_label, is_missing, iso, load_counts, load_list, mask_value, param_text,
+    masked_evidence, masked_rejected_value, plain, profile_name, profile_overrides, profile_params, rule_attr,
+    source_of,
     source_text, tr,
 )
 from auditor.report.summary import Summary, summarize
@@ -217,6 +218,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
     pack = meta.get("rule_pack") or {}
     prof = meta.get("profile") or {}
     squads_present = [s.squad for s in summary.squads]
+    overrides = profile_overrides(result)
     return {
         "lang": lang,
         "html_lang": "en" if lang == "en" else "zh-CN",
@@ -231,7 +233,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "rp": "）" if lang != "en" else ")",
         "as_of": result.as_of.isoformat(),
         "profile": {"name": profile_name(result), "path": str(prof.get("path") or ""),
-                    "params": [(str(k), str(plain(v))) for k, v in profile_params(result)]},
+                    "params": [(str(k), param_text(v, lang), str(k) in overrides) for k, v in profile_params(result)]},
         "rule_pack": {"version": str(pack.get("version") or ""), "path": str(pack.get("path") or ""),
                       "rules": pack.get("rules", len(result.rules))},
         "engine": str(meta.get("engine") or ""),
