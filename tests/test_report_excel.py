@@ -106,3 +106,9 @@ def test_sheet_names_legal_and_unique():
     assert len(names["a" * 40 + "x"]) == 31
     assert names["x/y:z"] == "x_y_z" and names["'q'"] == "q"
     assert len(set(names.values())) == 5
+
+
+def test_workbook_bytes_deterministic(tmp_path):
+    write_xlsx(small_result(), tmp_path / "a.xlsx")
+    write_xlsx(small_result(), tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()

@@ -139,3 +139,8 @@ def test_filter_script_in_chromium(tmp_path):
                 if f.squad == "江宁路中队" and f.severity == "严重"]
     assert visible == expected and len(expected) == 2
     assert re.search(r'<b id="f-count">2</b>', dom)
+
+
+def test_html_deterministic():
+    assert render_html(small_result()) == render_html(small_result())
+    assert "2026-11-25" in render_html(small_result())  # the as-of date, never "now"
