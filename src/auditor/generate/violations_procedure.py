@@ -132,17 +132,18 @@ def termination_without_reason(plan: Plan, rng: random.Random, helpers: Helpers)
 
 @violation("SY-TERMINATION-NO-APPROVER", "终止调查未经负责人审批", states=("已终止",), applies=_can_terminate)
 def termination_without_approver(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Same cases and clean termination as SY-TERMINATION-NO-REASON; then termination_approver is
-    removed; the (legal) reason stays."""
+    """Applies to the same cases as SY-TERMINATION-NO-REASON (terminated, or turned into a clean
+    termination by `_terminate`: reason from the catalogue, squad leader approves, closure 1-3 working
+    days later). Then termination_approver is removed; the legal reason stays."""
     _terminate(plan, rng, helpers)
     plan.pop("termination_approver", None)
 
 
 @violation("SY-TERMINATION-GROUND", "终止调查理由不属于法定情形", states=("已终止",), applies=_can_terminate)
 def termination_without_ground(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Same cases and clean termination as SY-TERMINATION-NO-REASON; then termination_reason := one
-    of four reasons that contain none of the termination_grounds phrases (e.g. 当事人已自行整改完毕);
-    the approver stays."""
+    """Applies to the same cases as SY-TERMINATION-NO-REASON (terminated, or turned into a clean
+    termination by `_terminate`). Then termination_reason := one of four reasons containing none of
+    the termination_grounds phrases (e.g. 当事人已自行整改完毕); the approver stays."""
     _terminate(plan, rng, helpers)
     plan["termination_reason"] = rng.choice(_NON_GROUNDS)
 
@@ -174,8 +175,9 @@ def revocation_without_reason(plan: Plan, rng: random.Random, helpers: Helpers) 
 
 @violation("SY-REVOCATION-NO-APPROVER", "撤销处罚决定未经审批", states=("已撤销",), applies=_can_revoke)
 def revocation_without_approver(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Same cases and clean revocation as SY-REVOCATION-NO-REASON; then revocation_approver is
-    removed; the reason stays."""
+    """Applies to the same cases as SY-REVOCATION-NO-REASON (revoked, or revoked cleanly by `_revoke`:
+    revocation 2-6 working days after service and disclosure, reason, director's approval, disclosure
+    withdrawn, closure). Then revocation_approver is removed; the reason stays."""
     _revoke(plan, rng, helpers)
     plan.pop("revocation_approver", None)
 
@@ -227,8 +229,10 @@ def application_too_soon(plan: Plan, rng: random.Random, helpers: Helpers) -> No
 @violation("ZX-APPLICATION-NO-DEMAND", "未经催告即申请强制执行", states=("执行中", "已结案"),
            applies=_court_case)
 def application_without_demand(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Same cases and clean court re-plan as ZX-APPLICATION-EARLY; then demand_notice_date is removed
-    (the application and the later payment stay)."""
+    """Applies to ordinary-procedure decisions (not revoked or terminated) served at least 6 months +
+    75 days before the as-of date. The payment is re-planned as a clean court case (催告, application
+    in [service + 6 months + 5 days, + 60 days], paid 30-150 days later); then demand_notice_date is
+    removed (the application and the later payment stay)."""
     _replan_payment(plan, rng, helpers, "court")
     plan.pop("demand_notice_date", None)
 
