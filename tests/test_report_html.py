@@ -144,3 +144,13 @@ def test_filter_script_in_chromium(tmp_path):
 def test_html_deterministic():
     assert render_html(small_result()) == render_html(small_result())
     assert "2026-11-25" in render_html(small_result())  # the as-of date, never "now"
+
+
+def test_evidence_values_for_people():
+    from dataclasses import replace
+
+    r = small_result()
+    f0 = replace(r.findings[0], evidence=(("closure_date", None), ("rights_waived", False), ("fine_amount", 200.0)))
+    r.findings[0] = f0
+    html = render_html(r)
+    assert "结案日期 = —；当事人放弃陈述申辩及听证 = 否；罚款金额（元） = 200.0" in html

@@ -259,10 +259,10 @@ def profile_overrides(result: Any) -> set[str]:
 
 
 def param_text(value: Any, lang: str, *, full: bool = False) -> str:
-    """A parameter value for people: scalars as is, short lists joined; a table (list of mappings)
-    as its size, or as compact JSON when `full`."""
+    """A parameter (or evidence) value for people: missing as —, booleans as 是/否, scalars as is,
+    short lists joined; a table (list of mappings) as its size, or as compact JSON when `full`."""
     value = plain(value)
-    if value is None or value == [] or value == {}:
+    if value is None or value == "" or value == [] or value == {}:
         return "—"
     if isinstance(value, bool):
         return ("是" if value else "否") if lang != "en" else ("yes" if value else "no")

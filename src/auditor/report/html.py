@@ -197,7 +197,7 @@ def _finding_view(f: Any, lang: str, show_personal_data: bool) -> dict[str, Any]
         "quotes": [str(b.quote) for b in f.basis if getattr(b, "quote", "")],
         "correction": tr(f.correction, lang), "departments": departments_text(f.departments, lang),
         "due": iso(f.correction_due) or "",
-        "evidence": [(field_label(k, lang), "" if is_missing(v) else str(plain(v)))
+        "evidence": [(field_label(k, lang), param_text(v, lang, full=True))
                      for k, v in masked_evidence(f, show_personal_data)],
     }
 
