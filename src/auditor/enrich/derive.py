@@ -204,13 +204,12 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
     facts["pub_decision_date"] = joined["decision_date"].to_numpy()
     facts["pub_disclosure_date"] = joined["disclosure_date"].to_numpy()
     facts["pub_withdrawn_date"] = joined["withdrawn_date"].to_numpy()
-    missing = []
-    for i, row_present in enumerate(present):
-        if not row_present:
-            missing.append(())
-            continue
-        missing.append(tuple(_DISCLOSURE_ZH[c] for c in PUBLIC_REQUIRED
-                             if _blank(joined[c].iat[i])))
+    # One blank-mask per required field (vectorized), then one tuple per case that has a record.
+    blank = np.column_stack([_blank_mask(joined[c]) for c in PUBLIC_REQUIRED]) & present[:, None]
+    labels = [_DISCLOSURE_ZH[c] for c in PUBLIC_REQUIRED]
+    missing = [()] * n
+    for i in np.flatnonzero(blank.any(axis=1)):
+        missing[i] = tuple(label for label, b in zip(labels, blank[i]) if b)
     facts["pub_missing_fields"] = missing
     person = (facts["party_type"] == "自然人").fillna(False).to_numpy()
     name = joined["party_name"].to_numpy()
@@ -294,12 +293,13 @@ def _add_effective_disclosure_dates(facts: pd.DataFrame) -> None:
     facts["withdrawn_on"] = facts["pub_withdrawn_date"].fillna(facts["disclosure_withdrawn_date"])
 
 
-def _blank(value) -> bool:
-    if value is None or value is pd.NaT:
-        return True
-    if isinstance(value, float) and np.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+def _blank_mask(series: pd.Series) -> np.ndarray:
+    """True where a value is missing or only whitespace."""
+    missing = series.isna().to_numpy(dtype=bool).copy()
+    if series.dtype == object:
+        text = series.where(~missing, "").astype(str).str.strip()
+        missing |= (text == "").to_numpy(dtype=bool)
+    return missing
 
 
 def _add_catalogue(facts: pd.DataFrame, catalogue) -> None:
