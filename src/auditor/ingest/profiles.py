@@ -21,6 +21,7 @@ import yaml
 
 from auditor.errors import ConfigError
 from auditor.model.fields import TABLES, field_of
+from auditor.rules.yamlload import check_alias_expansion
 
 _TOP_KEYS = ("version", "name", "description", "encoding", "delimiter", "date_formats", "tables")
 _TABLE_KEYS = ("files", "columns", "values", "date_formats", "encoding", "delimiter")
@@ -124,10 +125,18 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 
 def _parse(text: str, source: str) -> _Map:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses NUL and other control characters here
+    except yaml.reader.ReaderError as exc:
+        raise ConfigError(f"YAML 含不允许的控制字符（如 NUL）: {exc.reason}", file=source,
+                          line=text[: exc.position].count("\n") + 1) from None
     loader.source = source
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        check_alias_expansion(node, source)  # billion laughs, self-reference
+        data = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        raise ConfigError("YAML 嵌套过深", file=source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise ConfigError(f"YAML 语法错误: {exc.problem or exc}", file=source,

@@ -40,6 +40,11 @@ class _Loader(yaml.SafeLoader):
         super().__init__(stream)
         self.filename = filename
         self._alias_count = 0
+        self.last_node = None
+
+    def construct_object(self, node, deep=False):
+        self.last_node = node  # where a constructor's ValueError (2025-02-30, a 5,000-digit int) came from
+        return super().construct_object(node, deep=deep)
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.events.AliasEvent):
@@ -81,10 +86,47 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def check_alias_expansion(root, filename: str) -> None:
+    """Refuse a document whose aliases expand to more than MAX_ALIAS_EXPANSION extra nodes, or that
+    refers to itself: both make every later walk over the data (schema check, JSON) explode."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise ConfigError("YAML 别名引用了自身（循环引用），拒绝加载", file=filename,
+                              line=node.start_mark.line + 1)
+        active.add(key)
+        if isinstance(node, yaml.MappingNode):
+            n = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            n = 1 + sum(size(c) for c in node.value)
+        else:
+            n = 1
+        active.discard(key)
+        sizes[key] = n
+        return n
+
+    if root is not None and size(root) - len(sizes) > MAX_ALIAS_EXPANSION:
+        raise ConfigError(f"YAML 别名展开后超过 {MAX_ALIAS_EXPANSION} 个节点，疑似展开炸弹，拒绝加载",
+                          file=filename)
+
+
 def load_yaml_text(text: str, filename: str = "<text>"):
-    loader = _Loader(text, filename)
     try:
-        return loader.get_single_data()
+        loader = _Loader(text, filename)  # the reader refuses NUL and other control characters here
+    except yaml.reader.ReaderError as exc:
+        ch = exc.character
+        shown = f"U+{ch:04X}" if isinstance(ch, int) else repr(ch)
+        raise ConfigError(f"YAML 含不允许的控制字符 {shown}（如 NUL）", file=filename,
+                          line=text[: exc.position].count("\n") + 1) from None
+    try:
+        node = loader.get_single_node()
+        check_alias_expansion(node, filename)
+        return loader.construct_document(node) if node is not None else None
     except ConfigError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -96,6 +138,12 @@ def load_yaml_text(text: str, filename: str = "<text>"):
         raise ConfigError(f"YAML 无法解析: {exc}", file=filename) from None
     except RecursionError:
         raise ConfigError("YAML 嵌套过深", file=filename) from None
+    except (ValueError, OverflowError) as exc:
+        node = loader.last_node
+        value = str(getattr(node, "value", ""))
+        value = value if len(value) <= 40 else value[:40] + "…"
+        raise ConfigError(f"值 {value!r} 无效: {exc}", file=filename,
+                          line=node.start_mark.line + 1 if node is not None else None) from None
     finally:
         loader.dispose()
 
