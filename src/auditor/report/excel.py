@@ -181,6 +181,9 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> 
 
 def _squad_sheet(w: _Writer, ws, findings: list, lang: str) -> None:
     widths = [5, 21, 14, 9, 26, 7, 40, 30, 28, 22, 11, 9, 16]
+    # Case and rule ids vary by district and pack: fit those two columns to their content.
+    widths[2] = min(max([widths[2]] + [_display_width(f.case_id) + 2 for f in findings]), 32)
+    widths[3] = min(max([widths[3]] + [_display_width(f.rule_id) + 2 for f in findings]), 24)
     w.header(ws, 0, list(labels.CORRECTIONS_HEADER), widths)
     text = lambda v: neutralise(xml_safe(v))[:_MAX_CELL]  # noqa: E731  (hot loop: no `put` dispatch)
     sep = "：" if lang != "en" else ": "
