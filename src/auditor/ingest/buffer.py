@@ -84,8 +84,9 @@ class TableBuffer:
         n = len(batch)
         problems: dict[int, list[tuple[int, str, Any]]] = {}
         parsed = []
+        present = set().union(*batch) if self._plan is None else set(self._plan)
         for fi, name in enumerate(self.names):
-            raw = self._raw_column(batch, name)
+            raw = self._raw_column(batch, name) if name in present else None
             if raw is None:
                 values: list[Any] = [self.missing[fi]] * n
             else:
@@ -93,7 +94,7 @@ class TableBuffer:
                 for i, reason in failures:
                     problems.setdefault(i, []).append((fi, reason, raw[i]))
                 self._check_lengths(fi, raw, problems)
-            if fi in self.required:
+            if fi in self.required and None in values:
                 for i in [i for i, v in enumerate(values) if v is None]:
                     if not any(p[0] == fi for p in problems.get(i, ())):
                         problems.setdefault(i, []).append((fi, REQUIRED_MISSING, ""))
@@ -122,8 +123,7 @@ class TableBuffer:
 
     def _check_lengths(self, fi: int, raw: list[Any], problems: dict) -> None:
         limit = self.max_chars
-        strs = [t for t in raw if t.__class__ is str]
-        if not strs or max(map(len, strs)) <= limit:
+        if max(map(len, filter(None, raw)), default=0) <= limit:  # tuples count items: harmless
             return
         for i, t in enumerate(raw):
             if t.__class__ is str and len(t) > limit:

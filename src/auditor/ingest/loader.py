@@ -158,17 +158,20 @@ def _check_recordings(rec: pd.DataFrame, parents: list, cases: pd.DataFrame,
     for r in rejected["cases"]:
         if r.field == "case_id" and r.value:
             case_rows.setdefault(r.value, f"{r.file}:{r.line}")
-    keep = []
-    for parent, cid, f, ln in zip(parents, rec["case_id"], rec["_file"], rec["_line"]):
-        if parent is not None and parent in rejected_cases:
+    orphan = ~rec["case_id"].isin(loaded_ids).to_numpy()
+    if rejected_cases:
+        orphan_parent = [p is not None and p in rejected_cases for p in parents]
+    else:
+        orphan_parent = [False] * len(rec)
+    keep = [not (a or b) for a, b in zip(orphan, orphan_parent)]
+    for i in [i for i, k in enumerate(keep) if not k]:
+        parent, cid = parents[i], rec["case_id"].iat[i]
+        if orphan_parent[i]:
             reason = f"所属案件被拒收: {parent[0]}:{parent[1]}"
-        elif cid not in loaded_ids:
-            reason = MISSING_CASE + (f"（该案件行被拒收: {case_rows[cid]}）" if cid in case_rows else "")
         else:
-            keep.append(True)
-            continue
-        keep.append(False)
-        rejected["recordings"].append(RejectedRow("recordings", f, int(ln), "case_id", reason, preview(cid)))
+            reason = MISSING_CASE + (f"（该案件行被拒收: {case_rows[cid]}）" if cid in case_rows else "")
+        rejected["recordings"].append(RejectedRow("recordings", rec["_file"].iat[i], int(rec["_line"].iat[i]),
+                                                  "case_id", reason, preview(cid)))
     rec = rec.loc[keep].reset_index(drop=True)
     missing_id = rec["recording_id"].isna()
     if missing_id.any():  # the contract: unique within the case; the line number when absent
@@ -179,8 +182,7 @@ def _check_recordings(rec: pd.DataFrame, parents: list, cases: pd.DataFrame,
 def _check_disclosures(dis: pd.DataFrame, cases: pd.DataFrame, warnings: list[InputWarning]) -> None:
     if dis.empty:
         return
-    known = set(cases["decision_no"].dropna())
-    for no, f, ln in zip(dis["decision_no"], dis["_file"], dis["_line"]):
-        if no not in known:
-            warnings.append(InputWarning("disclosure_unmatched", f, int(ln), "decision_no",
-                                         f"公示的决定书文号 {no} 在案件中找不到（可能是其他机关的决定），已保留"))
+    unmatched = dis.loc[~dis["decision_no"].isin(set(cases["decision_no"].dropna()))]
+    for no, f, ln in zip(unmatched["decision_no"], unmatched["_file"], unmatched["_line"]):
+        warnings.append(InputWarning("disclosure_unmatched", f, int(ln), "decision_no",
+                                     f"公示的决定书文号 {no} 在案件中找不到（可能是其他机关的决定），已保留"))

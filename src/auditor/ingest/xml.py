@@ -150,13 +150,16 @@ def _validated(el, shapes: dict[str, _Shape], main: _Shape, name: str,
 
 
 def _row(el, shape: _Shape) -> dict[str, object]:
-    """{field: raw text} of a validated element; list fields given as items become tuples."""
-    row = {c.tag: c.text for c in el}
-    for name in shape.lists:
-        if name in row:
-            node = el.find(name)
-            if len(node):
-                row[name] = tuple(c.text for c in node)
+    """{field: raw text} of a validated element; list fields given as items become tuples and
+    `recordings` (cases only) is the element itself. No ElementPath: it is slow per call."""
+    nodes = {c.tag: c for c in el}
+    row: dict[str, object] = {tag: node.text for tag, node in nodes.items()}
+    for tag in shape.lists.intersection(nodes):
+        node = nodes[tag]
+        if len(node):
+            row[tag] = tuple([c.text for c in node])
+    if "recordings" in nodes:
+        row["recordings"] = nodes["recordings"]
     return row
 
 
@@ -180,7 +183,7 @@ def _read_case(el, name: str, shapes: dict[str, _Shape], warnings: list[InputWar
         row = _row(el, cases)
         cases.buffer.add(line, row)
         if "recordings" in row:
-            _read_recordings(el, name, line, row.get("case_id"), shapes["recordings"], {})
+            _read_recordings(row["recordings"], name, line, row.get("case_id"), shapes["recordings"], {})
         return
     case_errors = [e for e in errors if e[2] is None]
     if case_errors:
@@ -195,15 +198,16 @@ def _read_case(el, name: str, shapes: dict[str, _Shape], warnings: list[InputWar
     bad = {}
     for e in errors:
         bad.setdefault(e[2], e)
-    _read_recordings(el, name, line, row.get("case_id"), shapes["recordings"], bad)
+    if "recordings" in row:
+        _read_recordings(row["recordings"], name, line, row.get("case_id"), shapes["recordings"], bad)
 
 
-def _read_recordings(el, name: str, line: int, case_id: str | None, shape: _Shape, bad: dict) -> None:
-    """Nested recordings of a (schema-valid) case; `bad`: recording index -> schema error."""
+def _read_recordings(recs, name: str, line: int, case_id: str | None, shape: _Shape, bad: dict) -> None:
+    """The `recordings` element of a (schema-valid) case; `bad`: recording index -> schema error."""
     buffer = shape.buffer
     case_id = (case_id or "").strip()
     parent = (name, line)
-    for i, rec in enumerate(el.iterfind("recordings/recording"), 1):
+    for i, rec in enumerate(recs, 1):
         rline = rec.sourceline
         if i in bad:
             err_line, field, _, msg = bad[i]

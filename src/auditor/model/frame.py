@@ -75,31 +75,32 @@ def _series(f: Field, values: Sequence[Any]) -> pd.Series:
         arr[:] = list(values)
         return pd.Series(arr, dtype=object)
     if kind in ("list", "enum_list"):
-        arr = np.empty(len(values), dtype=object)
-        for i, v in enumerate(values):
-            arr[i] = tuple(v) if v else ()
-        return pd.Series(arr, dtype=object)
+        if set(map(type, values)) - {tuple}:
+            values = [tuple(v) if v else () for v in values]
+        return pd.Series(values, dtype=object, index=pd.RangeIndex(len(values)))
     if kind == "date":
-        days = [_NAT if v is None or v is pd.NaT else _day(v) for v in values]
+        days = _lookup(values, lambda v: v.toordinal() - _EPOCH_ORDINAL)
         return pd.Series(np.array(days, dtype=np.int64).view("datetime64[D]").astype("datetime64[ns]"))
     if kind == "datetime":
-        secs = [_NAT if v is None or v is pd.NaT else _second(v) for v in values]
+        secs = _lookup(values, _second)
         return pd.Series(np.array(secs, dtype=np.int64).view("datetime64[s]").astype("datetime64[ns]"))
     if kind == "bool":
         return pd.Series(pd.array(list(values), dtype="boolean"))
     if kind == "int":
         return pd.Series(pd.array(list(values), dtype="Int64"))
     if kind == "decimal":
-        return pd.Series(np.round(np.array([np.nan if v is None else v for v in values],
-                                           dtype=np.float64), decimal_places(f)))
+        return pd.Series(np.round(np.array(values, dtype=np.float64), decimal_places(f)))
     raise ValueError(f"unknown kind {kind!r}")
 
 
-def _day(v: date) -> int:
-    return v.toordinal() - _EPOCH_ORDINAL
+def _lookup(values: Sequence[Any], convert) -> list[int]:
+    """int64 of each date/datetime, converting each distinct value once (missing -> NaT)."""
+    table = {v: (_NAT if v is None or v is pd.NaT else convert(v)) for v in set(values)}
+    return list(map(table.__getitem__, values))
 
 
 def _second(v: datetime | date) -> int:
+    day = v.toordinal() - _EPOCH_ORDINAL
     if not isinstance(v, datetime):
-        return _day(v) * 86400
-    return _day(v) * 86400 + v.hour * 3600 + v.minute * 60 + v.second
+        return day * 86400
+    return day * 86400 + v.hour * 3600 + v.minute * 60 + v.second

@@ -110,21 +110,24 @@ def make_column_parser(field: Field, date_formats: Sequence[str] | None = None,
             return strs
         return lambda raw: ([t.strip() or None if t else None for t in raw], [])
     convert = _converter(field, tuple(date_formats or ()), vmap)
-    memo: dict[Any, Any] = {}
+    memo: dict[Any, Any] = {None: missing, "": missing}
+    failed: set[Any] = set()  # memo keys whose value is a Failure
 
     def column(raw):
-        get = memo.get
-        values = [get(t, _MISS) if t else missing for t in raw]
-        for i in [i for i, v in enumerate(values) if v is _MISS]:
-            t = raw[i]
-            hit = get(t, _MISS)
-            if hit is _MISS:
-                if len(memo) >= _CACHE_LIMIT:
-                    memo.clear()
-                hit = memo[t] = convert(t)
-            values[i] = hit
-        failures = [(i, v.reason) for i, v in enumerate(values) if v.__class__ is Failure]
-        return values, failures
+        if len(memo) >= _CACHE_LIMIT:
+            memo.clear()
+            memo[None] = memo[""] = missing
+            failed.clear()
+        distinct = set(raw)
+        distinct.difference_update(memo)
+        for t in distinct:  # each new text parsed once; the rest is C-level look-ups
+            v = memo[t] = convert(t)
+            if v.__class__ is Failure:
+                failed.add(t)
+        values = list(map(memo.__getitem__, raw))
+        if not failed or failed.isdisjoint(raw):
+            return values, []
+        return values, [(i, values[i].reason) for i, t in enumerate(raw) if t in failed]
     return column
 
 
