@@ -152,17 +152,17 @@ def _add_recording_aggregates(facts: pd.DataFrame, recordings: pd.DataFrame) -> 
     rec = recordings[["case_id", "stage", "media"]]
     counts = rec.groupby("case_id").size()
     facts["rec_count"] = pd.array(facts["case_id"].map(counts).fillna(0).astype(np.int64).to_numpy(), dtype="Int64")
-    order = {s: i for i, s in enumerate(STAGES)}
-
-    def stage_sets(frame: pd.DataFrame) -> pd.Series:
-        pairs = frame[["case_id", "stage"]].drop_duplicates()
-        pairs = pairs.assign(_o=pairs["stage"].map(order)).sort_values(["case_id", "_o"])
-        return pairs.groupby("case_id")["stage"].agg(tuple)
-
-    all_sets = stage_sets(rec)
-    av_sets = stage_sets(rec[rec["media"].isin(("视频", "音频"))])
-    facts["rec_stages"] = [v if isinstance(v, tuple) else () for v in facts["case_id"].map(all_sets)]
-    facts["rec_av_stages"] = [v if isinstance(v, tuple) else () for v in facts["case_id"].map(av_sets)]
+    # Stages as bits: one bitwise-or per case, then each distinct bit pattern turned into a tuple once.
+    bit = rec["stage"].map({s: 1 << i for i, s in enumerate(STAGES)}).fillna(0).astype(np.int64)
+    case_pos = pd.Series(np.arange(n), index=facts["case_id"].to_numpy())
+    pos = rec["case_id"].map(case_pos[~case_pos.index.duplicated()])
+    ok = pos.notna().to_numpy()
+    av = rec["media"].isin(("视频", "音频")).to_numpy()
+    for column, sel in (("rec_stages", ok), ("rec_av_stages", ok & av)):
+        bits = np.zeros(n, dtype=np.int64)
+        np.bitwise_or.at(bits, pos.to_numpy()[sel].astype(np.int64), bit.to_numpy()[sel])
+        patterns = {b: tuple(s for i, s in enumerate(STAGES) if b >> i & 1) for b in np.unique(bits)}
+        facts[column] = [patterns[b] for b in bits.tolist()]
 
 
 def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None:
