@@ -63,6 +63,31 @@ def test_history_trend(tmp_path):
                     ["2025-05", A, "2", "0", "1", "1", "1", "50.0%", "+50.0"]]
 
 
+def test_history_items_and_item(tmp_path):
+    db = _store(tmp_path)
+    book = tmp_path / "back.xlsx"
+    write_corrections_workbook(book, {A: [{"问题编号": F1.fingerprint, "整改状态": "整改中", "备注": "已约谈"}]})
+    runner = CliRunner()
+    assert runner.invoke(main, ["corrections", "import", str(book), "--history", str(db), "--date", "2025-06-02",
+                                "--by", "张某"]).exit_code == 0
+    out = runner.invoke(main, ["history", "--history", str(db), "items", "--overdue"])
+    assert out.exit_code == 0, out.output
+    rows = [line.split() for line in out.output.splitlines()[2:-1]]
+    # As of the latest run (05-31) F1 was still 待整改 and 51 days past its 04-10 deadline.
+    assert rows == [[F1.fingerprint, A, "C1", "R001", "一般", "待整改", "2025-04-10", "51"]]
+    assert out.output.splitlines()[-1] == "共 1 项"
+    out = runner.invoke(main, ["history", "--history", str(db), "items", "--as-of", "2025-06-02", "--status", "整改中"])
+    assert [line.split()[0] for line in out.output.splitlines()[2:-1]] == [F1.fingerprint]
+    out = runner.invoke(main, ["history", "--history", str(db), "item", F1.fingerprint])
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()[2:]
+    assert lines[0].split()[:5] == ["2025-04-30", "审计", "#1", "四月", "—"]
+    assert lines[-1].split()[:7] == ["2025-06-02", "整改清单导入", "张某", "待整改", "→", "整改中", "2025-04-10"]
+    assert "已约谈" in lines[-1] and "工作表" in lines[-1]
+    out = runner.invoke(main, ["history", "--history", str(db), "item", "nope"])
+    assert out.exit_code == 2 and "没有问题编号 nope" in out.output
+
+
 def test_history_errors_are_messages_not_tracebacks(tmp_path):
     runner = CliRunner()
     out = runner.invoke(main, ["history", "--history", str(tmp_path / "none.sqlite"), "list"])
@@ -94,7 +119,8 @@ def test_corrections_import_command(tmp_path):
 def test_every_command_has_help_with_an_example():
     runner = CliRunner()
     for args in (["history"], ["history", "--history", "x", "list"], ["history", "--history", "x", "compare"],
-                 ["history", "--history", "x", "squads"], ["history", "--history", "x", "trend"], ["corrections"], ["corrections", "import"],
+                 ["history", "--history", "x", "squads"], ["history", "--history", "x", "trend"],
+                 ["history", "--history", "x", "items"], ["history", "--history", "x", "item"], ["corrections"], ["corrections", "import"],
                  ["monthly"], ["sample-review"]):
         out = runner.invoke(main, [*args, "--help"])
         assert out.exit_code == 0, (args, out.output)

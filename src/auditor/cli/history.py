@@ -6,9 +6,10 @@ import json
 from datetime import date
 
 import click
+import pandas as pd
 
 from auditor.cli import main
-from auditor.history import compare_runs, list_runs, squad_status, squad_trend
+from auditor.history import compare_runs, item_history, list_items, list_runs, squad_status, squad_trend
 from auditor.history.text import percent, signed_points, table
 
 
@@ -112,6 +113,50 @@ def trend_cmd(db: str, squad: str | None) -> None:
     rows = [[r.month, r.squad, r.items, r.month_opened, r.month_closed, r.open + r.in_progress, r.overdue,
              percent(r.closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
     click.echo(table(["月份", "中队", "问题总数", "本月新增", "本月销项", "未整改", "超期", "销项率", "环比(百分点)"], rows))
+
+
+@history.command("items")
+@click.option("--squad", default=None, help="只看一个中队")
+@click.option("--status", type=click.Choice(["待整改", "整改中", "已销项", "已豁免"]), default=None, help="只看一种状态")
+@click.option("--overdue", is_flag=True, help="只看超期未整改的问题")
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="统计截止日期（默认：最近一次审计的截止日期）")
+@click.pass_obj
+def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_of) -> None:
+    """整改事项清单（挂图作战）：每个问题的编号、中队、案件、规则、状态、完成时限与超期天数。
+
+    Example:
+
+    \b
+        auditor history --history reports/auditor-history.sqlite items --squad 机动执法中队 --overdue
+    """
+    frame = list_items(db, as_of.date() if as_of else None, squad=squad, status=status, overdue_only=overdue)
+    if frame.empty:
+        click.echo("没有符合条件的整改事项。")
+        return
+    rows = [[r.fingerprint, r.squad, r.case_id, r.rule_id, r.severity, r.status, r.due or "",
+             r.overdue_days or ""] for r in frame.itertuples()]
+    click.echo(table(["问题编号", "中队", "案件编号", "规则编号", "严重程度", "状态", "完成时限", "超期天数"], rows))
+    click.echo(f"共 {len(frame)} 项")
+
+
+@history.command("item")
+@click.argument("fingerprint")
+@click.pass_obj
+def item_cmd(db: str, fingerprint: str) -> None:
+    """一个问题的状态历史：何时、由谁（审计运行 / 整改清单导入 / 豁免登记）、从什么状态变为什么状态、原因。
+
+    Example:
+
+    \b
+        auditor history --history reports/auditor-history.sqlite item 280368c971970cedd0cd
+    """
+    frame = item_history(db, fingerprint)
+    sources = {"run": "审计", "import": "整改清单导入", "exception": "豁免登记"}
+    rows = [[r.on_date, sources.get(r.source, r.source), "" if pd.isna(r.run_id) else f"#{int(r.run_id)}",
+             r.actor or "", f"{r.old_status or '—'} → {r.new_status}", r.due or "", r.note or "", r.detail or ""]
+            for r in frame.itertuples()]
+    click.echo(table(["日期", "来源", "运行", "操作人", "状态", "完成时限", "说明", "出处"], rows))
 
 
 def _scope(value) -> str:

@@ -3,9 +3,12 @@
 from auditor.history.store import RunSummary, default_history_path, list_runs, record_run
 from auditor.history.baseline import baseline_fingerprints, new_since_baseline
 from auditor.history.corrections import ImportReport, import_corrections
-from auditor.history.status import RunComparison, compare_runs, squad_status, squad_trend
+from auditor.history.status import (
+    RunComparison, compare_runs, item_history, list_items, squad_status, squad_trend,
+)
 
 __all__ = [
-    "ImportReport", "baseline_fingerprints", "import_corrections", "new_since_baseline", "RunComparison", "RunSummary", "compare_runs", "default_history_path", "list_runs", "record_run",
+    "ImportReport", "baseline_fingerprints", "import_corrections", "item_history", "list_items",
+    "new_since_baseline", "RunComparison", "RunSummary", "compare_runs", "default_history_path", "list_runs", "record_run",
     "squad_status", "squad_trend",
 ]

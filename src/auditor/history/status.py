@@ -191,3 +191,40 @@ def _audited_squads(conn: sqlite3.Connection, day: date) -> set[str]:
 
 def _rate(part: int, whole: int) -> float | None:
     return None if not whole else part / whole
+
+
+ITEM_COLUMNS = ["fingerprint", "squad", "case_id", "rule_id", "severity", "title_zh", "status", "due", "overdue_days",
+                "first_as_of"]
+
+
+def list_items(db_path: str | Path, as_of: date | None = None, *, squad: str | None = None,
+               status: str | None = None, overdue_only: bool = False) -> pd.DataFrame:
+    """The correction items as they stood at `as_of` (default: the latest run), optionally one squad's,
+    one status, or only the overdue ones; `overdue_days` counts calendar days past the due date."""
+    with open_store(db_path, create=False) as conn:
+        day = as_of or latest_as_of(conn)
+        if day is None:
+            return pd.DataFrame(columns=ITEM_COLUMNS)
+        frame = state_at(conn, day)
+    if squad is not None:
+        frame = frame[frame["squad"] == squad]
+    if status is not None:
+        frame = frame[frame["status"] == status]
+    is_open = frame["status"].isin(OPEN_STATUSES)
+    frame = frame.assign(overdue_days=[
+        (day - date.fromisoformat(d)).days if o and isinstance(d, str) and d < day.isoformat() else 0
+        for d, o in zip(frame["due"], is_open)])
+    if overdue_only:
+        frame = frame[frame["overdue_days"] > 0]
+    return frame[ITEM_COLUMNS].reset_index(drop=True)
+
+
+def item_history(db_path: str | Path, fingerprint: str) -> pd.DataFrame:
+    """Every status change of one item, oldest first (who, when, what, why)."""
+    with open_store(db_path, create=False) as conn:
+        if conn.execute("SELECT 1 FROM items WHERE fingerprint = ?", (fingerprint,)).fetchone() is None:
+            raise ConfigError(f"历史库中没有问题编号 {fingerprint}", file=str(db_path))
+        frame = pd.read_sql_query(
+            "SELECT event_id, on_date, source, kind, run_id, actor, old_status, new_status, due, note, detail"
+            " FROM item_events WHERE fingerprint = ? ORDER BY event_id", conn, params=(fingerprint,))
+    return text_columns(frame, ("actor", "old_status", "due", "note", "detail"))
