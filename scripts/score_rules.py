@@ -49,7 +49,8 @@ class Scoring:
     scores: dict[str, RuleScore]  # every rule of the pack and every injector id
     rules: set[str]  # rule ids in the pack
     injectors: set[str]  # violation kinds in the generator's registry
-    truth_statuses: dict = field(default_factory=dict)
+    clean_findings: list = field(default_factory=list)  # (rule id, case id) on cases with nothing injected
+    injected_cases: int = 0
 
     @property
     def rules_without_injector(self) -> list[str]:
@@ -105,8 +106,11 @@ def score(out_dir: Path, cases: int, seed: int, rate: float, rules: Path | None 
         inj, hit = injected.get(rid, set()), found.get(rid, set())
         scores[rid] = RuleScore(rid, injected=len(inj), found=len(hit), tp=len(inj & hit),
                                 false_positives=sorted(hit - inj), missed=sorted(inj - hit))
+    clean = {c for c, kinds in truth.items() if not kinds}
+    clean_findings = sorted({(f.rule_id, f.case_id) for f in result.findings if f.case_id in clean})
     return Scoring(cases=len(truth), seconds={"generate": t1 - t0, "audit": t2 - t1}, scores=scores,
-                   rules=pack_rules, injectors=set(REGISTRY))
+                   rules=pack_rules, injectors=set(REGISTRY), clean_findings=clean_findings,
+                   injected_cases=len(truth) - len(clean))
 
 
 def _pct(x: float | None) -> str:
@@ -114,7 +118,8 @@ def _pct(x: float | None) -> str:
 
 
 def report(s: Scoring) -> str:
-    lines = [f"cases: {s.cases}; generate {s.seconds['generate']:.1f} s, audit {s.seconds['audit']:.1f} s",
+    lines = [f"cases: {s.cases} ({s.injected_cases} with an injected violation); generate "
+             f"{s.seconds['generate']:.1f} s, audit {s.seconds['audit']:.1f} s",
              f"{'rule':34} {'injected':>8} {'found':>6} {'tp':>6} {'prec %':>7} {'recall %':>8}  note"]
     for rid, sc in s.scores.items():
         note = ("no injector" if rid not in s.injectors else
@@ -125,6 +130,8 @@ def report(s: Scoring) -> str:
             note += f" missed e.g. {', '.join(sc.missed[:3])}"
         lines.append(f"{rid:34} {sc.injected:8d} {sc.found:6d} {sc.tp:6d} {_pct(sc.precision):>7} "
                      f"{_pct(sc.recall):>8}  {note.strip()}")
+    lines.append(f"findings on clean cases: {len(s.clean_findings)}"
+                 + (f" e.g. {s.clean_findings[:3]}" if s.clean_findings else ""))
     lines.append(f"rules without an injector: {', '.join(s.rules_without_injector) or 'none'}")
     lines.append(f"injectors without a rule: {', '.join(s.injectors_without_rule) or 'none'}")
     bad = s.imperfect
