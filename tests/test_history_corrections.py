@@ -51,6 +51,7 @@ def _returned(tmp_path):
         B: [
             _row(F3, "已销项"),                                     # row 2: unchanged
             _row(F4, "已销项"),                                     # row 3: conflicts with A row 2
+            _row(F4, "整改中", "已补录视频，待复查"),                  # row 4: repeats A row 2: unchanged
         ],
         "填表说明": None,
     })
@@ -62,7 +63,7 @@ def test_import_applies_valid_rows_and_reports_bad_ones(store, tmp_path):
     assert [(fp, old, new, sheet, row) for fp, old, new, sheet, row in report.updated] == [
         (F4.fingerprint, "待整改", "整改中", A, 2), (F2.fingerprint, "待整改", "待整改", A, 10)]
     assert report.notes == [(F2.fingerprint, A, 10)]
-    assert report.unchanged == 1
+    assert report.unchanged == 2
     rejected = [(i.sheet, i.row) for i in report.rejected]
     assert rejected == [(A, 3), (A, 4), (A, 5), (A, 6), (A, 8), (A, 9), (B, 3)]
     reasons = [i.reason for i in report.rejected]
@@ -76,7 +77,7 @@ def test_import_applies_valid_rows_and_reports_bad_ones(store, tmp_path):
     # 填表说明 has no 问题编号 column: skipped, and said so.
     assert [s for s, _ in report.skipped_sheets] == ["填表说明"]
     text = "\n".join(report.lines())
-    assert "更新 2 条（其中仅备注 1 条），未变 1 条，拒绝 7 条" in text
+    assert "更新 2 条（其中仅备注 1 条），未变 2 条，拒绝 7 条" in text
     assert f"工作表 {A} 第 4 行 问题编号 0123456789abcdef0123: " in text
 
     conn = sqlite3.connect(store)

@@ -138,14 +138,11 @@ def _check_row(items, first_seen, sheet, row, fp, status, note, case_id) -> str 
         return "问题编号在历史库中不存在（不是本工具生成的整改清单，或历史库不对）"
     if case_id and case_id != item["case_id"]:
         return f"案件编号 {case_id} 与该问题的案件 {item['case_id']} 不符"
-    if status is not None:
-        error = import_transition_error(item["status"], status)
-        if error:
-            return error
-    if fp in first_seen:
+    if fp in first_seen:  # an identical repeat passes (as unchanged); a different one is reported
         s, r, st, nt = first_seen[fp]
-        if (st, nt) != (status, note):
-            return f"与工作表 {s} 第 {r} 行重复且内容不一致"
+        return f"与工作表 {s} 第 {r} 行重复且内容不一致" if (st, nt) != (status, note) else None
+    if status is not None:
+        return import_transition_error(item["status"], status)
     return None
 
 
