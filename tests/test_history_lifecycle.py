@@ -11,7 +11,7 @@ import pytest
 
 from _history_factory import cases, finding, result
 from auditor.errors import ConfigError
-from auditor.history import compare_runs, list_runs, record_run, squad_status, squad_trend
+from auditor.history import compare_runs, default_history_path, list_runs, record_run, squad_status, squad_trend
 from auditor.history.migrations import MIGRATIONS, migrate
 
 A, B = "石门二路街道综合行政执法队", "机动执法中队"
@@ -210,3 +210,10 @@ def test_an_old_store_is_migrated_in_place(tmp_path):
     names = [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM schema_migrations ORDER BY name")]
     assert names == [n for n, _ in MIGRATIONS]
     assert record_run(db, result(MARCH, [F1])).run_id == 2
+
+
+def test_default_path_and_journal_mode(tmp_path):
+    assert default_history_path(tmp_path / "reports" / "2025-05") == (tmp_path / "reports" / "auditor-history.sqlite")
+    db = tmp_path / "new" / "dir" / "h.sqlite"  # missing directories are created
+    record_run(db, result(MARCH, [F1]))
+    assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"

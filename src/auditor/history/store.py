@@ -39,6 +39,11 @@ def connect(db_path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     path = Path(db_path)
     if not create and not path.exists():
         raise ConfigError("历史库不存在（请先用 auditor audit --history 记录一次审计）", file=str(path))
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"无法创建历史库所在目录: {exc.strerror or exc}", file=str(path)) from None
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
