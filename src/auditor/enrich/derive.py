@@ -68,6 +68,11 @@ DERIVED_RECORDING_FIELDS: tuple[Field, ...] = (
     Field("officer_count", "执法人员人数", "int"),
     Field("squad", "承办中队", "str"),
     Field("case_status", "案件状态", "enum", choices=next(f.choices for f in CASE_FIELDS if f.name == "status")),
+    Field("recorded_on", "记录日期", "date", doc="the day of recorded_at"),
+    Field("case_start_date", "案件发现（立案）日期", "date", doc="the case's discovery_date, else filing_date"),
+    Field("case_closure_date", "案件结案日期", "date"),
+    Field("case_officer_count", "记录中属于本案承办人员的人数", "int",
+          doc="recording officers whose name is among the case's officers"),
 )
 
 # 双公示 fields treated as required ([S]: LEGAL_REFERENCE.md §5e); the canonical disclosure names.
@@ -395,4 +400,18 @@ def derive_recording_facts(recordings: pd.DataFrame, cases: pd.DataFrame) -> pd.
     by_case = cases.set_index("case_id")
     facts["squad"] = facts["case_id"].map(by_case["squad"]).to_numpy()
     facts["case_status"] = facts["case_id"].map(by_case["status"]).to_numpy()
+    _add_case_membership(facts, by_case)
     return facts
+
+
+def _add_case_membership(facts: pd.DataFrame, by_case: pd.DataFrame) -> None:
+    """Whether a recording belongs to its case: its day within the case's life, its officers on the case."""
+    facts["recorded_on"] = facts["recorded_at"].dt.normalize()
+    start = by_case["discovery_date"].fillna(by_case["filing_date"])
+    facts["case_start_date"] = facts["case_id"].map(start).to_numpy(dtype="datetime64[ns]")
+    facts["case_closure_date"] = facts["case_id"].map(by_case["closure_date"]).to_numpy(dtype="datetime64[ns]")
+    names = {cid: {_CERT_STRIP.sub("", o) for o in t} for cid, t in by_case["officers"].items()
+             if isinstance(t, tuple)}
+    facts["case_officer_count"] = pd.array(
+        [sum(1 for o in t if _CERT_STRIP.sub("", o) in names.get(cid, ())) if isinstance(t, tuple) else 0
+         for cid, t in zip(facts["case_id"], facts["officers"])], dtype="Int64")

@@ -372,6 +372,34 @@ def recording_one_officer(plan: Plan, rng: random.Random, helpers: Helpers) -> N
     _hook(plan, one)
 
 
+@violation("JL-REC-NOT-IN-CASE", "一条全过程记录早于案件发现或由非本案人员记录",
+           applies=lambda p, h: _on(p, "discovery_date", h))
+def recording_of_another_case(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to every case discovered on or before the as-of date. One exported recording, drawn
+    uniformly, either (half the time each) is dated k calendar days before the case's discovery date
+    (k drawn from 3..30; its upload time keeps the same delay), or names two officers of another squad
+    instead of the case's officers."""
+    u, k, which = rng.random(), rng.randint(3, 30), rng.choice(("date", "officers"))
+    squad = plan["_squad"].code
+    others = sorted(c for c in helpers.roster.officers if c != squad)
+    crew = list(helpers.roster.officers[rng.choice(others)])
+    strangers = tuple(rng.sample(crew, 2))
+
+    def move(case, recordings, disclosure):
+        rec = _pick_recording(recordings, u)
+        if rec is None:
+            return disclosure
+        if which == "officers":
+            rec["officers"] = strangers
+            return disclosure
+        shift = (rec["recorded_at"].date() - plan["discovery_date"]).days + k
+        rec["recorded_at"] -= timedelta(days=shift)
+        if rec.get("uploaded_at") is not None:
+            rec["uploaded_at"] -= timedelta(days=shift)
+        return disclosure
+    _hook(plan, move)
+
+
 # -- 法制审核 ------------------------------------------------------------------------------------
 _REVIEW_KEYS = ("legal_review_date", "legal_reviewer", "legal_reviewer_qualified", "legal_review_opinion",
                 "legal_review_result")
