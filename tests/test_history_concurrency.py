@@ -27,6 +27,14 @@ def _spawn(code: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
 
 
+def _reap(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.kill()
+    proc.wait(timeout=30)
+    for stream in (proc.stdin, proc.stdout, proc.stderr):
+        stream.close()
+
+
 def _read_line(proc: subprocess.Popen, timeout: float = 60) -> str:
     ready, _, _ = select.select([proc.stdout], [], [], timeout)
     assert ready, "child did not report in time: " + (proc.stderr.read() if proc.poll() is not None else "")
@@ -77,8 +85,7 @@ def test_run_killed_mid_write_leaves_store_unchanged_and_usable(tmp_path):
         child.send_signal(signal.SIGKILL)
         assert child.wait(timeout=30) == -signal.SIGKILL
     finally:
-        if child.poll() is None:
-            child.kill()
+        _reap(child)
     assert _integrity(db) == "ok"
     assert _snapshot(db) == before  # nothing of the killed run, and the old items untouched
     after = record_run(db, result(date(2025, 5, 31), [finding("R001", "C1", "甲中队")]))
@@ -117,8 +124,7 @@ def test_two_concurrent_writers_both_succeed(tmp_path):
             assert proc.wait(timeout=60) == 0, proc.stderr.read()
     finally:
         for proc in children:
-            if proc.poll() is None:
-                proc.kill()
+            _reap(proc)
     assert sorted(int(o.split()[1]) for o in outputs) == [1, 2]
     assert all(o.split()[2] == "3000" for o in outputs)
     assert _integrity(db) == "ok"
