@@ -53,7 +53,9 @@ def test_content(html):
     assert "<td>major_stages</td><td>调查取证、送达</td>" in html
     assert "缺少 2027 年法定节假日日历" in html  # the notice
     assert html.index('id="notices"') < html.index('id="headline"')  # prominently, at the top
-    assert re.search(r"<td>案件</td><td class=\"n\">11</td><td class=\"n\">9</td><td class=\"n\">2</td>", html)
+    assert re.search(r"<td>案件</td><td class=\"n\">11</td><td class=\"n\">9</td><td class=\"n\">2</td>"
+                     r"<td class=\"ok\">✓</td>", html)
+    assert "读入行数 = 载入 + 拒收" in html
     assert "<svg" in html and html.count('class="chart"') == 2
     assert html.count('<section class="case"') == 6  # six cases have findings
     assert "张三" not in html and "<dd>张*</dd>" in html  # masked party name

@@ -268,7 +268,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
                       "rule_id": w.rule_id, "label": tr(w.label, lang), "urgent": int(w.days_left) <= 3}
                      for w in result.warnings],
         "load": [{"table": t, "table_label": t if lang == "en" else TABLE_ZH.get(t, t), "rows_in": i,
-                  "loaded": ok, "rejected": rej} for t, i, ok, rej in counts],
+                  "loaded": ok, "rejected": rej, "reconciles": i == ok + rej} for t, i, ok, rej in counts],
         "rejected": [{"table": str(r.table), "file": str(r.file), "line": plain(r.line), "field": plain(r.field),
                       "reason": str(r.reason), "value": plain(masked_rejected_value(r, show_personal_data))}
                      for r in rejected[:MAX_LOAD_ROWS]],

@@ -172,6 +172,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "rows": ("行数", "Rows"),
     "form": ("格式", "Form"),
     "case": ("案件", "Case"),
+    "reconcile_note": ("读入行数 = 载入 + 拒收；被拒收的行见“拒收记录”。",
+                       "Rows in = loaded + rejected; rejected rows are listed under “Rejected rows”."),
     "override_note": ("本区参数方案设定的取值（其余为规则包默认值）", "set by the district profile (others are the rule pack's defaults)"),
     "rule": ("规则", "Rule"),
     "description": ("问题描述", "Description"),
