@@ -41,6 +41,7 @@ _AMOUNT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
 _INT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
 _CURRENCY = ("¥", "￥", "元", "人民币", "RMB", "CNY")
 
+MAX_AMOUNT = 1e12  # yuan; a bigger amount is a typo or an attack, never a fine
 _CACHE_LIMIT = 200_000  # distinct texts per memo before it is dropped (bounds memory)
 
 
@@ -280,7 +281,10 @@ def _parse_int(text: str) -> int:
         raise ValueError(f"不能为负数: {text}")
     if not _INT_RE.fullmatch(t):
         raise ValueError(f"不是整数: {text}")
-    return int(t.replace(",", "").split(".")[0])
+    digits = t.replace(",", "").split(".")[0]
+    if len(digits) > 12:  # days and seconds; more would overflow the Int64 column
+        raise ValueError(f"数值大得不合理（{len(digits)} 位）")
+    return int(digits)
 
 
 def _parse_decimal(text: str, places: int = 2) -> float:
@@ -291,4 +295,7 @@ def _parse_decimal(text: str, places: int = 2) -> float:
         t = t[1:]
     if not _AMOUNT_RE.fullmatch(t):
         raise ValueError(f"金额不是数字: {text}")
-    return round(float(t.replace(",", "")), places)
+    value = float(t.replace(",", ""))
+    if not value <= MAX_AMOUNT:  # 400 digits would be inf; above ~1e13 float64 loses the fen
+        raise ValueError(f"金额大得不合理（上限 {MAX_AMOUNT:.0e} 元）")
+    return round(value, places)
