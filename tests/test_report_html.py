@@ -156,3 +156,11 @@ def test_evidence_values_for_people():
     r.findings[0] = f0
     html = render_html(r)
     assert "结案日期 = —；当事人放弃陈述申辩及听证 = 否；罚款金额（元） = 200.0" in html
+
+
+def test_personal_data_shown_only_when_asked():
+    shown = render_html(small_result(show_personal_data=True), show_personal_data=True)
+    assert "<dd>张三</dd>" in shown and "报告含未脱敏个人信息" in shown
+    assert "310101198001011234" in shown  # evidence unmasked too
+    masked = render_html(small_result())
+    assert "报告含未脱敏个人信息" not in masked and "310101198001011234" not in masked
