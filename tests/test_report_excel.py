@@ -112,3 +112,12 @@ def test_workbook_bytes_deterministic(tmp_path):
     write_xlsx(small_result(), tmp_path / "a.xlsx")
     write_xlsx(small_result(), tmp_path / "b.xlsx")
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_personal_data_banner_and_unmasked_values(tmp_path):
+    path = tmp_path / "p.xlsx"
+    write_xlsx(small_result(), path, show_personal_data=True)
+    wb = openpyxl.load_workbook(path)
+    assert "报告含未脱敏个人信息" in [c.value for c in wb["汇总"]["A"][:6]]
+    rej = [r[5] for r in wb["拒收记录"].iter_rows(min_row=2, values_only=True)]
+    assert "110101199003074578" in rej

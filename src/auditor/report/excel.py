@@ -113,7 +113,7 @@ class _Writer:
         ws.repeat_rows(row)
 
 
-def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> None:
+def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, show_personal_data: bool) -> None:
     t = lambda k, **kw: labels.text(k, lang, **kw)  # noqa: E731
     meta = result.metadata or {}
     prof = meta.get("profile") or {}
@@ -130,7 +130,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str) -> 
                       f"（{pack.get('rules', len(result.rules))}）    {t('engine')}：{meta.get('engine') or '—'}",
           w.f_meta)
     row += 1
-    if meta.get("show_personal_data"):
+    if show_personal_data:
         w.put(ws, row, 0, t("personal_shown"), w.f_notice)
         row += 1
     for n in result.notices:
@@ -251,7 +251,7 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
         wb.set_calc_mode("manual")
         w = _Writer(wb)
         ws = wb.add_worksheet(reserved[0])
-        _summary_sheet(w, ws, result, summary, lang)
+        _summary_sheet(w, ws, result, summary, lang, show_personal_data)
         ws.activate()
         for sq in summary.squads:
             _squad_sheet(w, wb.add_worksheet(names[sq.squad]), by_squad.get(sq.squad, []), lang)
