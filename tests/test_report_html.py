@@ -57,6 +57,8 @@ def test_content(html):
                      r"<td class=\"ok\">✓</td>", html)
     assert "读入行数 = 载入 + 拒收" in html
     assert "<svg" in html and html.count('class="chart"') == 2
+    printing = html[html.index("@media print"):]
+    assert "page-break-before: always" in printing and ".filters" in printing  # a page per case
     assert html.count('<section class="case"') == 6  # six cases have findings
     assert "张三" not in html and "<dd>张*</dd>" in html  # masked party name
     assert "上海某某餐饮有限公司" in html  # organisations stay whole
