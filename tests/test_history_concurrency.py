@@ -13,6 +13,8 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from _history_factory import finding, result
 from auditor.history import list_runs, record_run
 from auditor.history.migrations import MIGRATIONS
@@ -94,39 +96,61 @@ def test_run_killed_mid_write_leaves_store_unchanged_and_usable(tmp_path):
     assert list_runs(db)["run_id"].tolist() == [1, 2]
 
 
-def test_two_concurrent_writers_both_succeed(tmp_path):
-    db = tmp_path / "fresh.sqlite"  # created and migrated by the racing writers themselves
-    code = """
-        import sys
-        from datetime import date
-        from _history_factory import many_findings, result
-        from auditor.history import record_run
+WRITER = """
+    import sys, time
+    from datetime import date
+    from _history_factory import many_findings, result
+    from auditor.history import record_run
 
-        squad = sys.argv[1]
-        print("READY", flush=True)
-        sys.stdin.readline()
-        summary = record_run({db!r}, result(date(2025, 5, 31), many_findings(3000, squad=squad, prefix=squad),
-                             squad_filter=[squad]), label=squad)
-        print("DONE", summary.run_id, summary.new, flush=True)
-    """
-    children = []
-    for squad in ("甲中队", "乙中队"):
-        proc = _spawn(code.format(db=str(db)).replace("sys.argv[1]", repr(squad)))
-        children.append(proc)
+    squad, hold = {squad!r}, {hold!r}
+
+    def progress(done, total):
+        if hold and done <= 1000:
+            print("HOLDING", flush=True)  # inside the write transaction
+            time.sleep(hold)
+
+    print("READY", flush=True)
+    sys.stdin.readline()
+    summary = record_run({db!r}, result(date(2025, 5, 31), many_findings(3000, squad=squad, prefix=squad),
+                         squad_filter=[squad]), label=squad, on_progress=progress)
+    print("DONE", summary.run_id, summary.new, flush=True)
+"""
+
+
+def _go(proc: subprocess.Popen) -> None:
+    proc.stdin.write("go\n")
+    proc.stdin.flush()
+
+
+@pytest.mark.parametrize("mode", ["race", "held"])
+def test_two_concurrent_writers_both_succeed(tmp_path, mode):
+    """race: both start at once on a store that does not exist yet (creation and migration race);
+    held: the second starts while the first holds the write lock, and must wait, not fail."""
+    db = tmp_path / "fresh.sqlite"
+    holds = {"race": (0, 0), "held": (1.5, 0)}[mode]
+    children = [_spawn(textwrap.dedent(WRITER).format(squad=squad, hold=hold, db=str(db)))
+                for squad, hold in zip(("甲中队", "乙中队"), holds)]
     try:
         for proc in children:
             assert _read_line(proc) == "READY"
-        for proc in children:  # release both at once
-            proc.stdin.write("go\n")
-            proc.stdin.flush()
+        if mode == "race":
+            for proc in children:  # release both at once
+                _go(proc)
+        else:
+            _go(children[0])
+            assert _read_line(children[0]) == "HOLDING"
+            _go(children[1])
         outputs = [_read_line(proc, timeout=120) for proc in children]
         for proc in children:
             assert proc.wait(timeout=60) == 0, proc.stderr.read()
     finally:
         for proc in children:
             _reap(proc)
-    assert sorted(int(o.split()[1]) for o in outputs) == [1, 2]
-    assert all(o.split()[2] == "3000" for o in outputs)
+    run_ids = [int(o.split()[1]) for o in outputs]
+    assert sorted(run_ids) == [1, 2]
+    if mode == "held":
+        assert run_ids == [1, 2]  # the second writer waited for the first to commit
+    assert all(o.split()[0] == "DONE" and o.split()[2] == "3000" for o in outputs)
     assert _integrity(db) == "ok"
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT COUNT(*), COUNT(DISTINCT squad) FROM items").fetchone() == (6000, 2)
@@ -135,3 +159,23 @@ def test_two_concurrent_writers_both_succeed(tmp_path):
     assert conn.execute("SELECT COUNT(*) FROM item_events WHERE kind = 'opened'").fetchone()[0] == 6000
     assert conn.execute("SELECT COUNT(*) FROM run_resolved").fetchone()[0] == 0
     assert conn.execute("SELECT COUNT(*) FROM schema_migrations").fetchone()[0] == len(MIGRATIONS)
+    conn.close()
+
+
+def test_a_store_locked_past_the_timeout_is_a_message(tmp_path, monkeypatch):
+    from auditor.errors import ConfigError
+    from auditor.history import store
+
+    db = tmp_path / "h.sqlite"
+    record_run(db, result(date(2025, 4, 30), [finding("R001", "C1", "甲中队")]))
+    holder = sqlite3.connect(db, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    try:
+        with pytest.raises(ConfigError, match="秒内仍被其他进程占用") as info:
+            record_run(db, result(date(2025, 5, 31), []))
+        assert info.value.file == str(db)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert list_runs(db)["run_id"].tolist() == [1]

@@ -77,6 +77,10 @@ def open_store(db_path: str | Path, *, create: bool = True) -> Iterator[sqlite3.
     conn = connect(db_path, create=create)
     try:
         yield conn
+    except sqlite3.OperationalError as exc:
+        # Locked past the busy timeout, disk full, read-only file: the environment, not a bug.
+        hint = f"（{BUSY_TIMEOUT_MS // 1000} 秒内仍被其他进程占用）" if "locked" in str(exc) else ""
+        raise ConfigError(f"历史库写入失败{hint}: {exc}", file=str(db_path)) from None
     finally:
         conn.close()
 
