@@ -299,10 +299,23 @@ def no_execution_record(plan: Plan, rng: random.Random, helpers: Helpers) -> Non
     plan.pop("execution_end_date", None)
 
 
-@violation("JL-AV-SEIZURE", "查封扣押只有照片、无音像记录", applies=lambda p, h: _on(p, "seizure_date", h))
+def _can_have_seizure(plan: Plan, helpers: Helpers) -> bool:
+    if _on(plan, "seizure_date", helpers):
+        return True
+    # A cause that allows seizures, decided within 28 days of discovery (as the clean generator plans them).
+    d = plan.get("decision_date")
+    return (plan.get("procedure") == "普通程序" and plan["_cause"].seizure and d is not None
+            and d <= helpers.as_of and (d - plan["discovery_date"]).days <= 28)
+
+
+@violation("JL-AV-SEIZURE", "查封扣押只有照片、无音像记录", applies=_can_have_seizure)
 def seizure_without_video(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Applies to cases with a 查封扣押 on or before the as-of date. The 查封扣押 recording becomes a photo
+    """Applies to cases with a 查封扣押 on or before the as-of date, and to ordinary-procedure cases of a
+    cause that allows seizures decided within 28 days of discovery (these get seizure_date :=
+    discovery_date, as the clean generator plans a seizure). The 查封扣押 recording becomes a photo
     (media 照片, no duration, file name .jpg)."""
+    plan.setdefault("seizure_date", plan["discovery_date"])
+
     def to_photo(case, recordings, disclosure):
         for r in recordings:
             if r["stage"] == "查封扣押":
