@@ -58,12 +58,19 @@ def sniff_encoding(path: Path, name: str, forced: str | None) -> tuple[str, str]
     return ("utf-8-sig" if ok else "gb18030"), sha.hexdigest()
 
 
-def detect_table(name: str, header: list[str], profile: Profile) -> str | None:
-    """The table a CSV holds: by file name pattern first, else by which table its headers fit."""
+def table_by_name(name: str, profile: Profile) -> str | None:
     base = Path(name).name
     for table in TABLES:
         if any(fnmatch.fnmatch(base, pat) for pat in profile.tables[table].files):
             return table
+    return None
+
+
+def detect_table(name: str, header: list[str], profile: Profile) -> str | None:
+    """The table a CSV holds: by file name pattern first, else by which table its headers fit."""
+    by_name = table_by_name(name, profile)
+    if by_name is not None:
+        return by_name
     best, best_score = None, 0
     labels = [normalise_label(h) for h in header]
     for table in TABLES:
@@ -85,7 +92,12 @@ def _lines(f, name: str) -> Iterator[str]:
 def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBuffer],
              warnings: list[InputWarning]) -> FileInfo:
     """Read one CSV export into the buffer of its table; `name` is how the file is shown."""
-    forced = next((tp.encoding for tp in profile.tables.values() if tp.encoding), None)
+    hint = table_by_name(name, profile)
+    if hint is not None:
+        forced = profile.tables[hint].encoding
+    else:  # the table is known only from the header: an encoding all tables agree on, if any
+        choices = {tp.encoding for tp in profile.tables.values()}
+        forced = choices.pop() if len(choices) == 1 else None
     encoding, sha = sniff_encoding(path, name, forced)
     try:
         with open(path, encoding=encoding, errors="strict", newline="") as f:
