@@ -1,0 +1,473 @@
+"""The Rete evaluator: every rule compiled to durable_rules' JSON ruleset form and judged case by case.
+
+It is the independent second opinion on the vectorized evaluator: the same condition tree, the same
+enriched facts, but a different engine deciding which rows match. Per scope (case, recording) one
+ruleset holds one durable rule per pack rule (more when a negated regex has to be lifted out); each
+row is asserted as a FACT in its own session, so every matching rule fires once, and the session is
+deleted afterwards so memory does not grow with the number of cases.
+
+Facts: the fields the rules read, with dates as days since 1970-01-01 and datetimes as seconds (a date
+compared with a datetime gets a `<field>~s` seconds copy), missing values (None, NaT, NaN, "", empty
+list) left out, and each deadline's verdict as `~d<n>` = 1/0.
+
+durable_rules has no general negation, so conditions are pushed into negation normal form with the
+missing-value semantics of conditions.py: not(x > 1) becomes (x absent) ∨ (x ≤ 1); not(list holds v)
+becomes (list absent) ∨ (every element ≠ v) via `$iall`. A negated regex cannot be inverted inside
+durable (and its `none(...)` does not see the same fact), so durable first judges each such regex in
+a probe ruleset and the verdict joins the fact as `~m<n>` = 1/0 — durable still decides.
+
+Traps of durable_rules 2.0.28 handled here (each found by experiment): the Host constructor starts
+timer threads that dispatch actions concurrently (a private subclass without them is used); deleting
+a session that was never created segfaults (only sessions of handled facts are deleted); a bare `$nex`
+or one directly under `$or` never returns (every `$nex` is paired with `$ex` of the row position);
+exceptions inside a consequent are swallowed (they are collected and raised after the run); and a
+consequent taking two arguments is treated as asynchronous (ours take one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+from durable.engine import Host, MessageNotHandledException
+
+from auditor.errors import RuleError
+from auditor.evaluate.base import Facts, RunContext, full_condition
+from auditor.evaluate.rete_regex import Unsupported, check_pattern
+from auditor.progress import progress
+from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
+                                      Literal, Matches, Not, Present)
+from auditor.rules.model import Rule
+
+POS = "~p"  # every fact carries its row position; also the positive anchor of each condition
+_EPOCH = dt.date(1970, 1, 1)
+_INVERSE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
+_DURABLE_OP = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+_PYOP = {"eq": lambda a, b: a == b, "ne": lambda a, b: a != b, "lt": lambda a, b: a < b,
+         "le": lambda a, b: a <= b, "gt": lambda a, b: a > b, "ge": lambda a, b: a >= b}
+_TEMPORAL = ("date", "datetime")
+_LISTS = ("list", "enum_list")
+TRUE, FALSE = {"~true": 1}, {"~false": 1}  # markers folded away before emitting
+
+
+class ReteError(RuntimeError):
+    """A consequent raised inside durable_rules: a bug in the evaluator, never a user mistake."""
+
+
+class _QuietHost(Host):
+    """A durable Host without the background threads that dispatch actions on a timer."""
+
+    def _run(self):
+        pass
+
+
+def private_host(rulesets: dict) -> Host:
+    """A fresh host of our own (never the module-level `durable.lang` one) with these rulesets."""
+    host = _QuietHost()
+    host.register_rulesets(rulesets)
+    return host
+
+
+# --------------------------------------------------------------------------------------------------
+# Which rules durable can judge like the vectorized evaluator
+
+
+def check_rules(rules: list[Rule], fields: dict[str, dict]) -> list[RuleError]:
+    """Errors for conditions the Rete evaluator cannot express exactly (`rules validate` reports them).
+
+    `fields`: scope -> field name -> model Field (the facts catalogue, `auditor.enrich.derive`).
+    """
+    errors = []
+    for rule in rules:
+        from auditor.rules.conditions import walk
+
+        catalogue = fields[rule.scope]
+        for node in itertools.chain(walk(rule.applies), walk(rule.violation)):
+            why = _unsupported(node, catalogue)
+            if why:
+                errors.append(RuleError(why, file=rule.file, line=rule.line, rule_id=rule.id))
+    return errors
+
+
+def _unsupported(node, catalogue) -> str | None:
+    if isinstance(node, Matches):
+        if catalogue[node.field].kind not in ("str", "enum"):
+            return f"matches 只用于文本字段，{node.field} 是 {catalogue[node.field].kind}"
+        try:
+            check_pattern(node.pattern)
+        except Unsupported as exc:
+            return f"字段 {node.field} 的正则 {node.pattern!r}: {exc}"
+    if isinstance(node, Compare) and catalogue[node.field].kind in _LISTS:
+        return f"{node.field} 是列表字段，请用 contains 或 in 而不是 {node.op}"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Compiling conditions
+
+
+class _Scope:
+    """What one scope's ruleset needs from the facts: encoded fields, deadline and regex verdicts."""
+
+    def __init__(self, catalogue: dict):
+        self.catalogue = catalogue
+        self.keys: dict[tuple[str, str], str] = {}  # (field, unit) -> fact key; unit "" or "s"
+        self.deadlines: dict[str, str] = {}  # spec.key -> fact key
+        self.regexes: dict[tuple[str, str], tuple[str, str]] = {}  # (field, pattern) -> (fact key, durable)
+
+    def key(self, name: str, unit: str = "") -> str:
+        self.keys.setdefault((name, unit), name + ("~s" if unit else ""))
+        return self.keys[(name, unit)]
+
+    def kind(self, name: str) -> str:
+        return self.catalogue[name].kind
+
+    def regex(self, name: str, pattern: str) -> tuple[str, str]:
+        if (name, pattern) not in self.regexes:
+            try:
+                durable_pattern = check_pattern(pattern)
+            except Unsupported as exc:
+                raise RuleError(f"Rete 评估器无法判定字段 {name} 的正则 {pattern!r}: {exc}") from None
+            self.regexes[(name, pattern)] = (f"~m{len(self.regexes)}", durable_pattern)
+        return self.regexes[(name, pattern)]
+
+
+def _ex(key: str) -> dict:
+    return {"$ex": {key: 1}}
+
+
+def _nex(key: str) -> dict:
+    return {"$nex": {key: 1}}  # safe only below the `$ex` anchor of the row position (see _anchor)
+
+
+def _all(parts: list) -> dict:
+    if any(p is FALSE for p in parts):
+        return FALSE
+    flat = []
+    for p in parts:
+        if p is not TRUE:
+            flat.extend(p["$and"] if "$and" in p else [p])
+    return TRUE if not flat else flat[0] if len(flat) == 1 else {"$and": flat}
+
+
+def _any(parts: list) -> dict:
+    if any(p is TRUE for p in parts):
+        return TRUE
+    flat = []
+    for p in parts:
+        if p is not FALSE:
+            flat.extend(p["$or"] if "$or" in p else [p])
+    return FALSE if not flat else flat[0] if len(flat) == 1 else {"$or": flat}
+
+
+def _anchor(expr: dict) -> dict:
+    """Conjoin the row position's `$ex`: a `$nex` (even under `$or`) hangs durable without it."""
+    return _all([_ex(POS), expr]) if expr is not TRUE else _ex(POS)
+
+
+MAX_COST = 31  # durable keeps at most 31 entries per rule: 2 per $and/$or, 1 per $m reference
+
+
+def _cost(expr) -> int:
+    if isinstance(expr, list):
+        return sum(_cost(e) for e in expr)
+    if not isinstance(expr, dict):
+        return 0
+    total = 0
+    for k, v in expr.items():
+        if k in ("$and", "$or"):
+            total += 2 + _cost(v)
+        elif k == "$m":
+            total += 1
+        else:
+            total += _cost(v)
+    return total
+
+
+def _split(expr: dict) -> list[dict]:
+    """Anchored expressions each within durable's size limit whose disjunction is `expr` (DNF on demand)."""
+    whole = _anchor(expr)
+    if _cost(whole) <= MAX_COST:
+        return [whole]
+    if "$or" in expr:
+        return [part for child in expr["$or"] for part in _split(child)]
+    if "$and" in expr:
+        kids = expr["$and"]
+        ors = [i for i, k in enumerate(kids) if "$or" in k]
+        if ors:
+            i = max(ors, key=lambda j: _cost(kids[j]))
+            rest = kids[:i] + kids[i + 1:]
+            return [part for alt in kids[i]["$or"] for part in _split(_all(rest + [alt]))]
+    raise RuleError("条件过于复杂，超出 durable_rules 单条规则的表达式上限（31 项），请拆分该规则")
+
+
+def _cmp(key: str, op: str, right) -> dict:
+    return {key: right} if op == "eq" else {_DURABLE_OP[op]: {key: right}}
+
+
+def _scalar(value, kind: str):
+    """A literal as the fact encodes values of `kind`."""
+    if kind == "date":
+        return (value - _EPOCH).days
+    if kind == "datetime":
+        return (value - _EPOCH).days * 86400
+    if kind in ("int", "decimal"):
+        return value
+    return value
+
+
+class _Compiler:
+    def __init__(self, scope: _Scope):
+        self.scope = scope
+
+    def expr(self, node, neg: bool = False) -> dict:
+        """The durable expression of `node` (negated when `neg`), in negation normal form."""
+        s = self.scope
+        if isinstance(node, Const):
+            return TRUE if bool(node.value) != neg else FALSE
+        if isinstance(node, Not):
+            return self.expr(node.child, not neg)
+        if isinstance(node, (AllOf, AnyOf)):
+            parts = [self.expr(c, neg) for c in node.children]
+            return (_all if isinstance(node, AllOf) != neg else _any)(parts)
+        if isinstance(node, (Present, Absent)):
+            key = s.key(node.field)
+            return _ex(key) if isinstance(node, Present) != neg else _nex(key)
+        if isinstance(node, Compare):
+            return self.compare(node, neg)
+        if isinstance(node, In):
+            return self.member(node.field, tuple(node.values.value), neg)
+        if isinstance(node, Contains):
+            return self.contains(node, neg)
+        if isinstance(node, Matches):
+            key = s.key(node.field)
+            verdict, durable_pattern = s.regex(node.field, node.pattern)
+            if not neg:
+                return {"$mt": {key: durable_pattern}}  # a missing text never matches
+            return {verdict: 0}  # durable's own verdict from the probe ruleset
+        if isinstance(node, Deadline):
+            key = s.deadlines.setdefault(node.spec.key, f"~d{len(s.deadlines)}")
+            return {key: 0 if neg else 1}
+        raise TypeError(f"Rete evaluator has no translation for {type(node).__name__}")
+
+    def compare(self, node: Compare, neg: bool) -> dict:
+        s = self.scope
+        kind = s.kind(node.field)
+        op = _INVERSE[node.op] if neg else node.op
+        if isinstance(node.value, FieldRef):
+            okind = s.kind(node.value.name)
+            left, right = self._temporal_pair(node.field, kind, node.value.name, okind)
+            if kind == "bool" and node.op not in ("eq", "ne"):
+                cond = _any([_all([{left: a}, {right: b}]) for a in (False, True) for b in (False, True)
+                             if _PYOP[op](str(a), str(b))])
+            else:
+                cond = _cmp(left, op, {"$m": right})
+            if neg:
+                return _any([_nex(left), _nex(right), cond])
+            return cond  # durable: a comparison with a missing side is false
+        value = node.value.value
+        key = s.key(node.field)
+        if kind == "bool" and node.op not in ("eq", "ne"):
+            # the vectorized evaluator orders booleans as the strings "False" < "True"
+            ok = [b for b in (False, True) if _PYOP[op](str(b), str(value))]
+            cond = _any([{key: b} for b in ok])
+        else:
+            cond = _cmp(key, op, _scalar(value, kind))
+        return _any([_nex(key), cond]) if neg else cond
+
+    def _temporal_pair(self, a: str, akind: str, b: str, bkind: str) -> tuple[str, str]:
+        s = self.scope
+        if akind in _TEMPORAL and bkind in _TEMPORAL and akind != bkind:
+            return s.key(a, "s" if akind == "date" else ""), s.key(b, "s" if bkind == "date" else "")
+        return s.key(a), s.key(b)
+
+    def member(self, name: str, values: tuple, neg: bool) -> dict:
+        s = self.scope
+        kind = s.kind(name)
+        key = s.key(name)
+        if kind in _LISTS:
+            if not neg:
+                return {"$iany": {key: _any([{"$i": v} for v in values])}}
+            return _any([_nex(key), {"$iall": {key: _all([{"$neq": {"$i": v}} for v in values])}}])
+        lits = [_scalar(v, kind) for v in values]
+        if not neg:
+            return _any([{key: v} for v in lits])
+        return _any([_nex(key), _all([{"$neq": {key: v}} for v in lits])])
+
+    def contains(self, node: Contains, neg: bool) -> dict:
+        key = self.scope.key(node.field)
+        if isinstance(node.value, FieldRef):
+            other = self.scope.key(node.value.name)
+            if not neg:
+                return {"$iany": {key: {"$i": {"$m": other}}}}
+            return _any([_nex(key), _nex(other), {"$iall": {key: {"$neq": {"$i": {"$m": other}}}}}])
+        value = node.value.value
+        if not neg:
+            return {"$iany": {key: {"$i": value}}}
+        return _any([_nex(key), {"$iall": {key: {"$neq": {"$i": value}}}}])
+
+
+# --------------------------------------------------------------------------------------------------
+# Facts
+
+
+def _encode_column(series: pd.Series, kind: str, unit: str) -> list:
+    """A column as JSON-ready Python values, None for missing."""
+    if kind in _TEMPORAL:
+        arr = series.to_numpy(dtype="datetime64[ns]")
+        nat = np.isnat(arr)
+        scale = "D" if (kind == "date" and unit != "s") else "s"
+        ints = arr.astype(f"datetime64[{scale}]").astype(np.int64)
+        if kind == "date" and unit == "s":
+            ints = arr.astype("datetime64[D]").astype(np.int64) * 86400
+        return [None if m else int(v) for v, m in zip(ints.tolist(), nat.tolist())]
+    if kind == "int":
+        return [None if v is pd.NA or v is None else int(v) for v in series.astype("Int64").tolist()]
+    if kind == "decimal":
+        vals = series.astype("float64").to_numpy()
+        return [None if np.isnan(v) else float(v) for v in vals.tolist()]
+    if kind == "bool":
+        return [None if v is pd.NA or v is None else bool(v) for v in series.astype("boolean").tolist()]
+    if kind in _LISTS:
+        return [list(x for x in v if x is not None and x == x) or None if isinstance(v, (tuple, list)) else None
+                for v in series.tolist()]
+    return [v if isinstance(v, str) and v != "" else None for v in series.tolist()]
+
+
+def _fact_columns(scope: _Scope, frame: pd.DataFrame, facts: Facts) -> dict[str, list]:
+    cols = {}
+    for (name, unit), key in scope.keys.items():
+        cols[key] = _encode_column(frame[name], scope.kind(name), unit)
+    for spec_key, key in scope.deadlines.items():
+        cols[key] = facts.deadlines[spec_key].hit.astype(np.int64).tolist()
+    return cols
+
+
+def _rows(cols: dict[str, list], n: int):
+    """One fact (a dict without its missing values) per row."""
+    names = list(cols)
+    columns = [cols[k] for k in names]
+    for pos in range(n):
+        fact = {"sid": str(pos), POS: pos}
+        for name, col in zip(names, columns):
+            v = col[pos]
+            if v is not None:
+                fact[name] = v
+        yield pos, fact
+
+
+# --------------------------------------------------------------------------------------------------
+# Running
+
+
+class _Sink:
+    """Where consequents record what fired; exceptions inside them are kept, not swallowed."""
+
+    def __init__(self):
+        self.fired: list[tuple[str, int]] = []
+        self.errors: list[str] = []
+
+    def consequent(self, tag: str):
+        def run(c):  # one argument: durable treats two-argument actions as asynchronous
+            try:
+                self.fired.append((tag, int(c.m[POS])))
+            except BaseException as exc:  # noqa: BLE001 - re-raised after the run, see check()
+                self.errors.append(f"{tag}: {type(exc).__name__}: {exc}")
+        return run
+
+    def check(self):
+        if self.errors:
+            raise ReteError(f"durable_rules 规则动作出错 {len(self.errors)} 次: " + "; ".join(self.errors[:5]))
+
+
+def _assert_all(host: Host, name: str, rows, n: int, label: str) -> None:
+    with progress(n, label) as bar:
+        for pos, fact in rows:
+            try:
+                host.assert_fact(name, fact)
+            except MessageNotHandledException:
+                pass  # nothing matched: no session was created, so there is none to delete
+            else:
+                host.delete_state(name, fact["sid"])
+            bar.advance()
+
+
+class ReteEvaluator:
+    name = "rete"
+
+    def compile(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, tuple[_Scope, dict, dict]]:
+        """scope -> (fact plan, {durable rule name: (rule id, expression)}, the rule id per durable name)."""
+        out = {}
+        for scope_name in ("case", "recording"):
+            scope = _Scope(facts.fields[scope_name])
+            compiler = _Compiler(scope)
+            exprs = {}
+            for i, rule in enumerate(r for r in rules if r.scope == scope_name):
+                for node in _walk_all(rule):
+                    why = _unsupported(node, scope.catalogue)
+                    if why:
+                        raise RuleError(why, file=rule.file, line=rule.line, rule_id=rule.id)
+                expr = compiler.expr(full_condition(rule, ctx.as_of))
+                if expr is FALSE:
+                    continue
+                try:
+                    parts = [_ex(POS)] if expr is TRUE else _split(expr)
+                except RuleError as exc:
+                    raise RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id) from None
+                for k, part in enumerate(parts):  # a rule split in parts fires once per part at most
+                    exprs[f"r{i}_{k}"] = (rule.id, part)
+            out[scope_name] = (scope, exprs)
+        return out
+
+    def hits(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, np.ndarray]:
+        found: dict[str, set[int]] = {r.id: set() for r in rules}
+        for scope_name, (scope, exprs) in self.compile(rules, facts, ctx).items():
+            frame = facts.frames[scope_name]
+            n = len(frame)
+            if not exprs or n == 0:
+                continue
+            cols = _fact_columns(scope, frame, facts)
+            if scope.regexes:
+                cols.update(self._regex_verdicts(scope, cols, n))
+            sink = _Sink()
+            ruleset = {name: {"all": [{"m": expr}], "run": sink.consequent(rule_id)}
+                       for name, (rule_id, expr) in exprs.items()}
+            host = private_host({f"auditor_{scope_name}": ruleset})
+            _assert_all(host, f"auditor_{scope_name}", _rows(cols, n), n, f"Rete {scope_name}")
+            sink.check()
+            for rule_id, pos in sink.fired:
+                found[rule_id].add(pos)
+        return {rule_id: np.array(sorted(p), dtype=np.int64) for rule_id, p in found.items()}
+
+    def _regex_verdicts(self, scope: _Scope, cols: dict, n: int) -> dict[str, list]:
+        """durable's own verdict on each regex that appears negated: 1 matched, 0 not (or no text)."""
+        sink = _Sink()
+        ruleset = {}
+        for (name, _pattern), (key, durable_pattern) in scope.regexes.items():
+            field_key = scope.key(name)
+            ruleset[key] = {"all": [{"m": {"$mt": {field_key: durable_pattern}}}], "run": sink.consequent(key)}
+        host = private_host({"auditor_regex": ruleset})
+        text_keys = sorted({scope.key(name) for name, _ in scope.regexes})
+        sub = {k: cols[k] for k in text_keys}
+        _assert_all(host, "auditor_regex", _rows(sub, n), n, "Rete regex")
+        sink.check()
+        verdicts = {key: [0] * n for key, _ in scope.regexes.values()}
+        for key, pos in sink.fired:
+            verdicts[key][pos] = 1
+        return verdicts
+
+
+def _walk_all(rule: Rule):
+    from auditor.rules.conditions import walk
+
+    return itertools.chain(walk(rule.applies), walk(rule.violation))
+
+
+def ruleset_json(rules: list[Rule], facts: Facts, ctx: RunContext) -> str:
+    """The compiled rulesets as JSON (for `explain`-style debugging and the tests)."""
+    compiled = ReteEvaluator().compile(rules, facts, ctx)
+    return json.dumps({scope: {name: {"rule": rid, "all": [{"m": expr}]} for name, (rid, expr) in exprs.items()}
+                       for scope, (_s, exprs) in compiled.items()}, ensure_ascii=False, indent=1, sort_keys=True)
