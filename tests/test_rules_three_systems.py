@@ -222,3 +222,12 @@ def test_masked_values_are_compared_masked():
     full = _facts(cases, [{"decision_no": "N1", "party_name": "王小明", "party_id": "11010519491231002X"}]).iloc[0]
     assert full["pub_name_unmasked"] and full["pub_id_unmasked"]
     assert full["pub_party_name_ok"] and full["pub_party_id_ok"]
+
+
+def test_every_rule_has_a_kind_or_a_reason(mine):
+    from auditor.generate.violations_three_systems import NOT_INJECTABLE
+
+    kinds = {k.id for k in _my_kinds()}
+    for rule in mine:
+        assert (rule.id in kinds) != (rule.id in NOT_INJECTABLE), rule.id
+    assert set(OFF_BY_DEFAULT) <= set(NOT_INJECTABLE)

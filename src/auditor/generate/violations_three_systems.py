@@ -534,3 +534,10 @@ OFF_BY_DEFAULT = {
                     lambda p, h: p.get("procedure") == "普通程序" and _on(p, "service_date", h),
                     lodged_service_without_video),
 }
+
+# Rules of this part with no kind in the registry, and why (for the scoring script and the report).
+NOT_INJECTABLE = {
+    "JL-STAGE-REVIEW": "默认参数下不检查（recording_required_stages 不含 review），见 OFF_BY_DEFAULT",
+    "JL-AV-EXTRA": "默认参数下不检查（av_required_extra 为空），见 OFF_BY_DEFAULT",
+    "JL-AV-DEMOLITION": "示例区生成器不产生强制拆除案件",
+}
