@@ -336,6 +336,18 @@ def short_hearing_notice(plan: Plan, rng: random.Random, helpers: Helpers) -> No
     plan["hearing_notice_date"] = _workday_before(helpers, plan["hearing_date"], rng.randint(1, 6))
 
 
+@violation("CX-HEARING-NOT-HELD", "当事人申请听证但决定前未举行听证", states=("已决定", "执行中", "已结案"),
+           applies=lambda p, h: _decided(p, h) and p.get("hearing_date") is not None)
+def hearing_not_held(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to ordinary-procedure decisions (not revoked or terminated) where the party requested a
+    hearing and one was held. hearing_notice_date and hearing_date are removed and the 听证 record
+    leaves the on-site events (no recording); hearing_requested and hearing_request_date stay, so
+    the request was never heard. Review, discussion and the decision keep their dates."""
+    for key in ("hearing_notice_date", "hearing_date"):
+        plan.pop(key, None)
+    plan["_on_site"] = [(stage, d) for stage, d in plan["_on_site"] if stage != "听证"]
+
+
 def _summary_fine_room(p: Plan, h: Helpers) -> list[int]:
     """Fines above the summary-procedure limit but within the cause's discretion range."""
     if p.get("procedure") != "简易程序" or "罚款" not in (p.get("decision_type") or ()) \
