@@ -122,12 +122,12 @@ def _can_be_late(plan: Plan, helpers: Helpers) -> bool:
            states=("已决定", "执行中", "已结案"), applies=_can_be_late)
 def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure cases decided at least 20 calendar days before the as-of date,
-    with no hearing, filed at least 180 calendar days before the as-of date (not revoked). decision_date := the first working day on or after
-    filing_date + d calendar days, d drawn from 95..130, or the first working day after the original
-    decision if that is later (so decision − filing > 90 days and the decision still follows notice,
-    review and discussion);
+    with no hearing, filed at least 180 calendar days before the as-of date (not revoked).
+    decision_date := the first working day on or after filing_date + d calendar days, d drawn from
+    95..130, or the first working day after the original decision if that is later (so
+    decision − filing > 90 days and the decision still follows notice, review and discussion).
     extension_days, extension_approver and suspended_days are removed (no extension, nothing
-    excluded). A 查封扣押 date is dropped (its 30-day term would otherwise be broken too).
+    excluded); a 查封扣押 date is dropped (its 30-day term would otherwise be broken too).
     Decision number, service, disclosure, payment and closure are re-planned from the new decision
     date exactly as for a clean case."""
     wd = helpers.wd
