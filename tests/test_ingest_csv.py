@@ -181,3 +181,13 @@ def test_round_trip_of_values_through_csv_text(tmp_path, rows):
         assert (amount is None and row["fine_amount"] != row["fine_amount"]) or row["fine_amount"] == float(amount)
         assert bool(row["rights_waived"]) is flag
         assert row["cause"] == (cause.strip() or None)
+
+
+def test_title_row_before_the_header_is_skipped(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text("静安区城管执法局案件导出（2025年5月）,,\n\n案件编号,承办中队,案由\nA,静安,乱设摊\n\nB,江宁,占道\n",
+                    encoding="utf-8")
+    r = load_exports(path)
+    assert list(r.tables["cases"]["_line"]) == [4, 6] and list(r.tables["cases"]["case_id"]) == ["A", "B"]
+    (w,) = r.warnings
+    assert (w.code, w.line) == ("skipped_title_rows", 1) and "案件导出" in w.message

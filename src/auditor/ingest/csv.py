@@ -13,6 +13,7 @@ import codecs
 import csv
 import fnmatch
 import hashlib
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,6 +83,14 @@ def detect_table(name: str, header: list[str], profile: Profile) -> str | None:
     return best
 
 
+_TITLE_ROWS = 5  # at most this many lines before the header are skipped as a title
+
+
+def _known_labels(header: list[str], profile: Profile) -> int:
+    labels = {normalise_label(h) for h in header}
+    return max(len(labels & profile.label_map(t).keys()) for t in TABLES)
+
+
 def _lines(f, name: str) -> Iterator[str]:
     for lineno, line in enumerate(f, 1):
         if "\x00" in line:
@@ -112,17 +121,32 @@ def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBu
 def _read(f, name: str, encoding: str, sha: str, profile: Profile,
           buffers: dict[str, TableBuffer], warnings: list[InputWarning]) -> FileInfo:
     lines = _lines(f, name)
-    header_line = next(lines, None)
-    offset = 1  # physical lines consumed before the csv reader starts
-    while header_line is not None and not header_line.strip():
-        header_line = next(lines, None)
-        offset += 1
-    if header_line is None:
-        raise InputError("CSV 没有表头行", file=name)
     forced = {tp.delimiter for tp in profile.tables.values() if tp.delimiter}
-    delimiter = forced.pop() if len(forced) == 1 else (
-        "\t" if header_line.count("\t") > header_line.count(",") else ",")
-    header = next(csv.reader([header_line], delimiter=delimiter))
+    buffered: list[str] = []  # every physical line read ahead, blank ones included
+    head: list[tuple[int, str]] = []  # (physical line, text) of the first non-empty lines
+    for text in lines:
+        buffered.append(text)
+        if text.strip():
+            head.append((len(buffered), text))
+            if len(head) > _TITLE_ROWS:
+                break
+    if not head:
+        raise InputError("CSV 没有表头行", file=name)
+
+    def split(text: str) -> tuple[str, list[str]]:
+        d = forced.copy().pop() if len(forced) == 1 else (
+            "\t" if text.count("\t") > text.count(",") else ",")
+        return d, next(csv.reader([text], delimiter=d))
+
+    # Excel exports often start with a title row (案件导出 2025年5月): the header is the first of the
+    # first few lines with at least two known column names; failing that, the first line.
+    pick = next((i for i, (_, text) in enumerate(head) if _known_labels(split(text)[1], profile) >= 2), 0)
+    if pick:
+        warnings.append(InputWarning("skipped_title_rows", name, head[0][0], None,
+                                     f"表头前的 {pick} 行不是数据，已跳过: {head[0][1].strip()[:40]}"))
+    offset, header_line = head[pick]
+    delimiter, header = split(header_line)
+    lines = itertools.chain(buffered[offset:], lines)
     table = detect_table(name, header, profile)
     if table is None:
         raise InputError("无法判断是哪一类导出（案件 / 全过程记录 / 公示）：文件名与表头都不匹配", file=name,
