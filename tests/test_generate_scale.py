@@ -28,3 +28,21 @@ def test_twenty_thousand_cases_stream_in_small_memory(tmp_path):
     # Holding 20,000 cases (~70 MB of XML) would add far more than this.
     assert big - small < 25_000, (small, big)
     assert big < 250_000, big
+
+
+def test_output_does_not_depend_on_the_hash_seed(tmp_path):
+    """Byte-identical across processes, whatever PYTHONHASHSEED (no set/dict-order leaks)."""
+    import os
+
+    outs = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"h{hash_seed}"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-m", "auditor.cli", "generate", "--cases", "300", "--seed", "9",
+                        "--violation-rate", "0.5", "--out", str(out)], env=env, check=True,
+                       capture_output=True, timeout=300)
+        outs.append(out)
+    files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
+    assert len(files) == 6
+    for f in files:
+        assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
