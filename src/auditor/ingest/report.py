@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -118,4 +119,13 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
     for w in result.warnings:
         where = w.file + (f":{w.line}" if w.line else "")
         out.append(f"  {where} [{w.code}] {w.message}")
-    return "\n".join(out) + "\n"
+    return "\n".join(_TERMINAL_UNSAFE.sub(_visible, line) for line in out) + "\n"
+
+
+# Control characters (ESC, BEL, C1) and bidi overrides from an export must not reach the terminal:
+# "\x1b]0;...\x07" retitles it, "\x1b[2J" clears it, U+202E reverses what follows.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(m: re.Match) -> str:
+    return f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
