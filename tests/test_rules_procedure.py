@@ -121,6 +121,7 @@ def test_a_district_profile_changes_the_filing_limit(pack, profile):
 # -- derived facts ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("value, shape", [
     ("11010519491231002X", "身份证"), ("110105194912310021", "身份证"),  # a wrong check digit keeps the shape
+    ("110105194902300024", "身份证"),  # so does an impossible birth date
     ("91350100M000100Y43", "统一社会信用代码"), ("52310106123456780A", "统一社会信用代码"),
     ("523101060612345678", "统一社会信用代码"),  # digits only, but 0612 is no birth year
     ("991234567890123456", "统一社会信用代码"), ("A1", "其他"), ("  ", None), (None, None),

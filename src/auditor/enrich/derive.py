@@ -8,7 +8,6 @@ Every derived field is declared here (name, 中文, kind) so rules can name it a
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -357,12 +356,11 @@ def id_shape(value) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
     s = value.strip().upper()
-    if _FULL_ID.match(s) and s[:2] in _PROVINCES:
-        try:
-            if 1900 <= date(int(s[6:10]), int(s[10:12]), int(s[12:14])).year <= 2100:
-                return "身份证"
-        except ValueError:
-            pass
+    # An ID number: province code and a birth date that looks like one (an impossible day such as
+    # 0230 still reads as an ID; its validity is the check-digit rule's business).
+    if (_FULL_ID.match(s) and s[:2] in _PROVINCES and s[6:8] in ("18", "19", "20")
+            and 1 <= int(s[10:12]) <= 12 and 1 <= int(s[12:14]) <= 31):
+        return "身份证"
     return "统一社会信用代码" if _CREDIT_SHAPE.match(s) else "其他"
 
 
