@@ -81,8 +81,9 @@ root `disclosures` with `disclosure` children named by the disclosure fields.
 
 `cases.csv`, `recordings.csv`, `disclosures.csv` (also 案件*.csv, 全过程记录*.csv / 记录*.csv,
 公示*.csv; otherwise the table is recognised from the headers). One header row; UTF-8 with or without
-BOM, or GB18030/GBK; comma or tab. Lines in reports are the line where a record starts (a quoted
-newline inside 案由 spans two physical lines). A row with the wrong number of columns is rejected;
+BOM, or GB18030/GBK (UTF-16 with BOM too); comma or tab. A title row above the header (as Excel
+exports often have) is skipped with a warning. Lines in reports are the line where a record starts
+(a quoted newline inside 案由 spans two physical lines). A row with the wrong number of columns is rejected;
 a header the profile does not know is reported once per file as a warning and its values are not read.
 
 ### Cross-table checks
