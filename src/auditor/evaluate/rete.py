@@ -32,7 +32,7 @@ import json
 
 import numpy as np
 import pandas as pd
-from durable.engine import Host, MessageNotHandledException
+from durable.engine import Host
 
 from auditor.errors import RuleError
 from auditor.evaluate.base import Facts, RunContext, full_condition
@@ -383,15 +383,23 @@ class _Sink:
             raise ReteError(f"durable_rules 规则动作出错 {len(self.errors)} 次: " + "; ".join(self.errors[:5]))
 
 
-def _assert_all(host: Host, name: str, rows, n: int, label: str) -> None:
-    with progress(n, label) as bar:
-        for pos, fact in rows:
-            try:
-                host.assert_fact(name, fact)
-            except MessageNotHandledException:
-                pass  # nothing matched: no session was created, so there is none to delete
-            else:
-                host.delete_state(name, fact["sid"])
+def _ruleset(exprs: dict, sink: _Sink) -> dict:
+    ruleset = {name: {"all": [{"m": expr}], "run": sink.consequent(tag)} for name, (tag, expr) in exprs.items()}
+    # Every session must run at least one action before it is deleted: durable 2.0.28 frees an
+    # uninitialised pointer (segfault) when deleting a session in which no action ever started.
+    ruleset["~seen"] = {"all": [{"m": _ex(POS)}], "run": _seen}
+    return ruleset
+
+
+def _seen(c):
+    pass
+
+
+def _assert_all(host: Host, name: str, rows, n: int, label: str, quiet: bool = False) -> None:
+    with progress(n, label, enabled=False if quiet else None) as bar:
+        for _pos, fact in rows:
+            host.assert_fact(name, fact)  # always handled: the "~seen" rule matches every fact
+            host.delete_state(name, fact["sid"])
             bar.advance()
 
 
@@ -433,9 +441,7 @@ class ReteEvaluator:
             if scope.regexes:
                 cols.update(self._regex_verdicts(scope, cols, n))
             sink = _Sink()
-            ruleset = {name: {"all": [{"m": expr}], "run": sink.consequent(rule_id)}
-                       for name, (rule_id, expr) in exprs.items()}
-            host = private_host({f"auditor_{scope_name}": ruleset})
+            host = private_host({f"auditor_{scope_name}": _ruleset(exprs, sink)})
             _assert_all(host, f"auditor_{scope_name}", _rows(cols, n), n, f"Rete {scope_name}")
             sink.check()
             for rule_id, pos in sink.fired:
@@ -445,11 +451,9 @@ class ReteEvaluator:
     def _regex_verdicts(self, scope: _Scope, cols: dict, n: int) -> dict[str, list]:
         """durable's own verdict on each regex that appears negated: 1 matched, 0 not (or no text)."""
         sink = _Sink()
-        ruleset = {}
-        for (name, _pattern), (key, durable_pattern) in scope.regexes.items():
-            field_key = scope.key(name)
-            ruleset[key] = {"all": [{"m": {"$mt": {field_key: durable_pattern}}}], "run": sink.consequent(key)}
-        host = private_host({"auditor_regex": ruleset})
+        exprs = {key: (key, {"$mt": {scope.key(name): durable_pattern}})
+                 for (name, _pattern), (key, durable_pattern) in scope.regexes.items()}
+        host = private_host({"auditor_regex": _ruleset(exprs, sink)})
         text_keys = sorted({scope.key(name) for name, _ in scope.regexes})
         sub = {k: cols[k] for k in text_keys}
         _assert_all(host, "auditor_regex", _rows(sub, n), n, "Rete regex")

@@ -209,26 +209,18 @@ def probes(pattern: str) -> list[str]:
 
 def disagreement(pattern: str, durable_pattern: str) -> str | None:
     """A probe string on which durable_rules and Python disagree (None when they agree on all)."""
-    from durable.engine import MessageNotHandledException
-
-    from auditor.evaluate.rete import private_host
-
-    hits: set[int] = set()
-
-    def record(c):
-        hits.add(c.m["_p"])
+    from auditor.evaluate.rete import POS, _assert_all, _ruleset, _Sink, private_host
 
     strings = probes(pattern)
+    sink = _Sink()
     try:
-        host = private_host({"probe": {"r": {"all": [{"m": {"$mt": {"s": durable_pattern}}}], "run": record}}})
+        host = private_host({"probe": _ruleset({"r": ("r", {"$mt": {"s": durable_pattern}})}, sink)})
     except Exception as exc:  # durable refuses to compile it (too many states, a parse error)
         return f"durable_rules 无法编译该模式（{exc}）"
-    for i, s in enumerate(strings):
-        try:
-            host.assert_fact("probe", {"sid": str(i), "_p": i, "s": s})
-            host.delete_state("probe", str(i))
-        except MessageNotHandledException:
-            pass
+    _assert_all(host, "probe", ((i, {"sid": str(i), POS: i, "s": s}) for i, s in enumerate(strings)),
+                len(strings), "regex", quiet=True)
+    sink.check()
+    hits = {pos for _tag, pos in sink.fired}
     for i, s in enumerate(strings):
         if (i in hits) != bool(re.search(pattern, s)):
             return f"例如对 {s!r}，Python 判定为{'匹配' if i not in hits else '不匹配'}，durable_rules 相反"
