@@ -45,16 +45,16 @@ class TableBuffer:
         self.max_chars = limits.max_field_chars
         self.max_rows = limits.max_rows
         self._file = ""
-        self._plan: Mapping[str, int] | None = None
+        self._plan: Mapping[str, int] = {}
         self._batch: list[Any] = []
         self._batch_lines: list[int] = []
         self._batch_parents: list[tuple[str, int] | None] = []
 
     # --- feeding -------------------------------------------------------------------------------
 
-    def begin_file(self, file: str, plan: Mapping[str, int] | None = None) -> None:
-        """Rows that follow come from `file`: dicts `{field: raw}` (plan None) or lists, where
-        `plan` maps field name -> column index."""
+    def begin_file(self, file: str, plan: Mapping[str, int]) -> None:
+        """Rows that follow come from `file`, as sequences where `plan` maps field name -> index
+        (CSV: the header's column; XML: the field's own position)."""
         self.flush()
         self._file = file
         self._plan = plan
@@ -84,10 +84,12 @@ class TableBuffer:
         n = len(batch)
         problems: dict[int, list[tuple[int, str, Any]]] = {}
         parsed = []
-        present = set().union(*batch) if self._plan is None else set(self._plan)
+        cols = list(zip(*batch))  # one C-level transpose; rows are at least as long as the plan needs
+        plan = self._plan or {}
         for fi, name in enumerate(self.names):
-            raw = self._raw_column(batch, name) if name in present else None
-            if raw is None:
+            si = plan.get(name)
+            raw = cols[si] if si is not None and si < len(cols) else None
+            if raw is None or not any(raw):
                 values: list[Any] = [self.missing[fi]] * n
             else:
                 values, failures = self.parsers[fi](raw)
@@ -113,13 +115,6 @@ class TableBuffer:
         self.lines.extend(lines)
         self.parents.extend(parents)
         self._batch, self._batch_lines, self._batch_parents = [], [], []
-
-    def _raw_column(self, batch: list[Any], name: str) -> list[Any] | None:
-        if self._plan is None:
-            raw = [row.get(name) for row in batch]
-            return raw if any(raw) else None
-        si = self._plan.get(name)
-        return None if si is None else [row[si] for row in batch]
 
     def _check_lengths(self, fi: int, raw: list[Any], problems: dict) -> None:
         limit = self.max_chars

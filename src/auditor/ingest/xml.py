@@ -46,13 +46,19 @@ class _HashingReader:
 
 
 class _Shape:
-    """Field indexes and renames for one table, computed once per file."""
+    """Field indexes and renames for one table, computed once per file.
+
+    Rows are lists aligned with the table's fields plus one spare slot (`extra`) that holds the
+    `recordings` element of a case; the buffer transposes a batch of them with one `zip`."""
 
     def __init__(self, buffer: TableBuffer, profile: Profile):
         self.buffer = buffer
         self.index = buffer.index
+        self.extra = len(buffer.fields)
+        self.slots = {**buffer.index, "recordings": self.extra}
         self.lists = frozenset(f.name for f in buffer.fields if f.kind in ("list", "enum_list"))
         self.labels = profile.label_map(buffer.table)
+        self.case_id = buffer.index.get("case_id")
 
 
 def read_xml(path: Path, name: str, profile: Profile, buffers: dict[str, TableBuffer],
@@ -88,8 +94,8 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
                 table = ROOT_TABLE[el.tag]
                 child_tag = ROOTS[el.tag]
                 shapes = {t: _Shape(buffers[t], profile) for t in TABLES}
-                for buffer in buffers.values():
-                    buffer.begin_file(name)
+                for t, buffer in buffers.items():
+                    buffer.begin_file(name, shapes[t].index)
                 continue
             if event == "start" or el.tag != child_tag or el.getparent() is not root:
                 continue
@@ -149,17 +155,19 @@ def _validated(el, shapes: dict[str, _Shape], main: _Shape, name: str,
     return errors
 
 
-def _row(el, shape: _Shape) -> dict[str, object]:
-    """{field: raw text} of a validated element; list fields given as items become tuples and
-    `recordings` (cases only) is the element itself. No ElementPath: it is slow per call."""
-    nodes = {c.tag: c for c in el}
-    row: dict[str, object] = {tag: node.text for tag, node in nodes.items()}
-    for tag in shape.lists.intersection(nodes):
-        node = nodes[tag]
-        if len(node):
-            row[tag] = tuple([c.text for c in node])
-    if "recordings" in nodes:
-        row["recordings"] = nodes["recordings"]
+def _row(el, shape: _Shape) -> list[object]:
+    """Raw texts of a validated element by field slot; list fields given as items become tuples,
+    the spare slot holds `recordings`. No ElementPath and no dict: this runs once per element."""
+    row: list[object] = [None] * (shape.extra + 1)
+    slots, lists = shape.slots, shape.lists
+    for c in el:
+        tag = c.tag
+        if tag in lists and len(c):
+            row[slots[tag]] = tuple([x.text for x in c])
+        elif tag == "recordings":
+            row[shape.extra] = c
+        else:
+            row[slots[tag]] = c.text
     return row
 
 
@@ -182,8 +190,8 @@ def _read_case(el, name: str, shapes: dict[str, _Shape], warnings: list[InputWar
     if not errors:
         row = _row(el, cases)
         cases.buffer.add(line, row)
-        if "recordings" in row:
-            _read_recordings(row["recordings"], name, line, row.get("case_id"), shapes["recordings"], {})
+        if row[-1] is not None:
+            _read_recordings(row[-1], name, line, row[cases.case_id], shapes["recordings"], {})
         return
     case_errors = [e for e in errors if e[2] is None]
     if case_errors:
@@ -198,8 +206,8 @@ def _read_case(el, name: str, shapes: dict[str, _Shape], warnings: list[InputWar
     bad = {}
     for e in errors:
         bad.setdefault(e[2], e)
-    if "recordings" in row:
-        _read_recordings(row["recordings"], name, line, row.get("case_id"), shapes["recordings"], bad)
+    if row[-1] is not None:
+        _read_recordings(row[-1], name, line, row[cases.case_id], shapes["recordings"], bad)
 
 
 def _read_recordings(recs, name: str, line: int, case_id: str | None, shape: _Shape, bad: dict) -> None:
@@ -215,11 +223,11 @@ def _read_recordings(recs, name: str, line: int, case_id: str | None, shape: _Sh
             buffer.reject(rline, field, _reason("recordings", field, msg, err_line, text), text)
             continue
         row = _row(rec, shape)
-        own = (row.get("case_id") or "").strip()
+        own = (row[shape.case_id] or "").strip()
         if own and own != case_id:
             buffer.reject(rline, "case_id", f"记录的案件编号与所属案件 {case_id} 不符", own)
             continue
-        row["case_id"] = case_id
+        row[shape.case_id] = case_id
         buffer.add(rline, row, parent)
 
 
