@@ -60,6 +60,10 @@ DERIVED_CASE_FIELDS: tuple[Field, ...] = (
           doc="the reason contains one of the termination_grounds phrases (punctuation and spaces ignored)"),
     Field("execution_done_date", "执行完毕日期（无则为缴款日期）", "date"),
     Field("excluded_days", "不计入办案期限天数（无则为 0）", "int"),
+    Field("overdue_payment_days", "逾期缴款天数", "int",
+          doc="payment_date − (enforcement_from + payment_days), calendar days, not rolled over (lenient)"),
+    Field("surcharge_cap", "加处罚款上限（元）", "decimal",
+          doc="min(fine × surcharge_daily_rate × overdue_payment_days, fine)"),
     Field("date_order_errors", "日期先后矛盾", "list", doc="pairs of dates in the wrong order, described in 中文"),
 )
 
@@ -381,6 +385,12 @@ def _add_procedure_facts(facts: pd.DataFrame, params: dict) -> None:
          for r in facts["termination_reason"]], dtype="boolean")
     facts["execution_done_date"] = facts["execution_end_date"].fillna(facts["payment_date"])
     facts["excluded_days"] = facts["suspended_days"].fillna(0).astype("Int64")
+    due = facts["enforcement_from"] + pd.Timedelta(days=int(params.get("payment_days", 15)))
+    days = (facts["payment_date"] - due).dt.days.clip(lower=0)
+    facts["overdue_payment_days"] = days.astype("Int64")
+    fine = facts["fine_amount"].astype(float)
+    rate = float(params.get("surcharge_daily_rate", 0.03))
+    facts["surcharge_cap"] = np.minimum(fine * rate * days.astype(float), fine).round(2)
     errors: list[list[str]] = [[] for _ in range(len(facts))]
     for early, late in DATE_ORDER:
         a = facts[early].to_numpy(dtype="datetime64[ns]")

@@ -269,6 +269,24 @@ def surcharge_above_fine(plan: Plan, rng: random.Random, helpers: Helpers) -> No
     plan["paid_amount"] = fine + surcharge
 
 
+@violation("ZX-SURCHARGE-RATE", "加处罚款超过每日 3% 计算的数额", states=("执行中", "已结案"),
+           applies=lambda p, h: _served_by(p, h, lambda s: s + timedelta(days=60)))
+def surcharge_above_daily_rate(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to ordinary-procedure decisions (not revoked or terminated) served at least 60 calendar
+    days before the as-of date. The payment is re-planned as a clean late payment (催告 1-5 working days
+    after the due date, paid 2-10 days after it, so 3-20 days overdue); then surcharge_amount := a
+    value strictly between fine × 3 % × (payment − service − 15 days) + 1 元 and the fine (rounded down
+    to 0.01 元), and paid_amount := fine + surcharge."""
+    _replan_payment(plan, rng, helpers, "late")
+    fine = plan["fine_amount"]
+    days = (plan["payment_date"] - plan["service_date"]).days - 15
+    cap = min(fine * Decimal("0.03") * days, fine)
+    share = Decimal(rng.randint(1, 99)) / 100
+    surcharge = (cap + 1 + (fine - cap - 1) * share).quantize(Decimal("0.01"), ROUND_DOWN)
+    plan["surcharge_amount"] = surcharge
+    plan["paid_amount"] = fine + surcharge
+
+
 # -- 程序 ----------------------------------------------------------------------------------------
 def _penalised(p: Plan, h: Helpers) -> bool:
     return (_seen(p.get("decision_date"), h) and not p.get("_revoke") and p.get("termination_date") is None
