@@ -231,3 +231,11 @@ def test_every_rule_has_a_kind_or_a_reason(mine):
     for rule in mine:
         assert (rule.id in kinds) != (rule.id in NOT_INJECTABLE), rule.id
     assert set(OFF_BY_DEFAULT) <= set(NOT_INJECTABLE)
+
+
+def test_record_without_number_is_matched_and_incomplete():
+    cases = [{"case_id": "A", "squad": "s", "decision_no": "罚〔2026〕第1号", "decision_date": date(2026, 3, 2),
+              "party_type": "法人", "party_id": "91310106MA1FL0XX3T"}]
+    f = _facts(cases, [{"decision_date": date(2026, 3, 2), "credit_code": "91310106MA1FL0XX3T"}]).iloc[0]
+    assert f["pub_count"] == 1 and f["pub_matched_by"] == "当事人及决定日期"
+    assert "行政处罚决定书文号" in f["pub_missing_fields"]

@@ -190,7 +190,8 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
             facts[col] = pd.array([pd.NA] * n, dtype="boolean")
         _add_effective_disclosure_dates(facts)
         return
-    disc = disclosures[disclosures["decision_no"].notna()].reset_index(drop=True)
+    # Records without a number stay: the second pass can still match them by party and date.
+    disc = disclosures.reset_index(drop=True)
     counts_by_no = disc.groupby("decision_no").size()
     first_pos = pd.Series(np.arange(len(disc)), index=disc["decision_no"]).groupby(level=0).first()
     key = facts["decision_no"]
@@ -240,7 +241,7 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
 def _match_by_party(facts: pd.DataFrame, disc: pd.DataFrame, row: np.ndarray, count: np.ndarray,
                     matched_by: np.ndarray) -> None:
     """Second pass for cases whose decision number matches no published record: a published record whose
-    number matches no case, with the same decision date and the same party code (last four characters,
+    number (if any) matches no case, with the same decision date and the same party code (last four characters,
     so masked numbers match), is this case's record published under a wrong number. Only one-to-one
     matches are taken (updates row/count/matched_by in place)."""
     known = set(facts["decision_no"].dropna())
