@@ -13,7 +13,7 @@ import random
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from auditor.generate.lifecycle import SUMMARY_LIMIT, Context, plan_from_service
+from auditor.generate.lifecycle import SUMMARY_LIMIT, Context, plan_from_decision, plan_from_service
 from auditor.generate.violations import Plan, _decided_by, violation
 from auditor.generate.workdays import add_months
 from auditor.idcodes import CREDIT_ALPHABET, make_credit_code, make_id_card
@@ -364,6 +364,28 @@ def hearing_not_held(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     for key in ("hearing_notice_date", "hearing_date"):
         plan.pop(key, None)
     plan["_on_site"] = [(stage, d) for stage, d in plan["_on_site"] if stage != "听证"]
+
+
+def _can_overhold(p: Plan, h: Helpers) -> bool:
+    return (_decided(p, h, 90) and p["_cause"].seizure and not p.get("extension_days")
+            and p["decision_date"] <= p["discovery_date"] + timedelta(days=45))
+
+
+@violation("CX-SEIZURE-TERM", "查封扣押超过 30 日才作出处理决定", states=("已决定", "执行中", "已结案"),
+           applies=_can_overhold)
+def seizure_held_too_long(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to ordinary-procedure decisions (not revoked or terminated) of causes that allow a
+    seizure, decided within 45 days of discovery and at least 90 days before the as-of date, with no
+    extension. seizure_date := discovery_date (as the clean generator seizes, if not seized yet);
+    decision_date := the first working day on or after seizure + d days, d drawn from 32..50, or the
+    working day after the original decision if later (decision − filing stays under 90 days, and
+    the decision still follows notice, review and discussion). Decision number, service, disclosure,
+    payment and closure are re-planned from the new decision as for a clean case."""
+    wd = helpers.wd
+    plan.setdefault("seizure_date", plan["discovery_date"])
+    late = wd.on_or_after(plan["seizure_date"] + timedelta(days=rng.randint(32, 50)))
+    plan["decision_date"] = max(late, wd.after(plan["decision_date"], 1))
+    plan_from_decision(plan, rng, helpers)
 
 
 def _summary_fine_room(p: Plan, h: Helpers) -> list[int]:
