@@ -139,4 +139,9 @@ class TableBuffer:
         cols: dict[str, list[Any]] = dict(zip(self.names, self.columns))
         cols["_file"] = self.files
         cols["_line"] = self.lines
-        return to_frame(self.table, cols)
+        frame = to_frame(self.table, cols)
+        # the lists are in the frame now; drop them so the next table's peak does not add up
+        del cols
+        self.columns = [[] for _ in self.fields]
+        self.files, self.lines = [], []
+        return frame
