@@ -5,7 +5,7 @@ writes `truth.csv` beside the export), audits it with `auditor.api.run_audit`, a
 (rule, case) pairs found with the pairs injected. A clean case must produce no finding at all, so
 every finding on a case that did not receive that rule's violation is a false positive.
 
-    python scripts/score_rules.py                      # 10,000 cases, seed 7, 10 % injected
+    python scripts/score_rules.py                      # 10,000 cases, seed 7, 80 % injected
     python scripts/score_rules.py --cases 2000 --rate 0.5 --keep /tmp/scored
 
 Exit code 0 when every rule with an injector scores 100 % / 100 % and every rule has an injector,
@@ -144,7 +144,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cases", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--rate", type=float, default=0.1, help="share of cases with an injected violation")
+    ap.add_argument("--rate", type=float, default=0.8,
+                    help="share of cases with an injected violation (high, so rare kinds are drawn too)")
     ap.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the bundled pack)")
     ap.add_argument("--keep", type=Path, default=None, help="write the export here instead of a temp dir")
     args = ap.parse_args(argv)
