@@ -49,3 +49,9 @@ def test_user_mistakes_are_one_line_errors(tmp_path):
 def test_help_has_an_example():
     result = CliRunner().invoke(main, ["inspect", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_mapping_is_the_same_option_as_in_audit():
+    a = _run(EDGE / "custom_profile", "--mapping", EDGE / "custom_profile" / "profile.yaml")
+    b = _run(EDGE / "custom_profile", "--profile", EDGE / "custom_profile" / "profile.yaml")
+    assert a.exit_code == b.exit_code == 0 and a.output == b.output and "载入" in a.output

@@ -14,8 +14,9 @@ from auditor.ingest.report import render_text
 
 @main.command("inspect")
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--profile", type=click.Path(path_type=str), default=None,
-              help="映射配置（YAML），说明本系统导出的列名、取值与日期格式；默认内置配置。")
+@click.option("--profile", "--mapping", "profile", type=click.Path(path_type=str), default=None,
+              help="映射配置（YAML），说明本系统导出的列名、取值与日期格式；默认内置配置。"
+                   "（--mapping 与 audit 命令同名。）")
 @click.option("--strict", is_flag=True, help="有任何被拒收的行时以退出码 3 结束。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="输出语言。")
