@@ -17,14 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from auditor.enrich.calendar import load_calendar_file
 from auditor.errors import AuditorError
-from auditor.exceptions_register import load_register
-from auditor.ingest import Limits, load_exports
-from auditor.ingest import load_profile as load_mapping
 from auditor.rules.loader import load_rule_pack
-from auditor.rules.params import load_profile as load_district
 from hostile.corpus import CLI_IDS, CORPUS, CSV_HEADER, PASSWD_MARKERS, ROW, Hostile, Loaded, Refused, materialise
+from hostile.run import load
 
 IDS = [h.id for h in CORPUS]
 SLOW_SECONDS = 30  # the 50 MB inputs; everything else must be far quicker (see FAST_SECONDS)
@@ -35,25 +31,6 @@ CLI = [sys.executable, "-m", "auditor.cli"]
 @pytest.fixture(scope="module")
 def pack():
     return load_rule_pack()
-
-
-def load(h: Hostile, path: Path, pack):
-    """Run the library entry point for the input's kind; returns the LoadResult (exports) or None."""
-    if h.kind == "export":
-        return load_exports(path, limits=Limits(**h.limits) if h.limits else None)
-    if h.kind == "rules":
-        load_rule_pack(path)
-    elif h.kind == "district":
-        load_district(path, pack.params, Path(pack.path))
-    elif h.kind == "mapping":
-        load_mapping(path)
-    elif h.kind == "calendar":
-        load_calendar_file(path)
-    elif h.kind == "exceptions":
-        load_register(path)
-    else:  # pragma: no cover - a corpus typo
-        raise AssertionError(h.kind)
-    return None
 
 
 def everything_said(result) -> str:

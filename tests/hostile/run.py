@@ -1,0 +1,68 @@
+"""Run one corpus input through the library entry point of its kind, and describe what happened."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from auditor.enrich.calendar import load_calendar_file
+from auditor.errors import AuditorError
+from auditor.exceptions_register import load_register
+from auditor.ingest import Limits, load_exports
+from auditor.ingest import load_profile as load_mapping
+from auditor.rules.loader import load_rule_pack
+from auditor.rules.params import load_profile as load_district
+from hostile.corpus import Hostile, Loaded, Refused
+
+
+def load(h: Hostile, path: Path, pack):
+    """The LoadResult for an export; None for a configuration file that (unexpectedly) loads."""
+    if h.kind == "export":
+        return load_exports(path, limits=Limits(**h.limits) if h.limits else None)
+    loaders = {
+        "rules": load_rule_pack,
+        "district": lambda p: load_district(p, pack.params, Path(pack.path)),
+        "mapping": load_mapping,
+        "calendar": load_calendar_file,
+        "exceptions": load_register,
+    }
+    loaders[h.kind](path)
+    return None
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def _cell(text: str, limit: int = 160) -> str:
+    text = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text).replace("\n", " ").replace("|", "\\|")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def expected(h: Hostile) -> str:
+    e = h.expect
+    if isinstance(e, Refused):
+        return _cell(f"refused, exit {e.exit}, 「{e.words}」" + (f", line {e.line}" if e.line else ""))
+    rows = sum(e.rows.values())
+    loaded = sum(e.loaded.values())
+    rej = "; ".join(f"line {line} {fld or '(row)'} 「{words}」" for _t, line, fld, words in e.rejected)
+    warn = f"; warnings {', '.join(e.warnings)}" if e.warnings else ""
+    return _cell(f"{loaded} of {rows} rows loaded" + (f"; rejected: {rej}" if rej else "") + warn)
+
+
+def seen(h: Hostile, path: Path, pack) -> str:
+    """What actually happens, with the temporary directory taken out of messages."""
+    try:
+        result = load(h, path, pack)
+    except AuditorError as exc:
+        return _cell(f"exit {exc.exit_code}: " + str(exc).replace(str(path.parent) + "/", ""))
+    if result is None:
+        return "loaded without error"
+    rows = sum(c.rows_in for c in result.counts.values())
+    loaded = sum(c.loaded for c in result.counts.values())
+    parts = [f"{loaded} of {rows} loaded"]
+    parts += [f":{r.line} {r.field or '(row)'} {r.reason}" for r in result.rejected[:3]]
+    if len(result.rejected) > 3:
+        parts.append(f"… {len(result.rejected) - 3} more")
+    if result.warnings:
+        parts.append("warnings: " + ", ".join(sorted({w.code for w in result.warnings})))
+    return _cell("; ".join(parts).replace(str(path.parent) + "/", ""))
