@@ -178,3 +178,11 @@ def test_many_cases_stream_in_batches(tmp_path):
     assert len(cases) == 9000 and cases["case_id"].is_unique
     assert cases["_line"].is_monotonic_increasing
     assert cases["filing_date"].notna().all()
+
+
+def test_misplaced_case_is_reported_not_dropped(tmp_path):
+    body = _case("C1") + "  <batch>\n" + _case("C2") + "  </batch>\n"
+    r = load_exports(_write(tmp_path, body))
+    assert list(r.tables["cases"]["case_id"]) == ["C1"]
+    (bad,) = r.rejected
+    assert bad.line == 8 and "不在根元素下" in bad.reason and r.counts["cases"].rows_in == 2

@@ -97,7 +97,12 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
                 for t, buffer in buffers.items():
                     buffer.begin_file(name, shapes[t].index)
                 continue
-            if event == "start" or el.tag != child_tag or el.getparent() is not root:
+            if event == "start" or el.tag != child_tag:
+                continue
+            if el.getparent() is not root:  # misplaced: reported, never silently dropped
+                rows += 1
+                buffers[table].reject(el.sourceline, None,
+                                      f"<{child_tag}> 不在根元素下（位于 <{el.getparent().tag}> 内），未读取")
                 continue
             rows += 1
             if table == "cases":
