@@ -32,6 +32,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import durable_rules_engine as engine
 from durable.engine import Host
 
 from auditor.errors import RuleError
@@ -163,9 +164,31 @@ def _any(parts: list) -> dict:
     return FALSE if not flat else flat[0] if len(flat) == 1 else {"$or": flat}
 
 
+def _is_eq(expr: dict) -> bool:
+    return len(expr) == 1 and not next(iter(expr)).startswith("$")
+
+
+def _rank(expr: dict) -> int:
+    """Cheap and selective tests first: durable stops a rule's alpha chain at the first failing node."""
+    key = next(iter(expr))
+    if _is_eq(expr):
+        return 0 if key.startswith("~") else 1
+    return {"$ex": 3, "$nex": 4, "$and": 5, "$or": 6}.get(key, 2)
+
+
 def _anchor(expr: dict) -> dict:
-    """Conjoin the row position's `$ex`: a `$nex` (even under `$or`) hangs durable without it."""
-    return _all([_ex(POS), expr]) if expr is not TRUE else _ex(POS)
+    """The rule's top-level conjunction, led by a positive equality where there is one.
+
+    durable indexes equality nodes at the root by property and value, so a rule led by `~d3 = 1` is
+    not even visited for most rows; without one, the row position's `$ex` leads (a `$nex` first, or
+    under a top-level `$or`, hangs durable 2.0.28).
+    """
+    if expr is TRUE:
+        return _ex(POS)
+    kids = sorted(expr["$and"] if "$and" in expr else [expr], key=_rank)
+    if not _is_eq(kids[0]):
+        kids.insert(0, _ex(POS))
+    return kids[0] if len(kids) == 1 else {"$and": kids}
 
 
 MAX_COST = 31  # durable keeps at most 31 entries per rule: 2 per $and/$or, 1 per $m reference
@@ -383,11 +406,14 @@ class _Sink:
             raise ReteError(f"durable_rules 规则动作出错 {len(self.errors)} 次: " + "; ".join(self.errors[:5]))
 
 
+SEEN = "~seen"
+
+
 def _ruleset(exprs: dict, sink: _Sink) -> dict:
     ruleset = {name: {"all": [{"m": expr}], "run": sink.consequent(tag)} for name, (tag, expr) in exprs.items()}
     # Every session must run at least one action before it is deleted: durable 2.0.28 frees an
     # uninitialised pointer (segfault) when deleting a session in which no action ever started.
-    ruleset["~seen"] = {"all": [{"m": _ex(POS)}], "run": _seen}
+    ruleset[SEEN] = {"all": [{"m": _ex(POS)}], "run": _seen}
     return ruleset
 
 
@@ -395,11 +421,39 @@ def _seen(c):
     pass
 
 
+class _Fired:
+    """What a consequent sees: `c.m`, the fact durable matched (as durable's own closure offers it)."""
+
+    __slots__ = ("m",)
+
+    def __init__(self, m):
+        self.m = m
+
+
 def _assert_all(host: Host, name: str, rows, n: int, label: str, quiet: bool = False) -> None:
+    """Assert each row in its own session, run the consequents of the rules it fired, delete the session.
+
+    The Host's own dispatch (a Closure, a Promise, JSON round trips of the state and of every message)
+    costs more than the Rete match itself, so the same engine calls are made here directly: assert,
+    start the session's actions, call each rule's registered consequent, complete, delete.
+    """
+    ruleset = host.get_ruleset(name)
+    handle = ruleset._handle
+    actions = {rule: promise._func for rule, promise in ruleset._actions.items()}
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with progress(n, label, enabled=False if quiet else None) as bar:
         for _pos, fact in rows:
-            host.assert_fact(name, fact)  # always handled: the "~seen" rule matches every fact
-            host.delete_state(name, fact["sid"])
+            code, state = engine.assert_fact(handle, encode(fact))
+            if code != 0:  # always handled: the SEEN rule matches every fact
+                raise ReteError(f"durable_rules 未处理事实（代码 {code}）: 行 {fact[POS]}")
+            started = engine.start_action_for_state(handle, state)
+            messages = started[1] if started else None
+            while messages:
+                rule = messages[2:messages.index('"', 2)]  # {"<rule>": {"m": {...}}}; our names need no escapes
+                if rule != SEEN:
+                    actions[rule](_Fired(json.loads(messages)[rule]["m"]))
+                messages = engine.complete_and_start_action(handle, state)
+            engine.delete_state(handle, fact["sid"])
             bar.advance()
 
 
@@ -422,7 +476,7 @@ class ReteEvaluator:
                 if expr is FALSE:
                     continue
                 try:
-                    parts = [_ex(POS)] if expr is TRUE else _split(expr)
+                    parts = _split(expr)
                 except RuleError as exc:
                     raise RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id) from None
                 for k, part in enumerate(parts):  # a rule split in parts fires once per part at most
