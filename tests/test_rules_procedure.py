@@ -225,3 +225,9 @@ def test_each_injector_breaks_exactly_its_rule(pack, profile, rule_id):
     got = {(f.rule_id, f.case_id) for f in res.findings}
     assert got == {(rule_id, c) for c in expected}
     assert kind.mutate.__doc__ and len(kind.mutate.__doc__) > 120
+
+
+def test_examples_agree_under_the_rete_evaluator(pack, profile):
+    outcomes = run_examples(pack, profile, engine="rete")
+    assert len(outcomes) == sum(len(r.examples) for r in pack.rules)
+    assert [(o.rule_id, o.kind, o.index) for o in outcomes if not o.ok] == []
