@@ -241,35 +241,31 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
 def _match_by_party(facts: pd.DataFrame, disc: pd.DataFrame, row: np.ndarray, count: np.ndarray,
                     matched_by: np.ndarray) -> None:
     """Second pass for cases whose decision number matches no published record: a published record whose
-    number (if any) matches no case, with the same decision date and the same party code (last four characters,
-    so masked numbers match), is this case's record published under a wrong number. Only one-to-one
-    matches are taken (updates row/count/matched_by in place)."""
-    known = set(facts["decision_no"].dropna())
-    orphan = ~disc["decision_no"].isin(known).to_numpy()
-    if not orphan.any() or not np.isnan(row).any():
+    number (if any) matches no case, with the same decision date and the same party code (last four
+    characters, so masked numbers match), is this case's record published under a wrong number. Only
+    one-to-one matches are taken (updates row/count/matched_by in place)."""
+    orphan = ~disc["decision_no"].isin(set(facts["decision_no"].dropna())).to_numpy()
+    unmatched = np.isnan(row)
+    if not orphan.any() or not unmatched.any():
         return
     codes = disc["party_id"].fillna(disc["credit_code"])
-    slots: dict = {}
-    for j in np.flatnonzero(orphan):
-        k = _party_key(disc["decision_date"].iat[j], codes.iat[j])
-        if k is not None:
-            slots.setdefault(k, []).append(j)
-    wanted: dict = {}
-    for i in np.flatnonzero(np.isnan(row)):
-        k = _party_key(facts["decision_date"].iat[i], facts["party_id"].iat[i])
-        if k is not None and k in slots:
-            wanted.setdefault(k, []).append(i)
-    for k, cases in wanted.items():
-        if len(cases) == 1 and len(slots[k]) == 1:
-            row[cases[0]] = slots[k][0]
-            count[cases[0]] = 1
-            matched_by[cases[0]] = "当事人及决定日期"
+    left = _party_keys(np.flatnonzero(unmatched), facts["decision_date"], facts["party_id"])
+    right = _party_keys(np.flatnonzero(orphan), disc["decision_date"], codes)
+    pairs = left.merge(right, on=["day", "code"], suffixes=("_case", "_pub"))
+    i = pairs["pos_case"].to_numpy(dtype=np.int64)
+    row[i] = pairs["pos_pub"].to_numpy(dtype=float)
+    count[i] = 1
+    matched_by[i] = "当事人及决定日期"
 
 
-def _party_key(day, code):
-    if day is None or day is pd.NaT or pd.isna(day) or not isinstance(code, str) or len(code.strip()) < 4:
-        return None
-    return (pd.Timestamp(day).date(), code.strip()[-4:].upper())
+def _party_keys(positions: np.ndarray, days: pd.Series, codes: pd.Series) -> pd.DataFrame:
+    """(pos, day, code) for the rows at `positions` that have both; keys that occur twice are dropped."""
+    code = codes.iloc[positions].astype("string").str.strip()
+    keys = pd.DataFrame({"pos": positions, "day": days.iloc[positions].to_numpy(dtype="datetime64[ns]"),
+                         "code": code.str[-4:].str.upper().to_numpy(dtype=object)})
+    usable = keys["day"].notna().to_numpy() & (code.str.len() >= 4).fillna(False).to_numpy(dtype=bool)
+    keys = keys[usable]
+    return keys[~keys.duplicated(["day", "code"], keep=False)]
 
 
 def _mask_name_like(case_value: str) -> str:
@@ -419,8 +415,15 @@ def _add_case_membership(facts: pd.DataFrame, by_case: pd.DataFrame) -> None:
     start = by_case["discovery_date"].fillna(by_case["filing_date"])
     facts["case_start_date"] = facts["case_id"].map(start).to_numpy(dtype="datetime64[ns]")
     facts["case_closure_date"] = facts["case_id"].map(by_case["closure_date"]).to_numpy(dtype="datetime64[ns]")
-    names = {cid: {_CERT_STRIP.sub("", o) for o in t} for cid, t in by_case["officers"].items()
-             if isinstance(t, tuple)}
-    facts["case_officer_count"] = pd.array(
-        [sum(1 for o in t if _CERT_STRIP.sub("", o) in names.get(cid, ())) if isinstance(t, tuple) else 0
-         for cid, t in zip(facts["case_id"], facts["officers"])], dtype="Int64")
+    rec = _officer_names(facts["case_id"], facts["officers"])
+    case = _officer_names(pd.Series(by_case.index), by_case["officers"])[["case_id", "name"]].drop_duplicates()
+    pos = rec.merge(case, on=["case_id", "name"])["pos"].to_numpy(dtype=np.int64)
+    facts["case_officer_count"] = pd.array(np.bincount(pos, minlength=len(facts)), dtype="Int64")
+
+
+def _officer_names(case_ids: pd.Series, officers: pd.Series) -> pd.DataFrame:
+    """One row per (position, case id, officer name without the certificate number)."""
+    frame = pd.DataFrame({"pos": np.arange(len(officers)), "case_id": case_ids.to_numpy(dtype=object),
+                          "name": officers.to_numpy(dtype=object)}).explode("name")
+    frame = frame[frame["name"].notna()]
+    return frame.assign(name=frame["name"].astype(str).str.replace(_CERT_STRIP, "", regex=True))
