@@ -114,3 +114,30 @@ def test_every_command_has_help_with_an_example():
     assert len(commands) >= 8
     for path, cmd in commands:
         assert cmd.help and "Example" in cmd.help, " ".join(path)
+
+
+def test_check_parity_passes_on_the_sample_and_fails_on_a_tampered_evaluator(tmp_path, monkeypatch):
+    import datetime as dt
+
+    import auditor.api as api
+    from auditor.errors import ConfigError
+    from auditor.job import AuditJob, run_job
+
+    config = api.AuditConfig(exports=(SAMPLE / "xml",), as_of=dt.date(2026, 11, 25))
+    outcome = run_job(AuditJob(config=config, out_dir=None, check_parity=True))
+    assert outcome.parity.ok and outcome.parity.agreed == len(outcome.result.findings) > 0
+
+    real = api.get_evaluator
+
+    class Tampered:
+        name = "rete"
+
+        def hits(self, rules, facts, ctx):
+            hits = real("rete").hits(rules, facts, ctx)
+            rule_id = next(k for k, v in sorted(hits.items()) if len(v))
+            hits[rule_id] = hits[rule_id][1:]  # "forgets" one finding
+            return hits
+
+    monkeypatch.setattr(api, "get_evaluator", lambda name: Tampered() if name == "rete" else real(name))
+    with pytest.raises(ConfigError, match="1 项不一致"):
+        run_job(AuditJob(config=config, out_dir=None, check_parity=True))

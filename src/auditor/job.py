@@ -50,9 +50,13 @@ def run_job(job: AuditJob) -> JobOutcome:
     result = run_audit(job.config)
     outcome = JobOutcome(result=result)
     if job.check_parity:
-        from auditor.evaluate.parity import check_parity_result
+        from auditor.api import load_calendar, load_pack_and_profile
+        from auditor.evaluate.parity import check_parity
 
-        outcome.parity = check_parity_result(job.config, result)
+        pack, profile = load_pack_and_profile(job.config.rules, job.config.profile)
+        outcome.parity = check_parity(result.load.tables, pack, profile, job.config.as_of,
+                                      calendar=load_calendar(job.config.calendars),
+                                      rule_ids=job.config.rule_ids, squads=job.config.squads)
     if job.exceptions:
         from auditor.exceptions_register import apply_exceptions, load_register
 
@@ -80,7 +84,7 @@ def run_job(job: AuditJob) -> JobOutcome:
     if job.strict and result.load is not None and result.load.rejected:
         outcome.exit_code = EXIT_INPUT
     if outcome.parity is not None and not outcome.parity.ok:
-        raise ConfigError(outcome.parity.format())
+        raise ConfigError(outcome.parity.format(job.lang))
     return outcome
 
 

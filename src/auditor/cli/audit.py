@@ -95,6 +95,8 @@ def summary_text(outcome, lang: str) -> str:
                      f"超期未整改 {s.overdue}" if zh else
                      f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
                      f"reopened {s.reopened}, overdue {s.overdue}")
+    if outcome.parity is not None:
+        lines.append(outcome.parity.format(lang))
     for path in outcome.written:
         lines.append(("已写入 " if zh else "Wrote ") + str(path))
     lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else
