@@ -6,7 +6,7 @@ writes `truth.csv` beside the export), audits it with `auditor.api.run_audit`, a
 every finding on a case that did not receive that rule's violation is a false positive.
 
     python scripts/score_rules.py                      # 10,000 cases, seed 7, 80 % injected
-    python scripts/score_rules.py --cases 2000 --rate 0.5 --keep /tmp/scored
+    python scripts/score_rules.py --cases 2000 --rate 0.5 --keep /tmp/scored --as-of 2026-02-20
 
 Exit code 0 when every rule with an injector scores 100 % / 100 % and every rule has an injector,
 1 otherwise.
@@ -21,6 +21,7 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 
@@ -81,16 +82,17 @@ def read_truth(path: Path) -> dict[str, set[str]]:
         return {row["case_id"]: {v for v in row["violations"].split(";") if v} for row in csv.DictReader(fh)}
 
 
-def score(out_dir: Path, cases: int, seed: int, rate: float, rules: Path | None = None) -> Scoring:
+def score(out_dir: Path, cases: int, seed: int, rate: float, rules: Path | None = None, as_of=None) -> Scoring:
     from auditor.api import AuditConfig, run_audit
     from auditor.generate.export import DEFAULT_AS_OF, generate_export
     from auditor.generate.violations import REGISTRY
     from auditor.rules.loader import load_rule_pack
 
+    as_of = as_of or DEFAULT_AS_OF
     t0 = time.perf_counter()
-    generate_export(out_dir, cases, seed, violation_rate=rate, forms=("csv",))
+    generate_export(out_dir, cases, seed, violation_rate=rate, as_of=as_of, forms=("csv",))
     t1 = time.perf_counter()
-    result = run_audit(AuditConfig(exports=(str(out_dir / "csv"),), as_of=DEFAULT_AS_OF, rules=rules))
+    result = run_audit(AuditConfig(exports=(str(out_dir / "csv"),), as_of=as_of, rules=rules))
     t2 = time.perf_counter()
     pack_rules = {r.id for r in load_rule_pack(rules).rules}
     truth = read_truth(out_dir / "truth.csv")
@@ -148,12 +150,13 @@ def main(argv=None) -> int:
                     help="share of cases with an injected violation (high, so rare kinds are drawn too)")
     ap.add_argument("--rules", type=Path, default=None, help="rule pack directory (default: the bundled pack)")
     ap.add_argument("--keep", type=Path, default=None, help="write the export here instead of a temp dir")
+    ap.add_argument("--as-of", type=date.fromisoformat, default=None, help="as-of date (default 2026-11-25)")
     args = ap.parse_args(argv)
     if args.keep:
-        s = score(args.keep, args.cases, args.seed, args.rate, args.rules)
+        s = score(args.keep, args.cases, args.seed, args.rate, args.rules, args.as_of)
     else:
         with tempfile.TemporaryDirectory(prefix="score-rules-") as tmp:
-            s = score(Path(tmp), args.cases, args.seed, args.rate, args.rules)
+            s = score(Path(tmp), args.cases, args.seed, args.rate, args.rules, args.as_of)
     print(report(s))
     return 0 if not s.imperfect and not s.rules_without_injector and not s.injectors_without_rule else 1
 

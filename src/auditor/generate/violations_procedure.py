@@ -377,14 +377,16 @@ def seizure_held_too_long(plan: Plan, rng: random.Random, helpers: Helpers) -> N
     """Applies to ordinary-procedure decisions (not revoked or terminated) of causes that allow a
     seizure, decided within 45 days of discovery and at least 90 days before the as-of date, with no
     extension. seizure_date := discovery_date (as the clean generator seizes, if not seized yet);
-    decision_date := the first working day on or after seizure + d days, d drawn from 32..50, or the
-    working day after the original decision if later (decision − filing stays under 90 days, and
-    the decision still follows notice, review and discussion). Decision number, service, disclosure,
-    payment and closure are re-planned from the new decision as for a clean case."""
+    decision_date := the first working day on or after seizure + d days, d drawn from 32..50, but at
+    least the working day after the 30-day term (moved past a holiday it ends on) and after the
+    original decision (decision − filing stays under 90 days, and the decision still follows notice,
+    review and discussion). Decision number, service, disclosure, payment and closure are re-planned
+    from the new decision as for a clean case."""
     wd = helpers.wd
-    plan.setdefault("seizure_date", plan["discovery_date"])
-    late = wd.on_or_after(plan["seizure_date"] + timedelta(days=rng.randint(32, 50)))
-    plan["decision_date"] = max(late, wd.after(plan["decision_date"], 1))
+    seized = plan.setdefault("seizure_date", plan["discovery_date"])
+    late = wd.on_or_after(seized + timedelta(days=rng.randint(32, 50)))
+    term_end = wd.on_or_after(seized + timedelta(days=30))
+    plan["decision_date"] = max(late, wd.after(term_end, 1), wd.after(plan["decision_date"], 1))
     plan_from_decision(plan, rng, helpers)
 
 
