@@ -321,7 +321,7 @@ def finalize(p: dict, ctx: Context, rng: random.Random) -> tuple[dict, list[dict
             del case[name]
             for companion in _COMPANIONS.get(name, ()):
                 case.pop(companion, None)
-    if "extension_days" in case and as_of < case["filing_date"] + timedelta(days=75):
+    if "extension_days" in case and ("filing_date" not in case or as_of < case["filing_date"] + timedelta(days=75)):
         case.pop("extension_days")  # the extension is approved around day 75
         case.pop("extension_approver", None)
     recordings = _recordings(p, case, ctx, rng)
