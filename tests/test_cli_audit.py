@@ -91,11 +91,14 @@ def test_user_mistakes_get_one_line_and_the_documented_exit_code(args, code, tex
 
 
 def test_explain_shows_deadlines_and_verdicts():
-    data = (SAMPLE / "truth.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
-    case_id = next(line.split(",")[0] for line in data if "CX-SERVICE-LATE" in line)
+    import csv
+
+    with open(SAMPLE / "truth.csv", encoding="utf-8-sig", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if r["violations"])
+    case_id, rule_id = row["case_id"], row["violations"].split("|")[0]
     proc = run("explain", case_id, SAMPLE / "xml", "--as-of", "2026-11-25")
     assert proc.returncode == 0, proc.stderr
-    assert "CX-SERVICE-LATE" in proc.stdout and "超期" in proc.stdout and "时间线" in proc.stdout
+    assert f"✗ 违规 {rule_id}" in proc.stdout and "时间线" in proc.stdout and "期限" in proc.stdout
     unknown = run("explain", "NO-SUCH-CASE", SAMPLE / "xml", "--as-of", "2026-11-25")
     assert unknown.returncode == 2 and "NO-SUCH-CASE" in unknown.stderr
 

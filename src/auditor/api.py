@@ -126,7 +126,8 @@ def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RuleP
     result.metadata = {
         "tool_version": __version__, "rule_pack": pack.as_metadata(), "profile": profile.as_metadata(),
         "engine": evaluator.name, "as_of": as_of.isoformat(), "inputs": [], "mapping_profile": "default",
-        "squad_filter": list(squads) or None, "show_personal_data": show_personal_data,
+        "squad_filter": list(squads) or None, "rule_filter": list(rule_ids) or None,
+        "show_personal_data": show_personal_data,
         "warning_days": warning_days,
         "score": {"base": 100, "deductions": {
             severity: params.get(f"score_deduction_{key}", default)

@@ -140,7 +140,9 @@ def _entry(item, name: str, line: int) -> ExceptionEntry:
 def _text(item, key: str, name: str) -> str:
     value = item[key]
     if isinstance(value, (int, float)) and not isinstance(value, bool) and key in ("case", "rule"):
-        value = str(value)  # an all-digit case number written without quotes
+        # YAML reads 0123 as octal 83 and 1e5 as a float: an unquoted number cannot be trusted as an id.
+        raise ConfigError(f"{key} 请加引号写成文本（如 '{value}'），否则 YAML 会把它当作数字改写",
+                          file=name, line=item.line_of(key))
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{key} 应为非空文本", file=name, line=item.line_of(key))
     return value.strip()

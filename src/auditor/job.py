@@ -11,7 +11,8 @@ from pathlib import Path
 
 from auditor.api import AuditConfig, run_audit
 from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, UsageError
-from auditor.findings import AuditResult, Finding, severity_rank
+from auditor.exceptions_register import active_findings
+from auditor.findings import AuditResult, severity_rank
 
 ALL_FORMATS = ("xlsx", "html", "json", "csv", "sarif", "junit")
 
@@ -68,7 +69,7 @@ def run_job(job: AuditJob) -> JobOutcome:
 
         outcome.written = write_reports(result, job.out_dir, list(job.formats), lang=job.lang,
                                         show_personal_data=job.config.show_personal_data)
-    candidates = _active(result)
+    candidates = active_findings(result)
     if job.new_only:
         from auditor.history.baseline import new_since_baseline
 
@@ -87,7 +88,3 @@ def run_job(job: AuditJob) -> JobOutcome:
         raise ConfigError(outcome.parity.format(job.lang))
     return outcome
 
-
-def _active(result: AuditResult) -> list[Finding]:
-    exempt = (result.metadata or {}).get("exemptions") or {}
-    return [f for f in result.findings if f.fingerprint not in exempt]

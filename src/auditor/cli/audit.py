@@ -95,6 +95,8 @@ def summary_text(outcome, lang: str) -> str:
                      f"超期未整改 {s.overdue}" if zh else
                      f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
                      f"reopened {s.reopened}, overdue {s.overdue}")
+    if outcome.exception_report is not None:
+        lines.extend(outcome.exception_report.lines())
     if outcome.parity is not None:
         lines.append(outcome.parity.format(lang))
     for path in outcome.written:

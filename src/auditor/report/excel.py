@@ -21,6 +21,7 @@ import xlsxwriter
 from auditor.atomic import atomic_path
 from auditor.findings import SEVERITIES
 from auditor.model.fields import TABLE_ZH
+from auditor.exceptions_register import EXEMPT
 from auditor.report import labels
 from auditor.report.common import (
     basis_text, departments_text, is_missing, load_counts, load_list, masked_rejected_value,
@@ -179,7 +180,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
             w.put(ws, row, c + 1, v)
 
 
-def _squad_sheet(w: _Writer, ws, findings: list, lang: str) -> None:
+def _squad_sheet(w: _Writer, ws, findings: list, lang: str, exemptions: dict) -> None:
     widths = [5, 21, 14, 9, 26, 7, 40, 30, 28, 22, 11, 9, 16]
     # Case and rule ids vary by district and pack: fit those two columns to their content.
     widths[2] = min(max([widths[2]] + [_display_width(f.case_id) + 2 for f in findings]), 32)
@@ -206,7 +207,11 @@ def _squad_sheet(w: _Writer, ws, findings: list, lang: str) -> None:
         ws.write_string(i, 9, departments, w.f_wrap)
         if f.correction_due is not None:
             ws.write_datetime(i, 10, f.correction_due, w.f_date)
-        ws.write_string(i, 11, state, w.f_text)
+        exempt = exemptions.get(f.fingerprint)
+        # An exempted finding is listed as 已豁免 with its reason, so a returned sheet imports cleanly.
+        ws.write_string(i, 11, EXEMPT if exempt else state, w.f_text)
+        if exempt:
+            ws.write_string(i, 12, text(f"豁免：{exempt.get('reason', '')}（{exempt.get('approver', '')}）"), w.f_wrap)
         height = _row_height([(kind, widths[4]), (message, widths[6]), (basis, widths[7]),
                               (correction, widths[8]), (departments, widths[9])])
         if height:
@@ -214,7 +219,7 @@ def _squad_sheet(w: _Writer, ws, findings: list, lang: str) -> None:
     n = len(findings)
     # The dropdown also covers a spare block below the list so hand-added rows get it too.
     ws.data_validation(1, 11, max(n, 1) + 200, 11, {
-        "validate": "list", "source": list(labels.CORRECTION_STATES),
+        "validate": "list", "source": list(labels.CORRECTION_STATES) + ([EXEMPT] if exemptions else []),
         "error_title": "整改状态", "error_message": "请选择：" + " / ".join(labels.CORRECTION_STATES),
     })
     ws.freeze_panes(1, 3)
@@ -254,7 +259,8 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
         _summary_sheet(w, ws, result, summary, lang, show_personal_data)
         ws.activate()
         for sq in summary.squads:
-            _squad_sheet(w, wb.add_worksheet(names[sq.squad]), by_squad.get(sq.squad, []), lang)
+            _squad_sheet(w, wb.add_worksheet(names[sq.squad]), by_squad.get(sq.squad, []), lang,
+                         (result.metadata or {}).get("exemptions") or {})
         _table_sheet(w, wb.add_worksheet(reserved[1]), labels.WARNING_COLUMNS,
                      [[x.due, int(x.days_left), x.squad, x.case_id, x.rule_id, tr(x.label, lang)]
                       for x in result.warnings], [12, 9, 22, 16, 10, 40], lang, wrap=(5,))
