@@ -144,3 +144,15 @@ def test_check_parity_passes_on_the_sample_and_fails_on_a_tampered_evaluator(tmp
     monkeypatch.setattr(api, "get_evaluator", lambda name: Tampered() if name == "rete" else real(name))
     with pytest.raises(ConfigError, match="1 项不一致"):
         run_job(AuditJob(config=config, out_dir=None, check_parity=True))
+
+
+def test_back_dated_ad_hoc_audit_is_reported_but_not_recorded_in_the_default_store(tmp_path):
+    out = tmp_path / "r"
+    first = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", out, "--format", "json")
+    assert first.returncode == 1 and "历史库: 运行 #1" in first.stdout
+    older = run("audit", SAMPLE / "xml", "--as-of", "2026-06-30", "--out", out, "--format", "json")
+    assert older.returncode in (0, 1), older.stderr
+    assert "未记入历史库" in older.stdout
+    explicit = run("audit", SAMPLE / "xml", "--as-of", "2026-06-30", "--out", out, "--format", "json",
+                   "--history", tmp_path / "auditor-history.sqlite")
+    assert explicit.returncode == 2 and "--no-history" in explicit.stderr

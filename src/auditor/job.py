@@ -26,6 +26,7 @@ class AuditJob:
     lang: str = "zh"
     strict: bool = False
     history: Path | None = None  # SQLite store; None = do not record
+    history_explicit: bool = True  # False: the default store, skipped (with a note) for back-dated runs
     baseline: str | None = None  # run id, "latest", or a findings.json file
     new_only: bool = False
     exceptions: Path | None = None
@@ -41,6 +42,7 @@ class JobOutcome:
     exception_report: object = None
     parity: object = None
     exit_code: int = EXIT_OK
+    notes: list = field(default_factory=list)
 
 
 def run_job(job: AuditJob) -> JobOutcome:
@@ -75,7 +77,7 @@ def run_job(job: AuditJob) -> JobOutcome:
 
         new = {f.fingerprint for f in new_since_baseline(result, job.baseline, db_path=job.history)}
         candidates = [f for f in candidates if f.fingerprint in new]
-    if job.history is not None:
+    if job.history is not None and _history_accepts(job, outcome):
         from auditor.history.store import record_run
 
         outcome.run_summary = record_run(job.history, result)
@@ -88,3 +90,19 @@ def run_job(job: AuditJob) -> JobOutcome:
         raise ConfigError(outcome.parity.format(job.lang))
     return outcome
 
+
+def _history_accepts(job: AuditJob, outcome: JobOutcome) -> bool:
+    """An ad-hoc audit dated before the last recorded run is not an error when the store is only the
+    default one: the audit is reported, not recorded. An explicitly named store still refuses it."""
+    if job.history_explicit or not Path(job.history).exists():
+        return True
+    from auditor.history.status import latest_as_of
+    from auditor.history.store import open_store
+
+    with open_store(job.history, create=False) as conn:
+        latest = latest_as_of(conn)
+    if latest is not None and job.config.as_of < latest:
+        outcome.notes.append(f"历史库 {job.history} 已有截止日期 {latest} 的审计，本次追溯审计（{job.config.as_of}）"
+                             "未记入历史库")
+        return False
+    return True

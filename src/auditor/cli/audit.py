@@ -54,6 +54,7 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
     config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
                          calendars=tuple(calendars), squads=tuple(squads), engine=engine,
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids))
+    history_explicit = history is not None
     if no_history:
         history = None
     elif history is None:
@@ -62,7 +63,7 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
         history = default_history_path(out_dir)
     job = AuditJob(config=config, out_dir=out_dir, formats=parse_formats(formats), fail_on=fail_on, lang=lang,
                    strict=strict, history=history, baseline=baseline, new_only=new_only, exceptions=exceptions,
-                   check_parity=check_parity)
+                   check_parity=check_parity, history_explicit=history_explicit)
     outcome = run_job(job)
     click.echo(summary_text(outcome, lang), err=False)
     sys.exit(outcome.exit_code)
@@ -95,6 +96,7 @@ def summary_text(outcome, lang: str) -> str:
                      f"超期未整改 {s.overdue}" if zh else
                      f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
                      f"reopened {s.reopened}, overdue {s.overdue}")
+    lines.extend(outcome.notes)
     if outcome.exception_report is not None:
         lines.extend(outcome.exception_report.lines())
     if outcome.parity is not None:
