@@ -122,12 +122,11 @@ def test_external_entity_and_dtd_not_resolved(tmp_path):
         '<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]>\n'
         "<cases>\n  <case><case_id>C1</case_id><squad>静安</squad><cause>&xxe;</cause></case>\n</cases>\n",
         encoding="utf-8")
-    try:
-        r = load_exports(path)
-    except InputError:
-        return  # refusing the document is as safe as not resolving it
+    r = load_exports(path)
     text = r.tables["cases"].to_string() + "".join(x.reason + x.value for x in r.rejected)
     assert "TOP-SECRET-VALUE" not in text
+    (bad,) = r.rejected
+    assert (bad.line, bad.field) == (4, "cause") and "&xxe;" in bad.reason
 
 
 def test_entity_expansion_bomb_not_expanded(tmp_path):
@@ -137,12 +136,10 @@ def test_entity_expansion_bomb_not_expanded(tmp_path):
     path.write_text(HEAD + "<!DOCTYPE cases [" + "".join(lol) + "]>\n<cases>\n"
                     "  <case><case_id>C1</case_id><squad>静安</squad><cause>&a8;</cause></case>\n</cases>\n",
                     encoding="utf-8")
-    try:
-        r = load_exports(path)
-    except InputError:
-        return
-    cause = r.tables["cases"]["cause"]
-    assert all(v is None or len(v) < 1000 for v in cause)
+    r = load_exports(path)
+    assert r.tables["cases"].empty  # the parser refuses the amplification: nothing expanded
+    (bad,) = r.rejected
+    assert bad.reason.startswith("XML 格式错误") and r.counts["cases"].reconciles
 
 
 def test_unknown_element_warned_once_and_labels_renamed(tmp_path):
