@@ -55,3 +55,12 @@ def test_mapping_is_the_same_option_as_in_audit():
     a = _run(EDGE / "custom_profile", "--mapping", EDGE / "custom_profile" / "profile.yaml")
     b = _run(EDGE / "custom_profile", "--profile", EDGE / "custom_profile" / "profile.yaml")
     assert a.exit_code == b.exit_code == 0 and a.output == b.output and "载入" in a.output
+
+
+def test_english_renders_the_reasons_too():
+    out = _run(EDGE / "duplicates", EDGE / "quoted_newlines", "--lang", "en").output
+    assert "duplicate case id, first at" in out and "case not found" in out
+    assert "invalid date: 2025-02-30" in out
+    assert "案件编号重复" not in out and "日期无效" not in out
+    zh = _run(EDGE / "quoted_newlines").output
+    assert "日期无效: 2025-02-30" in zh

@@ -114,11 +114,12 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
         where = f"{r.file}:{r.line}"
         field = f" {t['field']} {r.field}" if r.field else ""
         value = f" [{t['value']}: {r.value}]" if r.value else ""
-        out.append(f"  {where} {t['tables'][r.table]}{field}: {r.reason}{value}")
+        reason = english(r.reason) if lang == "en" else r.reason
+        out.append(f"  {where} {t['tables'][r.table]}{field}: {reason}{value}")
     out.append(f"{t['warnings']} ({len(result.warnings)}):" + ("" if result.warnings else f" {t['none']}"))
     for w in result.warnings:
         where = w.file + (f":{w.line}" if w.line else "")
-        out.append(f"  {where} [{w.code}] {w.message}")
+        out.append(f"  {where} [{w.code}] {english(w.message) if lang == 'en' else w.message}")
     return "\n".join(_TERMINAL_UNSAFE.sub(_visible, line) for line in out) + "\n"
 
 
@@ -129,3 +130,58 @@ _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 
 def _visible(m: re.Match) -> str:
     return f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+
+
+# Load messages are written in Chinese where they arise; `--lang en` renders them through this table.
+# An unlisted message stays Chinese (still correct, just untranslated).
+_EN = [(re.compile(rx), en) for rx, en in (
+    (r"^日期无效: (.*)$", r"invalid date: \1"),
+    (r"^日期格式无法识别: (.*)$", r"unrecognised date: \1"),
+    (r"^时间无效: (.*)$", r"invalid time: \1"),
+    (r"^不是是/否值: (.*)$", r"not a yes/no value: \1"),
+    (r"^金额不是数字: (.*)$", r"amount is not a number: \1"),
+    (r"^金额不能为负数: (.*)$", r"negative amount: \1"),
+    (r"^不能为负数: (.*)$", r"negative number: \1"),
+    (r"^不是整数: (.*)$", r"not a whole number: \1"),
+    (r"^不在可选值中: (.*); 可选: (.*)$", r"not one of the choices: \1; choices: \2"),
+    (r"^必填字段缺失$", "required field missing"),
+    (r"^字段过长: (\d+) 个字符，上限 (\d+)$", r"value too long: \1 characters, limit \2"),
+    (r"^列数不符: 表头 (\d+) 列，此行 (\d+) 列$", r"wrong number of columns: header \1, this row \2"),
+    (r"^案件编号重复，首次出现于 (.*)$", r"duplicate case id, first at \1"),
+    (r"^案件不存在（该案件行被拒收: (.*)）$", r"case not found (its row was rejected: \1)"),
+    (r"^案件不存在$", "case not found"),
+    (r"^所属案件被拒收: (.*)$", r"its case was rejected: \1"),
+    (r"^记录的案件编号与所属案件 (.*) 不符$", r"case id differs from the enclosing case \1"),
+    (r"^XML 格式错误，自此行起的内容无法读取: (.*)$", r"XML not well-formed; unreadable from this line: \1"),
+    (r"^未知列「(.*)」（(.*)），其值未读取$", r"unknown column \1 (\2): not read"),
+    (r"^未知元素 <(.*)>（(.*)），已忽略$", r"unknown element <\1> (\2): ignored"),
+    (r"^列「(.*)」与「(.*)」都对应字段 (.*)，只读取前者$", r"columns \1 and \2 both map to \3: only the first is read"),
+    (r"^缺少必填列「(.*)」\((.*)\)，每一行都将被拒收$", r"required column \1 (\2) missing: every row is rejected"),
+    (r"^公示的决定书文号 (.*) 在案件中找不到（可能是其他机关的决定），已保留$",
+     r"disclosed decision \1 matches no case (perhaps another agency's): kept"),
+    (r"^表头前的 (\d+) 行不是数据，已跳过: (.*)$", r"\1 line(s) above the header skipped: \2"),
+    (r"^已跳过: (.*)$", r"skipped: \1"),
+)]
+_FIELD_PREFIX = re.compile(r"^([a-z_]+): (.*)$")
+_EN_SUFFIX = (re.compile(r"（第 (\d+) 行）$"), r" (line \1)")
+
+
+def english(message: str) -> str:
+    """The English rendering of a load message (each '；另: ' part translated separately)."""
+    parts = message.split("；另: ")
+    out = []
+    for part in parts:
+        line = ""
+        m = _EN_SUFFIX[0].search(part)
+        if m:
+            part, line = part[:m.start()], m.expand(_EN_SUFFIX[1])
+        field = _FIELD_PREFIX.match(part)  # "filing_date: 日期无效: …" in the '另' parts
+        prefix = ""
+        if field:
+            prefix, part = field.group(1) + ": ", field.group(2)
+        for rx, en in _EN:
+            if rx.match(part):
+                part = rx.sub(en, part)
+                break
+        out.append(prefix + part + line)
+    return "; also: ".join(out)
