@@ -130,3 +130,12 @@ def test_frame_helpers_have_canonical_dtypes():
     assert df["officers"].tolist() == [(), ()] and df["_line"].tolist() == [2, 0]
     with pytest.raises(KeyError):
         to_frame("cases", {"nonsense": [1]})
+
+
+def test_repeated_recording_id_within_a_case_is_named(tmp_path):
+    _write(tmp_path / "cases.csv", CASES.format(rows="A,静安,\nB,静安,\n"))
+    _write(tmp_path / "recordings.csv", "案件编号,执法环节,记录编号\nA,现场检查,R1\nB,询问,R1\nA,询问,R1\n")
+    r = load_exports(tmp_path)
+    assert len(r.tables["recordings"]) == 3
+    (w,) = [w for w in r.warnings if w.code == "duplicate_recording_id"]
+    assert (w.line, w.field) == (4, "recording_id") and "R1" in w.message

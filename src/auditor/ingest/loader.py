@@ -132,6 +132,7 @@ def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
     rejected_cases = {(r.file, r.line) for r in rejected["cases"]}
     frames["recordings"] = _check_recordings(frames["recordings"], buffers["recordings"].parents,
                                              cases, rejected_cases, rejected)
+    _warn_duplicate_recording_ids(frames["recordings"], warnings)
     _check_disclosures(frames["disclosures"], cases, warnings)
 
     counts = {}
@@ -177,6 +178,17 @@ def _check_recordings(rec: pd.DataFrame, parents: list, cases: pd.DataFrame,
     if missing_id.any():  # the contract: unique within the case; the line number when absent
         rec.loc[missing_id, "recording_id"] = rec.loc[missing_id, "_line"].astype(str)
     return rec
+
+
+def _warn_duplicate_recording_ids(rec: pd.DataFrame, warnings: list[InputWarning]) -> None:
+    """recording_id should be unique within its case; a repeat is kept (it is still a record) but
+    named, since anything joining on the id would conflate the two."""
+    if rec.empty:
+        return
+    dup = rec.duplicated(["case_id", "recording_id"], keep="first")
+    for cid, rid, f, ln in rec.loc[dup, ["case_id", "recording_id", "_file", "_line"]].itertuples(index=False):
+        warnings.append(InputWarning("duplicate_recording_id", f, int(ln), "recording_id",
+                                     f"案件 {cid} 的记录编号 {rid} 重复，已保留"))
 
 
 def _check_disclosures(dis: pd.DataFrame, cases: pd.DataFrame, warnings: list[InputWarning]) -> None:

@@ -161,6 +161,7 @@ _EN = [(re.compile(rx), en) for rx, en in (
      r"disclosed decision \1 matches no case (perhaps another agency's): kept"),
     (r"^表头前的 (\d+) 行不是数据，已跳过: (.*)$", r"\1 line(s) above the header skipped: \2"),
     (r"^已跳过: (.*)$", r"skipped: \1"),
+    (r"^案件 (.*) 的记录编号 (.*) 重复，已保留$", r"case \1: recording id \2 repeated: kept"),
 )]
 _FIELD_PREFIX = re.compile(r"^([a-z_]+): (.*)$")
 _EN_SUFFIX = (re.compile(r"（第 (\d+) 行）$"), r" (line \1)")

@@ -91,7 +91,8 @@ a header the profile does not know is reported once per file as a warning and it
 Duplicate case ids: the first is loaded, later ones rejected naming the first line. A recording whose
 case is missing (or was rejected) is rejected: 案件不存在 / 所属案件被拒收. A disclosure whose
 处罚决定书文号 matches no case is kept with a warning (the platform publishes other agencies' decisions
-too). A recording without `recording_id` gets its line number.
+too). A recording without `recording_id` gets its line number; a `recording_id` repeated within
+its case is kept and named in a warning.
 """
 
 
