@@ -22,7 +22,6 @@ from auditor.api import AuditConfig, run_audit
 from auditor.enrich.derive import derive_case_facts
 from auditor.generate.lifecycle import finalize, make_context, plan_case
 from auditor.generate.violations import REGISTRY
-from auditor.generate.violations_three_systems import OFF_BY_DEFAULT
 from auditor.generate.writers import ExportWriter
 from auditor.model.frame import empty_frame, to_frame
 from auditor.rules.examples import run_examples
@@ -139,7 +138,7 @@ def _fired(out: Path, profile: Path | None = None) -> dict[str, set[str]]:
 
 def test_each_injector_fires_exactly_its_rule(tmp_path):
     kinds = _my_kinds()
-    assert len(kinds) >= 27
+    assert len(kinds) >= 31
     truth = _build_export(tmp_path, kinds, clean=150)
     fired = _fired(tmp_path)
     wrong = {cid: (want, sorted(fired.get(cid, ()))) for cid, want in truth.items()
@@ -148,28 +147,21 @@ def test_each_injector_fires_exactly_its_rule(tmp_path):
     assert sum(1 for v in truth.values() if not v) == 150
 
 
-@pytest.mark.parametrize("rule_id", sorted(OFF_BY_DEFAULT))
-def test_off_by_default_injectors_fire_with_their_parameter(tmp_path, rule_id):
-    params, applies, mutate = OFF_BY_DEFAULT[rule_id]
-    ctx = make_context(SEED, AS_OF)
-    with ExportWriter(tmp_path, ("xml",), pd.Timestamp(AS_OF).to_pydatetime()) as writer:
-        ids, i = [], 0
-        while len(ids) < 3:
-            rng = random.Random(f"{SEED}:{i}")
-            plan = plan_case(ctx, i, rng)
-            if applies(plan, ctx):
-                mutate(plan, random.Random(i), ctx)
-                case, recordings, disclosure = finalize(plan, ctx, rng)
-                writer.write(case, recordings, disclosure)
-                ids.append(case["case_id"])
-            i += 1
-    default = _fired(tmp_path)
-    assert all(rule_id not in default.get(cid, set()) for cid in ids)
+@pytest.mark.parametrize("rule_id, params", [
+    ("JL-STAGE-REVIEW", {"recording_required_stages": ["start", "investigation", "decision"]}),
+    ("JL-AV-EXTRA", {"av_required_extra": []}),
+])
+def test_a_district_can_switch_a_weak_check_off(tmp_path, rule_id, params):
+    kind = REGISTRY[rule_id]
+    truth = _build_export(tmp_path, [kind], clean=0)
+    ids = [cid for cid, want in truth.items() if want == rule_id]
+    assert len(ids) == PER_KIND
+    assert all(rule_id in _fired(tmp_path).get(cid, set()) for cid in ids)
     profile = tmp_path / "profile.yaml"
     lines = ["profile: {name: 测试}", "params:"] + [f"  {k}: [{', '.join(v)}]" for k, v in params.items()]
     profile.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    on = _fired(tmp_path, profile)
-    assert all(rule_id in on.get(cid, set()) for cid in ids)
+    off = _fired(tmp_path, profile)
+    assert all(rule_id not in off.get(cid, set()) for cid in ids)
 
 
 # -- derived disclosure facts -------------------------------------------------------------------
@@ -224,13 +216,9 @@ def test_masked_values_are_compared_masked():
     assert full["pub_party_name_ok"] and full["pub_party_id_ok"]
 
 
-def test_every_rule_has_a_kind_or_a_reason(mine):
-    from auditor.generate.violations_three_systems import NOT_INJECTABLE
-
+def test_every_rule_has_an_injector(mine):
     kinds = {k.id for k in _my_kinds()}
-    for rule in mine:
-        assert (rule.id in kinds) != (rule.id in NOT_INJECTABLE), rule.id
-    assert set(OFF_BY_DEFAULT) <= set(NOT_INJECTABLE)
+    assert [r.id for r in mine if r.id not in kinds] == []
 
 
 def test_record_without_number_is_matched_and_incomplete():

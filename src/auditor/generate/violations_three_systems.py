@@ -6,9 +6,8 @@ exported record only — the disclosure record or one recording — are made thr
 (`plan["_export_hooks"]`, run by `lifecycle.finalize` after the records are derived), so the case stays
 as planned. Day counts come from the parameter defaults in rules/params.yaml, read once.
 
-Kinds for rules that are off under the default parameters (JL-STAGE-REVIEW, JL-AV-EXTRA) are in
-`OFF_BY_DEFAULT`, not in the registry: the export is scored with the defaults, where they cannot fire.
-JL-AV-DEMOLITION has no kind: the sample district plans no 强制拆除.
+Every rule of this part has a kind; JL-AV-DEMOLITION turns a 擅自搭建 case into one whose building
+was demolished by force after the lawsuit period (the sample district plans no 强制拆除 by itself).
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from auditor.generate.violations import Helpers, Plan, violation
+from auditor.generate.workdays import add_months
 from auditor.privacy import mask_id
 
 # 双公示 fields required on the record (enrich/derive.PUBLIC_REQUIRED), except the decision number:
@@ -506,38 +506,68 @@ def no_collective_discussion(plan: Plan, rng: random.Random, helpers: Helpers) -
         plan["collective_discussion_date"] = helpers.wd.after(plan["decision_date"], rng.randint(1, 3))
 
 
-# -- kinds for rules that are off under the default parameters ------------------------------------
-def review_record_incomplete(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """JL-STAGE-REVIEW (needs `review` in recording_required_stages): for a reviewed, decided case,
-    legal_review_opinion is removed (FH-NO-OPINION fires as well)."""
-    plan.pop("legal_review_opinion", None)
+# -- 审核 and audio-video kinds -------------------------------------------------------------------
+@violation("JL-STAGE-REVIEW", "法制审核有审核人和意见但无审核日期", states=_DECIDED + ("已撤销",),
+           applies=lambda p, h: _reviewed_decision(p, h))
+def undated_review(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to reviewed, decided ordinary-procedure cases. legal_review_date is removed; reviewer,
+    qualification, result and opinion stay."""
+    plan.pop("legal_review_date", None)
 
 
-def lodged_service_without_video(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """JL-AV-EXTRA (needs 留置送达 in av_required_extra): for an ordinary case served on or before the
-    as-of date, service_method := 留置送达 and its 送达 recording becomes a photo."""
-    plan["service_method"] = "留置送达"
-    plan.pop("e_service_consent", None)
+def _contested_step(plan: Plan, helpers: Helpers) -> bool:
+    return ((plan.get("service_method") == "留置送达" and _on(plan, "service_date", helpers))
+            or _on(plan, "hearing_date", helpers))
 
-    def to_photo(case, recordings, disclosure):
-        for r in recordings:
-            if r["stage"] == "送达":
-                r["media"] = "照片"
-                r.pop("duration_s", None)
+
+@violation("JL-AV-EXTRA", "留置送达或听证无音像记录", applies=_contested_step)
+def contested_step_without_video(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to cases with a 留置送达 or a hearing on or before the as-of date. The 送达 recording of a
+    留置送达 becomes a photo (media 照片, no duration, .jpg), or, when there is none (the case had a
+    hearing instead), the 听证 recording becomes a text record (media 文字, no duration, .pdf)."""
+    def demote(case, recordings, disclosure):
+        lodged = [r for r in recordings if r["stage"] == "送达" and case.get("service_method") == "留置送达"]
+        targets, media, ext = (lodged, "照片", "jpg") if lodged else (
+            [r for r in recordings if r["stage"] == "听证"], "文字", "pdf")
+        for r in targets:
+            r["media"] = media
+            r.pop("duration_s", None)
+            r["file_ref"] = r["file_ref"].rsplit(".", 1)[0] + "." + ext
         return disclosure
-    _hook(plan, to_photo)
+    _hook(plan, demote)
 
 
-OFF_BY_DEFAULT = {
-    "JL-STAGE-REVIEW": ({"recording_required_stages": ["review"]}, _reviewed_decision, review_record_incomplete),
-    "JL-AV-EXTRA": ({"av_required_extra": ["留置送达"]},
-                    lambda p, h: p.get("procedure") == "普通程序" and _on(p, "service_date", h),
-                    lodged_service_without_video),
-}
+def _can_be_demolished(plan: Plan, helpers: Helpers) -> bool:
+    service = plan.get("service_date")
+    return (plan.get("procedure") == "普通程序" and plan["_cause"].name.startswith("擅自搭建")
+            and not plan.get("_revoke") and plan.get("collective_discussion_date") is not None
+            and plan.get("legal_review_date") is not None and service is not None
+            and plan.get("execution_end_date") is not None
+            and add_months(service, 6) + timedelta(days=75) <= helpers.as_of)
 
-# Rules of this part with no kind in the registry, and why (for the scoring script and the report).
-NOT_INJECTABLE = {
-    "JL-STAGE-REVIEW": "默认参数下不检查（recording_required_stages 不含 review），见 OFF_BY_DEFAULT",
-    "JL-AV-EXTRA": "默认参数下不检查（av_required_extra 为空），见 OFF_BY_DEFAULT",
-    "JL-AV-DEMOLITION": "示例区生成器不产生强制拆除案件",
-}
+
+@violation("JL-AV-DEMOLITION", "强制拆除违法搭建只有照片、无音像记录", states=("执行中", "已结案"),
+           applies=_can_be_demolished)
+def demolition_without_video(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to decided 擅自搭建建筑物、构筑物 cases (ordinary procedure, not revoked) that were reviewed and
+    discussed collectively (so a 强制拆除 decision meets its review triggers) and served at least 6 months
+    + 75 days before the as-of date. 强制拆除 is added to decision_type; the demolition takes place on a
+    working day 5-60 days after the 6-month lawsuit period following service (强制法 44), or on the old
+    end of execution if later, and stays on or before the as-of date; execution_end_date := that day
+    and closure_date := 1-5 working days later. A 强制拆除 recording (a photo, the case's two recording
+    officers, uploaded the same day) is exported for the demolition day."""
+    earliest = helpers.wd.on_or_after(add_months(plan["service_date"], 6) + timedelta(days=rng.randint(5, 60)))
+    day = min(max(earliest, plan["execution_end_date"]), helpers.as_of)
+    plan["decision_type"] = tuple(plan["decision_type"]) + ("强制拆除",)
+    plan["execution_end_date"] = day
+    plan["closure_date"] = helpers.wd.pick(rng, day, 1, 5)
+    at = datetime.combine(day, time(9, 0)) + timedelta(seconds=rng.randint(0, 6 * 3600))
+
+    def add_record(case, recordings, disclosure):
+        rid = f"{case['case_id']}-{len(recordings) + 1:02d}"
+        recordings.append({
+            "recording_id": rid, "stage": "强制拆除", "media": "照片", "recorded_at": at,
+            "officers": plan["_rec_officers"], "file_ref": f"ZFJL/{helpers.catalog.region}/{day:%Y/%m}/{rid}.jpg",
+            "uploaded_at": at + timedelta(hours=2), "retention_until": date(day.year + 10, 12, 31)})
+        return disclosure
+    _hook(plan, add_record)
