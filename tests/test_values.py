@@ -190,3 +190,13 @@ def test_column_parser_reports_rows_and_memoizes_failures():
     lists = make_column_parser(OFFICERS)
     values, failures = lists([("张伟", "李强"), "王芳、赵磊", None])
     assert values == [("张伟", "李强"), ("王芳", "赵磊"), ()] and failures == []
+
+
+def test_repetitive_text_columns_share_one_object_per_value():
+    parse = make_column_parser(CAUSE)
+    raw = [f" 乱设摊{i % 3} " for i in range(40)]
+    first, _ = parse(raw)
+    second, _ = parse(list(reversed(raw)))
+    assert first[0] == "乱设摊0" and len({id(v) for v in first + second}) == 3
+    unique, _ = parse([f"案由{i}" for i in range(10)] + ["", None])
+    assert unique[:2] == ["案由0", "案由1"] and unique[-2:] == [None, None]

@@ -105,11 +105,25 @@ def make_column_parser(field: Field, date_formats: Sequence[str] | None = None,
     missing = missing_value(field)
     vmap = dict(value_map or {})
     if field.kind == "str":
-        if vmap:
-            def strs(raw):
-                return [(vmap.get(t.strip(), t.strip()) or None) if t else None for t in raw], []
-            return strs
-        return lambda raw: ([t.strip() or None if t else None for t in raw], [])
+        shared: dict[str, str] = {}
+
+        def strs(raw):
+            if vmap:
+                values = [(vmap.get(t.strip(), t.strip()) or None) if t else None for t in raw]
+            else:
+                values = [t.strip() or None if t else None for t in raw]
+            # A repetitive column (squad, approver, cause) keeps one object per distinct text,
+            # across batches too: a million rows of 16 squads hold 16 strings, not a million.
+            local = dict(zip(values, values))
+            if len(local) * 4 < len(values):
+                if len(shared) >= _CACHE_LIMIT:
+                    shared.clear()
+                for text in local:
+                    if text is not None:
+                        local[text] = shared.setdefault(text, text)
+                values = list(map(local.__getitem__, values))
+            return values, []
+        return strs
     convert = _converter(field, tuple(date_formats or ()), vmap)
     memo: dict[Any, Any] = {None: missing, "": missing}
     failed: set[Any] = set()  # memo keys whose value is a Failure
