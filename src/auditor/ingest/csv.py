@@ -59,6 +59,19 @@ def sniff_encoding(path: Path, name: str, forced: str | None) -> tuple[str, str]
     return ("utf-8-sig" if ok else "gb18030"), sha.hexdigest()
 
 
+def _first_bad_line(path: Path, encoding: str) -> int | None:
+    """The first physical line that does not decode (None for UTF-16, whose bytes do not split on \\n)."""
+    if encoding.replace("-", "").lower().startswith("utf16"):
+        return None
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            try:
+                raw.decode(encoding)
+            except UnicodeDecodeError:
+                return lineno
+    return None
+
+
 def table_by_name(name: str, profile: Profile) -> str | None:
     base = Path(name).name
     for table in TABLES:
@@ -112,8 +125,13 @@ def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBu
         with open(path, encoding=encoding, errors="strict", newline="") as f:
             return _read(f, name, encoding, sha, profile, buffers, warnings)
     except UnicodeDecodeError as exc:
+        utf8_line = _first_bad_line(path, "utf-8")
+        bad_line = _first_bad_line(path, encoding)
+        if forced is None and encoding == "gb18030" and utf8_line and utf8_line > 1 and bad_line < utf8_line:
+            raise InputError(f"编码混用: 前 {utf8_line - 1} 行是 UTF-8，第 {utf8_line} 行起不是（可能粘贴了 GBK/GB18030 "
+                             "文字），请统一另存为 UTF-8", file=name, line=utf8_line) from None
         raise InputError(f"无法按 {encoding} 解码: {exc.reason}（可在映射配置中指定 encoding）",
-                         file=name) from None
+                         file=name, line=bad_line) from None
     except csv.Error as exc:
         raise InputError(f"CSV 无法解析: {exc}", file=name) from None
 
