@@ -21,7 +21,7 @@ import yaml
 
 from auditor.errors import ConfigError
 from auditor.model.fields import TABLES, field_of
-from auditor.rules.yamlload import check_alias_expansion
+from auditor.rules.yamlload import DepthLimit, check_alias_expansion
 
 _TOP_KEYS = ("version", "name", "description", "encoding", "delimiter", "date_formats", "tables")
 _TABLE_KEYS = ("files", "columns", "values", "date_formats", "encoding", "delimiter")
@@ -91,7 +91,7 @@ class _Map(dict):
     lines: dict[Any, int]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(DepthLimit, yaml.SafeLoader):
     """SafeLoader where every scalar but null is a string and duplicate keys are errors."""
 
     source = "<profile>"
@@ -130,7 +130,7 @@ def _parse(text: str, source: str) -> _Map:
     except yaml.reader.ReaderError as exc:
         raise ConfigError(f"YAML 含不允许的控制字符（如 NUL）: {exc.reason}", file=source,
                           line=text[: exc.position].count("\n") + 1) from None
-    loader.source = source
+    loader.source = loader.yaml_source = source
     try:
         node = loader.get_single_node()
         check_alias_expansion(node, source)  # billion laughs, self-reference

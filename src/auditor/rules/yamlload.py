@@ -15,6 +15,7 @@ from auditor.errors import ConfigError
 
 MAX_YAML_BYTES = 5_000_000  # rule and profile files are small; a bigger one is a mistake or an attack
 MAX_ALIAS_EXPANSION = 10_000  # nodes reachable through aliases: stops "billion laughs"
+MAX_DEPTH = 100  # nesting levels; a rule's condition tree needs a dozen
 
 
 class LineDict(dict):
@@ -35,10 +36,28 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+class DepthLimit:
+    """Composer mixin: refuse nesting deeper than MAX_DEPTH before PyYAML recurses into it (thousands of
+    "[" took seconds of look-ahead scanning, then a RecursionError). `yaml_source` names the file."""
+
+    yaml_source: str | None = None
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ConfigError(f"YAML 嵌套超过 {MAX_DEPTH} 层", file=self.yaml_source, line=mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Loader(DepthLimit, yaml.SafeLoader):
     def __init__(self, stream, filename: str):
         super().__init__(stream)
-        self.filename = filename
+        self.filename = self.yaml_source = filename
         self._alias_count = 0
         self.last_node = None
 
