@@ -80,6 +80,7 @@ FILES: dict[str, bytes | str] = {
         "gb18030"),
     "csv_utf8_with_gb18030_row.csv": csv_rows(ROW.format(id="A1", name="张三")).encode()
     + ROW.format(id="A2", name="李四").encode("gb18030"),
+    "csv_gb18030_bad_bytes.csv": csv_rows(ROW.format(id="A1", name="张三")).encode("gb18030") + b"A2,\x81\x20,x\n",
     "csv_bom_utf8.csv": b"\xef\xbb\xbf" + csv_rows(ROW.format(id="A1", name="张三")).encode(),
     "csv_bom_utf16.csv": csv_rows(ROW.format(id="A1", name="张三")).encode("utf-16"),
     "csv_utf16_no_bom.csv": csv_rows(ROW.format(id="A1", name="张三")).encode("utf-16-le"),
