@@ -76,20 +76,30 @@ def private_host(rulesets: dict) -> Host:
 # Which rules durable can judge like the vectorized evaluator
 
 
-def check_rules(rules: list[Rule], fields: dict[str, dict]) -> list[RuleError]:
-    """Errors for conditions the Rete evaluator cannot express exactly (`rules validate` reports them).
+def check_rules(rules: list[Rule], params: dict) -> list[RuleError]:
+    """Errors for rules the Rete evaluator cannot judge exactly like the vectorized one.
 
-    `fields`: scope -> field name -> model Field (the facts catalogue, `auditor.enrich.derive`).
+    `rules validate` reports them (with file, line and rule id) instead of letting the two evaluators
+    silently differ: regexes outside durable's dialect or misjudged by it, comparisons on list
+    fields, and conditions too large for durable's rule size limits.
     """
+    from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+
+    catalogues = {"case": case_fact_fields(), "recording": recording_fact_fields()}
     errors = []
     for rule in rules:
-        from auditor.rules.conditions import walk
-
-        catalogue = fields[rule.scope]
-        for node in itertools.chain(walk(rule.applies), walk(rule.violation)):
-            why = _unsupported(node, catalogue)
-            if why:
-                errors.append(RuleError(why, file=rule.file, line=rule.line, rule_id=rule.id))
+        catalogue = catalogues[rule.scope]
+        try:
+            for node in _walk_all(rule):
+                why = _unsupported(node, catalogue)
+                if why:
+                    raise RuleError(why)
+            bound = rule.bind(params)
+            expr = _Compiler(_Scope(catalogue)).expr(AllOf((bound.applies, bound.violation)))
+            if expr is not FALSE:
+                _split(expr)
+        except RuleError as exc:
+            errors.append(RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id))
     return errors
 
 
@@ -210,21 +220,35 @@ def _cost(expr) -> int:
     return total
 
 
+MAX_PARTS = 64  # a condition needing more durable rules than this is refused, not split forever
+
+
 def _split(expr: dict) -> list[dict]:
-    """Anchored expressions each within durable's size limit whose disjunction is `expr` (DNF on demand)."""
+    """Anchored expressions, each within durable's size limit, whose disjunction is `expr` (DNF on demand)."""
+    parts: list[dict] = []
+    _split_into(expr, parts)
+    return parts
+
+
+def _split_into(expr: dict, parts: list) -> None:
     whole = _anchor(expr)
     if _cost(whole) <= MAX_COST:
-        return [whole]
+        if len(parts) >= MAX_PARTS:
+            raise RuleError(f"条件过于复杂：转换为 durable_rules 需要超过 {MAX_PARTS} 条规则，请拆分或简化该规则")
+        parts.append(whole)
+        return
     if "$or" in expr:
-        return [part for child in expr["$or"] for part in _split(child)]
-    if "$and" in expr:
-        kids = expr["$and"]
-        ors = [i for i, k in enumerate(kids) if "$or" in k]
-        if ors:
-            i = max(ors, key=lambda j: _cost(kids[j]))
-            rest = kids[:i] + kids[i + 1:]
-            return [part for alt in kids[i]["$or"] for part in _split(_all(rest + [alt]))]
-    raise RuleError("条件过于复杂，超出 durable_rules 单条规则的表达式上限（31 项），请拆分该规则")
+        for child in expr["$or"]:
+            _split_into(child, parts)
+        return
+    kids = expr.get("$and", [])
+    ors = [i for i, k in enumerate(kids) if "$or" in k]
+    if not ors:
+        raise RuleError(f"条件过于复杂，超出 durable_rules 单条规则的表达式上限（{MAX_COST} 项），请拆分该规则")
+    i = max(ors, key=lambda j: _cost(kids[j]))
+    rest = kids[:i] + kids[i + 1:]
+    for alt in kids[i]["$or"]:
+        _split_into(_all(rest + [alt]), parts)
 
 
 def _cmp(key: str, op: str, right) -> dict:
