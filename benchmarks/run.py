@@ -1,0 +1,136 @@
+"""Benchmarks: parse floor, full audit (JSON / all reports), Rete evaluator, at 10k / 100k / 1M cases.
+
+Not part of the test suite and never a CI gate: timings depend on the machine. Each measurement runs
+as its own subprocess under `/usr/bin/time -v` (wall time and peak RSS of that process alone), on the
+same generated XML export. Exports are generated once per size under --work and reused.
+
+    python benchmarks/run.py --sizes 10000,100000 --work /tmp/auditor-bench
+    python benchmarks/run.py --sizes 1000000 --work /tmp/auditor-bench > bench-1m.txt 2>&1 &
+
+Targets (README "Performance"): full audit of 100k to JSON ≤ 3× the parse floor; with all reports
+≤ 5×; peak RSS ≤ 1 GB at 100k and ≤ 4 GB at 1M; time at 1M ≤ 12× time at 100k; Rete ≥ 10,000
+cases/s with the full pack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+AS_OF = "2026-11-25"
+SEED = 20251
+PY = sys.executable
+AUDITOR = str(Path(PY).with_name("auditor"))
+TARGETS = {"json_vs_floor": 3.0, "all_vs_floor": 5.0, "rss_100k_mb": 1024, "rss_1m_mb": 4096,
+           "scale_1m_vs_100k": 12.0, "rete_cases_per_s": 10_000}
+
+
+def export_dir(work: Path, size: int) -> Path:
+    """The generated export for `size` cases (XML and CSV), generated once."""
+    out = work / f"n{size}"
+    if not (out / "xml" / "cases.xml").is_file() or not (out / "csv" / "cases.csv").is_file():
+        if out.exists():
+            shutil.rmtree(out)
+        print(f"[generate] {size} cases → {out}", file=sys.stderr, flush=True)
+        measure([AUDITOR, "generate", "--cases", str(size), "--seed", str(SEED), "--as-of", AS_OF,
+                 "--out", str(out)], f"generate {size}")
+    return out
+
+
+def measure(cmd: list[str], label: str, ok_codes=(0,)) -> dict:
+    """Run `cmd` under /usr/bin/time -v: wall seconds, peak RSS (MB) and the last stdout line."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
+        start = time.monotonic()
+        proc = subprocess.run(["/usr/bin/time", "-v", "-o", tf.name, *cmd], capture_output=True, text=True)
+        wall = time.monotonic() - start
+        stats = tf.read()
+    if proc.returncode not in ok_codes:
+        sys.stderr.write(proc.stdout[-2000:] + proc.stderr[-4000:])
+        raise SystemExit(f"{label}: exit {proc.returncode}")
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stats)
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", stats))
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
+    return {"label": label, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None, "out": lines[-1] if lines else ""}
+
+
+def run_size(work: Path, size: int) -> dict:
+    src = export_dir(work, size)
+    xml = str(src / "xml")
+    out = {}
+    out["parse_floor"] = measure([PY, str(HERE / "parse_floor.py"), xml], "parse floor")
+    with tempfile.TemporaryDirectory() as tmp:
+        audit = [AUDITOR, "audit", xml, "--as-of", AS_OF, "--no-history"]
+        out["audit_json"] = measure([*audit, "--out", f"{tmp}/json", "--format", "json"], "audit → json", (0, 1))
+        out["audit_all"] = measure([*audit, "--out", f"{tmp}/all"], "audit → all reports", (0, 1))
+    out["rete"] = measure([PY, str(HERE / "rete_only.py"), xml], "Rete evaluator")
+    out["rete"].update(json.loads(out["rete"]["out"]))
+    return out
+
+
+def report(results: dict[int, dict]) -> list[str]:
+    lines = [f"{'size':>9} {'step':<22} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}"]
+    for size, res in sorted(results.items()):
+        for key in ("parse_floor", "audit_json", "audit_all", "rete"):
+            r = res[key]
+            lines.append(f"{size:>9} {r['label']:<22} {r['wall_s']:>8.2f} {r['cpu_s']:>8.2f} {r['rss_mb']:>8.1f}")
+        r = res["rete"]
+        lines.append(f"{size:>9} {'  Rete hits only':<22} {r['hits_s']:>8.2f} "
+                     f"({r['cases_per_s']:,.0f} cases/s, {r['rows_per_s']:,.0f} rows/s, {r['rules']} rules)")
+    lines.append("")
+    lines.append("targets:")
+
+    def check(name, value, target, better="≤"):
+        ok = value <= target if better == "≤" else value >= target
+        lines.append(f"  {'PASS' if ok else 'MISS'}  {name}: {value:,.2f} (target {better} {target:,})")
+
+    if 100_000 in results:
+        r = results[100_000]
+        for unit in ("wall_s", "cpu_s"):  # on a shared machine CPU time is the steadier of the two
+            floor = r["parse_floor"][unit]
+            check(f"100k audit→json / parse floor ({unit})", r["audit_json"][unit] / floor, TARGETS["json_vs_floor"])
+            check(f"100k audit→all reports / parse floor ({unit})", r["audit_all"][unit] / floor,
+                  TARGETS["all_vs_floor"])
+        check("100k peak RSS MB (all reports)", max(r[k]["rss_mb"] for k in ("audit_json", "audit_all")),
+              TARGETS["rss_100k_mb"])
+    if 1_000_000 in results:
+        r = results[1_000_000]
+        check("1M peak RSS MB (all reports)", max(r[k]["rss_mb"] for k in ("audit_json", "audit_all")),
+              TARGETS["rss_1m_mb"])
+        if 100_000 in results:
+            for unit in ("wall_s", "cpu_s"):
+                check(f"1M / 100k audit→json ({unit})", r["audit_json"][unit] / results[100_000]["audit_json"][unit],
+                      TARGETS["scale_1m_vs_100k"])
+    for size, r in sorted(results.items()):
+        check(f"{size} Rete cases/s (full pack)", r["rete"]["cases_per_s"], TARGETS["rete_cases_per_s"], "≥")
+    return lines
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated case counts")
+    ap.add_argument("--work", default=os.environ.get("AUDITOR_BENCH_DIR", "/tmp/auditor-bench"), type=Path,
+                    help="where exports are generated and reused")
+    args = ap.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results_file = args.work / "results.json"
+    results = {int(k): v for k, v in json.loads(results_file.read_text()).items()} if results_file.exists() else {}
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+        print(f"[measure] {size} cases", file=sys.stderr, flush=True)
+        results[size] = run_size(args.work, size)
+        results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+    print("\n".join(report({s: results[s] for s in results})))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
