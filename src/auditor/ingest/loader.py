@@ -25,6 +25,7 @@ from auditor.model.fields import TABLES
 
 EXPORT_SUFFIXES = (".xml", ".csv")
 MISSING_CASE = "案件不存在"
+NOT_A_FILE = "无法作为文件读取"
 
 
 def load_exports(paths: str | os.PathLike | Iterable[str | os.PathLike],
@@ -40,8 +41,8 @@ def load_exports(paths: str | os.PathLike | Iterable[str | os.PathLike],
     warnings: list[InputWarning] = []
     infos: list[FileInfo] = []
     for path, name, explicit in _expand(paths):
-        _check_file(path, name, limits)
         try:
+            _check_file(path, name, limits)
             if _form(path) == "xml":
                 infos.append(read_xml(path, name, profile, buffers, warnings))
             else:
@@ -65,8 +66,9 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool]]:
             raise InputError("文件或目录不存在", file=str(given))
         if p.is_dir():
             try:
-                entries = sorted(x for x in p.iterdir()
-                                 if x.is_file() and x.suffix.lower() in EXPORT_SUFFIXES)
+                # Not only regular files: a FIFO, folder or broken link named recordings.csv is
+                # reported as skipped (a warning), not dropped without a word.
+                entries = sorted(x for x in p.iterdir() if x.suffix.lower() in EXPORT_SUFFIXES)
             except OSError as exc:
                 raise InputError(f"目录无法读取: {exc.strerror}", file=str(given)) from None
             if not entries:
@@ -85,7 +87,9 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool]]:
 def _check_file(path: Path, name: str, limits: Limits) -> None:
     try:
         if not path.is_file():  # a FIFO or device would block the read below forever
-            raise InputError("不是普通文件（命名管道、设备等），无法读取", file=name)
+            what = "是目录" if path.is_dir() else "不存在（失效的符号链接？）" if not path.exists() else \
+                "不是普通文件（命名管道、设备等）"
+            raise InputError(f"{NOT_A_FILE}: {what}", file=name)
         size = path.stat().st_size
         with open(path, "rb") as f:
             f.read(1)
@@ -110,7 +114,7 @@ def _form(path: Path) -> str:
 def _skippable(exc: InputError) -> bool:
     # Inside a folder, a file that is not an export at all (a ground-truth list, a README.csv) is
     # skipped with a warning; a broken export is still an error.
-    return exc.message.startswith(("无法判断是哪一类导出", "XML 根元素不是"))
+    return exc.message.startswith(("无法判断是哪一类导出", "XML 根元素不是", NOT_A_FILE))
 
 
 def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
