@@ -49,8 +49,8 @@ def test_content(html):
     assert "城管执法案卷合规审计报告" in html and 'lang="zh-CN"' in html
     assert 'id="profile-name">静安区<' in html
     assert '<tr class="override"><td>decision_days ★</td><td>90</td>' in html
-    assert "<td>cause_catalogue</td><td>1 项（详见 Excel/JSON）</td>" in html
-    assert "<td>major_stages</td><td>调查取证、送达</td>" in html
+    assert '<code class="pname">cause_catalogue</code></td><td>1 项（详见 Excel/JSON）</td>' in html
+    assert "<td>major_stages</td><td>调查取证、送达</td>" in html  # no description: the name alone
     assert "缺少 2027 年法定节假日日历" in html  # the notice
     assert html.index('id="notices"') < html.index('id="headline"')  # prominently, at the top
     assert re.search(r"<td>案件</td><td class=\"n\">11</td><td class=\"n\">9</td><td class=\"n\">2</td>"
@@ -157,7 +157,7 @@ def test_evidence_values_for_people():
     f0 = replace(r.findings[0], evidence=(("closure_date", None), ("rights_waived", False), ("fine_amount", 200.0)))
     r.findings[0] = f0
     html = render_html(r)
-    assert "结案日期 = —；当事人放弃陈述申辩及听证 = 否；罚款金额（元） = 200.0" in html
+    assert "结案日期：—；当事人放弃陈述申辩及听证：否；罚款金额（元）：200.0" in html
 
 
 def test_personal_data_shown_only_when_asked():

@@ -201,13 +201,80 @@ def masked_rejected_value(row: Any, show_personal_data: bool) -> Any:
 
 
 def field_label(name: str, lang: str, table: str = "cases") -> str:
-    """The Chinese label of a canonical field (its name, spaced, in English)."""
+    """The Chinese label of a canonical or derived field (its name, spaced, in English)."""
     if lang == "en":
         return name.replace("_", " ")
     try:
         return field_of(table, name).zh
     except KeyError:
-        return name
+        pass
+    derived = _derived_labels()
+    return derived.get(table, {}).get(name) or derived["cases"].get(name) or name
+
+
+@lru_cache(maxsize=1)
+def _derived_labels() -> dict[str, dict[str, str]]:
+    """Chinese labels of the derived facts rules may cite as evidence (declared in enrich/derive.py)."""
+    from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+
+    return {"cases": {n: f.zh for n, f in case_fact_fields().items()},
+            "recordings": {n: f.zh for n, f in recording_fact_fields().items()},
+            "disclosures": {}}
+
+
+# A deadline cited in evidence is "<deadline name>.<attr>" (evaluate/base.py); elapsed/over are in the
+# deadline's unit, days for month deadlines.
+_DEADLINE_ATTR = {"due": ("到期日", "due"), "elapsed": ("已用", "elapsed"), "over": ("超期", "over"),
+                  "start": ("起算日", "start"), "end": ("完成日", "done"), "limit": ("时限", "limit")}
+
+
+def deadline_specs(rule: Any) -> dict[str, tuple[dict, str]]:
+    """deadline name -> (label {zh, en}, unit) for the deadlines a rule computes."""
+    out: dict[str, tuple[dict, str]] = {}
+    for spec in rule_attr(rule, "deadlines", ()) or ():
+        name = str(getattr(spec, "name", "") or "")
+        if name and name not in out:
+            out[name] = (dict(getattr(spec, "label", {}) or {}), str(getattr(spec, "unit", "") or ""))
+    return out
+
+
+def evidence_items(finding: Any, lang: str, show_personal_data: bool, rule: Any = None,
+                   table: str = "cases") -> list[tuple[str, str]]:
+    """The finding's evidence for people: (label, value text), personal data masked unless asked.
+    A deadline's figures (<name>.due / .elapsed / .over) become one item named after the deadline:
+    "立案期限（发现至立案）" -> "到期日 2024-10-15，已用 19个工作日，超期 4个工作日"."""
+    specs = deadline_specs(rule) if rule is not None else {}
+    out: list[tuple[str, str]] = []
+    grouped: dict[str, int] = {}  # deadline name -> index in out
+    for name, value in masked_evidence(finding, show_personal_data):
+        name = str(name)
+        base, _, attr = name.rpartition(".")
+        if not (base and attr in _DEADLINE_ATTR):
+            out.append((field_label(name, lang, table), evidence_text(value, lang)))
+            continue
+        label, unit = specs.get(base, ({}, ""))
+        shown = param_text(value, lang)
+        if attr in ("elapsed", "over") and shown != "—" and unit:
+            unit = "calendar_days" if unit == "months" else unit  # month deadlines count days
+            shown += (" " if lang == "en" else "") + labels.unit_label(unit, lang)
+        part = labels._pick(_DEADLINE_ATTR[attr], lang) + " " + shown
+        if base in grouped:
+            i = grouped[base]
+            out[i] = (out[i][0], out[i][1] + ("，" if lang != "en" else ", ") + part)
+        else:
+            grouped[base] = len(out)
+            out.append((tr(label, lang) if label else base, part))
+    return out
+
+
+_ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)$")
+
+
+def evidence_text(value: Any, lang: str) -> str:
+    """An evidence value for people: as `param_text`, with a date-time shown as 'YYYY-MM-DD hh:mm:ss'."""
+    text = param_text(value, lang, full=True)
+    m = _ISO_DATETIME.match(text)
+    return f"{m.group(1)} {m.group(2)}" if m else text
 
 
 def score_config(metadata: dict) -> tuple[dict[str, float], float]:
@@ -250,6 +317,41 @@ def profile_params(result: Any) -> list[tuple[str, Any]]:
     prof = (result.metadata or {}).get("profile") or {}
     params = prof.get("params") or {}
     return sorted(params.items(), key=lambda kv: str(kv[0]))
+
+
+def param_descriptions(result: Any, lang: str) -> dict[str, str]:
+    """Parameter name -> its one-line description, from the run metadata when it carries them, else
+    from the rule pack's parameter declarations named in the metadata; {} when neither is readable."""
+    meta = result.metadata or {}
+    given = (meta.get("profile") or {}).get("descriptions")
+    if isinstance(given, dict):
+        return {str(k): tr(v, lang) for k, v in given.items() if tr(v, lang)}
+    path = str((meta.get("rule_pack") or {}).get("path") or "")
+    return dict(_declared_descriptions(path, lang)) if path else {}
+
+
+@lru_cache(maxsize=8)
+def _declared_descriptions(pack_path: str, lang: str) -> tuple[tuple[str, str], ...]:
+    from pathlib import Path
+
+    from auditor.errors import AuditorError
+    from auditor.rules.loader import PARAMS_FILE
+    from auditor.rules.params import load_param_declarations
+
+    path = Path(pack_path) / PARAMS_FILE
+    try:
+        declared = load_param_declarations(path) if path.is_file() else {}
+    except (AuditorError, OSError, ValueError):
+        return ()
+    return tuple(sorted((n, tr(p.description, lang)) for n, p in declared.items() if tr(p.description, lang)))
+
+
+def param_value_text(name: str, value: Any, lang: str, *, full: bool = False) -> str:
+    """A parameter's value for people; coded values (e.g. recording stages) in Chinese."""
+    codes = labels.PARAM_VALUE_LABELS.get(name)
+    if codes and isinstance(value, (list, tuple)) and lang != "en":
+        value = [codes.get(str(v), v) for v in value]
+    return param_text(value, lang, full=full)
 
 
 def profile_overrides(result: Any) -> set[str]:

@@ -24,10 +24,9 @@ from auditor.findings import SEVERITIES
 from auditor.model.fields import CASE_FIELDS, TABLE_ZH
 from auditor.report import charts, labels
 from auditor.report.common import (
-    basis_text, departments_text, field_label, is_missing, iso, load_counts, load_list, mask_value, param_text,
-    masked_evidence, masked_rejected_value, plain, profile_name, profile_overrides, profile_params, rule_attr,
-    source_of,
-    source_text, tr,
+    basis_text, departments_text, evidence_items, field_label, is_missing, iso, load_counts, load_list, mask_value,
+    masked_rejected_value, param_descriptions, param_value_text, plain, profile_name, profile_overrides,
+    profile_params, rule_attr, source_of, source_text, tr,
 )
 from auditor.report.summary import Summary, summarize
 
@@ -119,7 +118,7 @@ def _charts(result: Any, summary: Summary, lang: str) -> dict[str, Any]:
 
 
 def _case_sections(result: Any, lang: str, show_personal_data: bool, cap: int,
-                   sources: dict) -> tuple[list[dict], int, dict[str, str]]:
+                   sources: dict, rules: dict) -> tuple[list[dict], int, dict[str, str]]:
     """Per-case pages for the first `cap` cases with findings (in findings order); returns the pages,
     how many cases were left out, and case_id -> anchor."""
     grouped: dict[str, list] = {}
@@ -162,9 +161,21 @@ def _case_sections(result: Any, lang: str, show_personal_data: bool, cap: int,
                 timeline.append((d, order, field_label(name, lang)))
         timeline.sort()
         deadlines = []
+        fired = {f.rule_id for f in fs}
+        seen = set()
         for d in deadline_rows.get(cid, []):
+            # A rule may name the same deadline twice (e.g. in two branches): show it once.
+            key = (d.get("rule_id"), d.get("name"), iso(d.get("start")), iso(d.get("due")), iso(d.get("end")),
+                   d.get("status"))
+            if key in seen:
+                continue
+            seen.add(key)
             unit = labels.unit_label(str(d.get("unit", "")), lang)
             limit = d.get("limit")
+            status = str(d.get("status") or "")
+            # A deadline can be missed without a finding (the rule's other conditions exclude the case,
+            # e.g. no court application is needed once the fine is paid): say so, do not alarm.
+            moot = status in ("late", "overdue", "early") and str(d.get("rule_id") or "") not in fired
             deadlines.append({
                 "label": str(d.get("label_en") if lang == "en" else d.get("label_zh") or d.get("name") or ""),
                 "rule_id": str(d.get("rule_id") or ""),
@@ -174,19 +185,20 @@ def _case_sections(result: Any, lang: str, show_personal_data: bool, cap: int,
                 if not is_missing(limit) else "",
                 "due": iso(d.get("due")) or "—",
                 "end": iso(d.get("end")) or "—",
-                "status": str(d.get("status") or ""),
-                "status_label": labels.status_label(str(d.get("status") or ""), lang),
+                "status": "moot" if moot else status,
+                "status_label": labels.status_label(status, lang) + (labels.text("not_a_finding", lang) if moot else ""),
             })
         pages.append({
             "anchor": anchors[cid], "case_id": cid, "squad": fs[0].squad, "info": info,
             "source": source_text(sources.get(cid)),
             "timeline": [(d, label) for d, _, label in timeline], "deadlines": deadlines,
-            "findings": [_finding_view(f, lang, show_personal_data) for f in fs],
+            "findings": [_finding_view(f, lang, show_personal_data, rules) for f in fs],
         })
     return pages, omitted, anchors
 
 
-def _finding_view(f: Any, lang: str, show_personal_data: bool) -> dict[str, Any]:
+def _finding_view(f: Any, lang: str, show_personal_data: bool, rules: dict | None = None) -> dict[str, Any]:
+    rule = (rules or {}).get(f.rule_id)
     return {
         "fingerprint": f.fingerprint, "rule_id": f.rule_id, "case_id": f.case_id, "squad": f.squad,
         "theme": f.theme, "theme_label": labels.theme_label(f.theme, lang), "severity": f.severity,
@@ -197,9 +209,31 @@ def _finding_view(f: Any, lang: str, show_personal_data: bool) -> dict[str, Any]
         "quotes": [str(b.quote) for b in f.basis if getattr(b, "quote", "")],
         "correction": tr(f.correction, lang), "departments": departments_text(f.departments, lang),
         "due": iso(f.correction_due) or "",
-        "evidence": [(field_label(k, lang), param_text(v, lang, full=True))
-                     for k, v in masked_evidence(f, show_personal_data)],
+        "evidence": evidence_items(f, lang, show_personal_data, rule,
+                                   "recordings" if rule_attr(rule, "scope") == "recording" else "cases"),
     }
+
+
+def _table_label(table: str, lang: str) -> str:
+    return table if lang == "en" else TABLE_ZH.get(table, table)
+
+
+def _field_text(field: Any, lang: str, table: str) -> str:
+    """A field named in a rejected row or input warning, as people call it (its code kept in brackets)."""
+    name = plain(field)
+    if not name:
+        return ""
+    label = field_label(str(name), lang, table)
+    return label if label == name or lang == "en" else f"{label}（{name}）"
+
+
+def _warning_table(w: Any, meta: dict) -> str:
+    """The table an input warning's file holds (from the run's inputs), default cases."""
+    f = str(getattr(w, "file", "") or "")
+    for i in meta.get("inputs") or []:
+        if str(i.get("path", "")) == f:
+            return str(i.get("table") or "cases")
+    return "cases"
 
 
 def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = False,
@@ -208,8 +242,10 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
     summary = summarize(result)
     meta = result.metadata or {}
     sources = source_of(result)
-    pages, omitted, anchors = _case_sections(result, lang, show_personal_data, max(0, max_case_sections), sources)
-    table = [dict(_finding_view(f, lang, show_personal_data), anchor=anchors.get(f.case_id))
+    rules = {str(rule_attr(r, "id")): r for r in result.rules}
+    pages, omitted, anchors = _case_sections(result, lang, show_personal_data, max(0, max_case_sections), sources,
+                                             rules)
+    table = [dict(_finding_view(f, lang, show_personal_data, rules), anchor=anchors.get(f.case_id))
              for f in result.findings[:max(0, max_table_rows)]]
     tot = summary.total
     counts = load_counts(result)
@@ -219,6 +255,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
     prof = meta.get("profile") or {}
     squads_present = [s.squad for s in summary.squads]
     overrides = profile_overrides(result)
+    descriptions = param_descriptions(result, lang)
     return {
         "lang": lang,
         "html_lang": "en" if lang == "en" else "zh-CN",
@@ -233,11 +270,12 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "rp": "）" if lang != "en" else ")",
         "as_of": result.as_of.isoformat(),
         "profile": {"name": profile_name(result), "path": str(prof.get("path") or ""),
-                    "params": [(str(k), param_text(v, lang), str(k) in overrides) for k, v in profile_params(result)]},
+                    "params": [(str(k), param_value_text(str(k), v, lang), str(k) in overrides, descriptions.get(str(k), ""))
+                               for k, v in profile_params(result)]},
         "rule_pack": {"version": str(pack.get("version") or ""), "path": str(pack.get("path") or ""),
                       "rules": pack.get("rules", len(result.rules))},
-        "engine": str(meta.get("engine") or ""),
-        "mapping_profile": str(meta.get("mapping_profile") or ""),
+        "engine": labels.engine_label(str(meta.get("engine") or ""), lang),
+        "mapping_profile": labels.mapping_label(str(meta.get("mapping_profile") or ""), lang),
         "tool_version": str(meta.get("tool_version") or __version__),
         "squad_filter": meta.get("squad_filter"),
         "personal_shown": bool(show_personal_data),
@@ -269,16 +307,17 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
                      for w in result.warnings],
         "load": [{"table": t, "table_label": t if lang == "en" else TABLE_ZH.get(t, t), "rows_in": i,
                   "loaded": ok, "rejected": rej, "reconciles": i == ok + rej} for t, i, ok, rej in counts],
-        "rejected": [{"table": str(r.table), "file": str(r.file), "line": plain(r.line), "field": plain(r.field),
+        "rejected": [{"table": _table_label(str(r.table), lang), "file": str(r.file), "line": plain(r.line),
+                      "field": _field_text(r.field, lang, str(r.table)),
                       "reason": str(r.reason), "value": plain(masked_rejected_value(r, show_personal_data))}
                      for r in rejected[:MAX_LOAD_ROWS]],
         "rejected_more": max(0, len(rejected) - MAX_LOAD_ROWS),
         "input_warnings": [{"code": str(w.code), "file": plain(w.file), "line": plain(w.line),
-                            "field": plain(w.field), "message": str(w.message)}
+                            "field": _field_text(w.field, lang, _warning_table(w, meta)), "message": str(w.message)}
                            for w in in_warnings[:MAX_LOAD_ROWS]],
         "input_warnings_more": max(0, len(in_warnings) - MAX_LOAD_ROWS),
-        "inputs": [{"path": str(i.get("path", "")), "table": str(i.get("table") or ""),
-                    "form": str(i.get("form") or ""), "rows": i.get("rows")}
+        "inputs": [{"path": str(i.get("path", "")), "table": _table_label(str(i.get("table") or ""), lang),
+                    "form": labels.form_label(str(i.get("form") or ""), lang), "rows": i.get("rows")}
                    for i in meta.get("inputs") or []],
         "pages": pages,
         "pages_note": labels.text("cap_cases", lang, n=omitted, cap=max_case_sections) if omitted else "",

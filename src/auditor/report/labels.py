@@ -79,6 +79,14 @@ DEADLINE_UNIT = {
     "months": ("个月", "months"),
 }
 
+# Coded parameter values shown in Chinese (rules/params.yaml recording_required_stages: 行政处罚法第四十七条).
+PARAM_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "recording_required_stages": {"start": "启动", "investigation": "调查取证", "review": "审核",
+                                  "decision": "决定", "service": "送达", "enforcement": "执行"},
+}
+ENGINES = {"vectorized": ("向量化（pandas）", "vectorized (pandas)"), "rete": ("Rete（durable_rules）", "Rete (durable_rules)")}
+FORMS = {"xml": ("XML", "XML"), "csv": ("CSV", "CSV")}
+
 TEXT: dict[str, tuple[str, str]] = {
     "report_title": ("城管执法案卷合规审计报告", "Case-file compliance audit report"),
     "as_of": ("审计基准日", "As of"),
@@ -180,6 +188,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "line": ("行号", "Line"),
     "field": ("字段", "Field"),
     "reason": ("原因", "Reason"),
+    "mapping_default": ("默认（标准表头）", "default (standard headers)"),
+    "no_rejected": ("无拒收记录。", "No row was rejected."),
+    "rejected_and_warnings": ("拒收记录与数据提示", "Rejected rows and input warnings"),
+    "rows_in_of": ("共读入 {n} 行", "of {n} rows read"),
+    "param_note": ("参数说明", "Description"),
+    "not_a_finding": ("（本案未构成问题）", " (not a finding here)"),
+    "squad_sheet_header": ("整改清单 · {squad}", "Corrections list · {squad}"),
+    "page_of": ("第 &P 页，共 &N 页", "Page &P of &N"),
 }
 
 SHEET_NAMES = {
@@ -221,6 +237,20 @@ def status_label(status: str, lang: str) -> str:
 def unit_label(unit: str, lang: str) -> str:
     pair = DEADLINE_UNIT.get(unit)
     return _pick(pair, lang) if pair else str(unit)
+
+
+def engine_label(engine: str, lang: str) -> str:
+    pair = ENGINES.get(engine)
+    return _pick(pair, lang) if pair else engine
+
+
+def mapping_label(mapping: str, lang: str) -> str:
+    return text("mapping_default", lang) if mapping in ("", "default") else mapping
+
+
+def form_label(form: str, lang: str) -> str:
+    pair = FORMS.get(form)
+    return _pick(pair, lang) if pair else form
 
 
 def sheet_name(key: str, lang: str) -> str:
