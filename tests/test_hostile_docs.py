@@ -44,7 +44,14 @@ Outputs built from hostile case text (`tests/test_hostile_outputs.py`): the HTML
 Chromium runs none of the payloads (no title change, no injected element); the workbook opened with
 openpyxl holds text, never a formula, for every `=`, `+`, `-`, `@`, tab and CR payload; the CSV report
 prefixes them with `'`. Determinism (`tests/test_determinism.py`): two runs on the same input and as-of
-date give byte-identical JSON.
+date give byte-identical JSON, and so do the two evaluators (vectorized and Rete).
+
+Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run
+bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only
+InputError and reconciling counts; random and mutated rule files and district profiles → only
+RuleError / ConfigError; random partial cases → no exception, both evaluators agree). For longer
+coverage-guided runs, `fuzz/` holds atheris harnesses (`pip install atheris`, then e.g.
+`python fuzz/fuzz_load_exports.py -max_total_time=600 tests/hostile/files`).
 """
 
 

@@ -129,7 +129,18 @@ def _deep_yaml(d: Path) -> Path:
     return p
 
 
+def _folder_with_non_files(d: Path) -> Path:
+    p = d / "export"
+    p.mkdir()
+    (p / "cases.csv").write_text(CSV_HEADER + ROW.format(id="A1", name="张三"), encoding="utf-8")
+    os.mkfifo(p / "recordings.csv")
+    (p / "disclosures.csv").symlink_to(d / "gone.csv")
+    (p / "old.xml").mkdir()
+    return p
+
+
 GENERATORS: dict[str, Callable[[Path], Path]] = {
+    "path_folder_with_non_files": _folder_with_non_files,
     "csv_50mb_field": _big_field_csv,
     "xml_50mb_field": _big_field_xml,
     "xml_quadratic_blowup": _quadratic_blowup,
@@ -296,6 +307,9 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("path_fifo", "export", "a FIFO named cases.csv (a read would block forever)",
             Refused(3, "不是普通文件")),
     Hostile("path_dangling_symlink", "export", "a symlink to nothing", Refused(3, "不存在")),
+    Hostile("path_folder_with_non_files", "export",
+            "a folder whose recordings.csv is a FIFO, disclosures.csv a broken link, old.xml a folder",
+            Loaded(_one(1), _one(1), warnings=("skipped_file",))),
     # --- YAML: rule files, district profiles, mapping profiles, calendars, exception registers --
     *(Hostile(f"{k}_yaml_bomb", k, "YAML billion laughs (9 alias levels, 10^9 nodes)",
               Refused(2, "展开炸弹"), f"{k}_yaml_bomb.yaml")
@@ -342,7 +356,7 @@ CLI_IDS = frozenset({
     *(h.id for h in CORPUS if h.kind == "export" and isinstance(h.expect, Refused) and not h.limits),
     "csv_bad_amounts", "csv_impossible_dates", "csv_wrong_column_counts", "csv_duplicate_ids",
     "csv_control_chars", "csv_terminal_escapes", "csv_formula_payloads", "xml_xxe_file", "xml_external_dtd", "xml_billion_laughs",
-    "xml_quadratic_blowup", "xml_deep_nesting", "xml_truncated", "xml_bad_amounts", "xml_xinclude",
+    "xml_quadratic_blowup", "xml_deep_nesting", "path_folder_with_non_files", "xml_truncated", "xml_bad_amounts", "xml_xinclude",
     *(h.id for h in CORPUS if h.id.endswith(("_yaml_bomb", "_unsafe_tag"))), "mapping_deep_nesting",
 })
 
