@@ -40,7 +40,7 @@ def sheet_names(squads: list[str], reserved: list[str]) -> dict[str, str]:
     taken = {r.lower() for r in reserved}
     out: dict[str, str] = {}
     for squad in squads:
-        base = _SHEET_BAD.sub("_", squad).strip("'") or "_"
+        base = _SHEET_BAD.sub("_", xml_safe(squad)).strip("'") or "_"  # control chars corrupt workbook.xml
         name = base[:31]
         n = 2
         while name.lower() in taken:
