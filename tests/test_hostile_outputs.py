@@ -19,13 +19,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import lxml.etree
 import lxml.html
 import openpyxl
 import pytest
 
 from auditor.api import AuditConfig, run_audit
 from auditor.generate import DEFAULT_AS_OF, generate_export
-from auditor.report import write_csv, write_html, write_json, write_xlsx
+from auditor.report import FORMATS, write_csv, write_html, write_json, write_reports, write_xlsx
 
 FORMULAS = ("=1+1", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1",
             '=HYPERLINK("http://127.0.0.1:9/x","点击")', "=cmd|' /C calc'!A0")
@@ -160,3 +161,35 @@ def test_json_keeps_payloads_verbatim(audited, tmp_path):
     doc = json.loads(path.read_text(encoding="utf-8"))
     squads = {f["squad"] for f in doc["findings"]}
     assert squads == set(SQUADS)  # data stays data: no escaping, no neutralising in machine output
+
+
+# --- control characters, bidi overrides, non-characters and XML specials in case text ----------------
+
+CONTROL = ("\x07铃\x1b[31m", "\u202e逆序", "\x0b\x0c竖", "\ufffe\uffff非字符", "\x7f\x85\x9f", "]]>&<'\"")
+
+
+def test_every_format_stays_well_formed_with_control_characters(tmp_path):
+    generate_export(tmp_path / "in", 8, 5, violation_rate=1.0, forms=("csv",))
+    path = tmp_path / "in" / "csv" / "cases.csv"
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    col = {name: rows[0].index(name) for name in ("承办中队", "当事人名称", "案由")}
+    for i, row in enumerate(rows[1:]):
+        row[col["承办中队"]] = CONTROL[i % len(CONTROL)] + "中队"  # squads become sheet names too
+        row[col["当事人名称"]] = CONTROL[(i + 1) % len(CONTROL)]
+        row[col["案由"]] = CONTROL[(i + 2) % len(CONTROL)]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    result = run_audit(AuditConfig(exports=(str(tmp_path / "in" / "csv"),), as_of=DEFAULT_AS_OF))
+    assert len({f.squad for f in result.findings}) == len(CONTROL)
+    out = tmp_path / "out"
+    write_reports(result, out, list(FORMATS), show_personal_data=True)
+    wb = openpyxl.load_workbook(out / "report.xlsx")  # a control character in workbook.xml breaks this
+    assert len(wb.sheetnames) >= len(CONTROL) + 1
+    for name in ("findings.junit.xml",):
+        lxml.etree.parse(str(out / name))
+    json.loads((out / "findings.sarif").read_text(encoding="utf-8"))
+    json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "]]&gt;&amp;&lt;" in html  # escaped, not markup
+    assert len(lxml.html.fromstring(html).xpath("//table[@id='squad-table']/tbody/tr")) == len(CONTROL)
