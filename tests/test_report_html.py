@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 
 from _report_factory import HTML_PAYLOADS, district_result, small_result
@@ -166,3 +167,43 @@ def test_personal_data_shown_only_when_asked():
     assert "310101198001011234" in shown  # evidence unmasked too
     masked = render_html(small_result())
     assert "报告含未脱敏个人信息" not in masked and "310101198001011234" not in masked
+
+
+def _page(html: str, case_id: str) -> str:
+    page = html[html.index(f"{case_id} · "):]
+    return page[: page.index("</section>")]
+
+
+def test_case_page_deadline_once_and_missed_deadline_without_finding_marked():
+    r = small_result()
+    # The same deadline named twice by one rule (two branches) comes out of the engine as two rows.
+    # A service deadline passed with no service for a case whose findings are of other rules
+    # (in the real pack: no court application is needed once the fine is paid).
+    extra = r.deadlines.iloc[[1]].assign(case_id="NJ2026-0001", end=pd.NaT, status="overdue")
+    r.deadlines = pd.concat([r.deadlines, r.deadlines.iloc[[3]], extra], ignore_index=True)
+    html = render_html(r)
+    jd = _page(html, "JD2026-0002")
+    assert jd.count("作出处罚决定") == 1
+    assert '<td class="st-late">超期</td>' in jd and "未构成问题" not in jd  # OVD-001 has its finding
+    nj = _page(html, "NJ2026-0001")
+    assert "PRC-003" not in {f.rule_id for f in r.findings if f.case_id == "NJ2026-0001"}
+    assert '<td class="st-moot">已超期未办（本案未构成问题）</td>' in nj
+    assert '<td class="st-due_soon">即将到期</td>' in nj  # a deadline not missed stays as it is
+
+
+def test_evidence_names_deadlines_and_derived_facts_in_chinese():
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    r = small_result()
+    f0 = r.findings[0]
+    spec = SimpleNamespace(name="decision", label={"zh": "作出处罚决定", "en": "Decision"}, unit="months")
+    r.rules = [SimpleNamespace(**{**vars(x), "deadlines": (spec,)}) if x.id == f0.rule_id else x for x in r.rules]
+    r.findings[0] = replace(f0, evidence=(
+        ("officer_count", 1), ("recorded_at", "2026-05-01T08:00:00"),
+        ("decision.due", "2026-08-04"), ("decision.elapsed", 127), ("decision.over", 37)))
+    html = render_html(r)
+    assert ("证据：承办人员人数：1；记录时间：2026-05-01 08:00:00；"
+            "作出处罚决定：到期日 2026-08-04，已用 127日，超期 37日</div>") in html
+    en = render_html(r, lang="en")
+    assert "Decision: due 2026-08-04, elapsed 127 calendar days, over 37 calendar days" in en

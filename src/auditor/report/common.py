@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from auditor.model.fields import TABLES, field_of
+from auditor.model.fields import TABLES
 from auditor.privacy import mask_id, mask_name
 from auditor.report import labels
 
@@ -204,12 +204,22 @@ def field_label(name: str, lang: str, table: str = "cases") -> str:
     """The Chinese label of a canonical or derived field (its name, spaced, in English)."""
     if lang == "en":
         return name.replace("_", " ")
-    try:
-        return field_of(table, name).zh
-    except KeyError:
-        pass
+    return _zh_labels(table).get(name) or _zh_labels(None).get(name) or name
+
+
+@lru_cache(maxsize=8)
+def _zh_labels(table: str | None) -> dict[str, str]:
+    """name -> 中文 for one table's canonical and derived fields; with None, every table's (the
+    table's own label wins when a name is shared)."""
     derived = _derived_labels()
-    return derived.get(table, {}).get(name) or derived["cases"].get(name) or name
+    if table is not None:
+        out = dict(derived.get(table, {}))
+        out.update({f.name: f.zh for f in TABLES.get(table, ())})
+        return out
+    out = {}
+    for t in reversed(list(TABLES)):
+        out.update(_zh_labels(t))
+    return out
 
 
 @lru_cache(maxsize=1)
