@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +20,8 @@ from auditor.findings import AuditResult, Basis, EarlyWarning, Finding, Notice, 
 from auditor.model.fields import CASE_FIELDS
 
 AS_OF = date(2026, 11, 25)
+# The real pack: the reporters read its parameter descriptions; absolute, whatever the working directory.
+PACK_DIR = str(Path(__file__).resolve().parents[1] / "rules")
 
 PAYLOADS = (
     '=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\t=1", "\r=1",
@@ -183,7 +186,7 @@ def _finding(rule_id: str, case: dict, *, subject: str = "", message: dict | Non
 def _metadata(n_rules: int, inputs: list[dict], show_personal_data: bool = False) -> dict:
     return {
         "tool_version": "0.1.0",
-        "rule_pack": {"path": "rules/", "version": "2026.11", "sha256": "ab" * 32, "rules": n_rules},
+        "rule_pack": {"path": PACK_DIR, "version": "2026.11", "sha256": "ab" * 32, "rules": n_rules},
         "profile": {"name": "静安区", "path": "profiles/jingan.yaml", "overrides": ["decision_days"],
                     "params": {"decision_days": 90, "disclosure_working_days": 7,
                                "service_working_days": 7, "recording_min_officers": 2,

@@ -82,9 +82,13 @@ def test_other_sheets(wb):
     rules = {r[0]: r for r in wb["规则"].iter_rows(min_row=2, values_only=True)}
     assert set(rules) == {r.id for r in RULES} and rules["DQ-001"][-1] == 3 and rules["DIS-001"][3] == "严重"
     rej = list(wb["拒收记录"].iter_rows(min_row=2, values_only=True))
-    assert len(rej) == 3 and ("recordings", "exports/recordings.csv", 8, "party_id", "案件不存在",
-                              "**************4578") in rej
-    params = dict(wb["参数方案"].iter_rows(min_row=2, values_only=True))
+    assert len(rej) == 3 and ("全过程记录", "exports/recordings.csv", 8, "证件号码 / 统一社会信用代码（party_id）",
+                              "案件不存在", "**************4578") in rej
+    params = {k: v for k, v, *_ in wb["参数方案"].iter_rows(min_row=2, values_only=True)}
+    notes = {k: n for k, _, n in wb["参数方案"].iter_rows(min_row=2, values_only=True)}
+    assert [c.value for c in wb["参数方案"][1]] == ["参数名", "取值", "参数说明"]
+    assert notes["service_working_days"] == "决定书非当场送达的送达期限"  # from the pack's declarations
+    assert notes["decision_days ★"] is None  # not a parameter the pack declares
     assert params["参数方案"] == "静安区" and params["decision_days ★"] == 90  # ★ = set by the district
     assert params["service_working_days"] == 7 and params["major_stages"] == "调查取证、送达"
     assert params["cause_catalogue"] == '[{"code":"CG-SR-002","fine_min":"50","name":"跨门营业"}]'

@@ -207,6 +207,16 @@ def field_label(name: str, lang: str, table: str = "cases") -> str:
     return _zh_labels(table).get(name) or _zh_labels(None).get(name) or name
 
 
+def field_text(field: Any, lang: str, table: str = "cases") -> str:
+    """A field named in a rejected row or input warning, as people call it, its code kept in brackets
+    for whoever fixes the export: 行政处罚决定书文号（decision_no）."""
+    name = plain(field)
+    if not name:
+        return ""
+    label = field_label(str(name), lang, table)
+    return label if label == name or lang == "en" else f"{label}（{name}）"
+
+
 @lru_cache(maxsize=8)
 def _zh_labels(table: str | None) -> dict[str, str]:
     """name -> 中文 for one table's canonical and derived fields; with None, every table's (the

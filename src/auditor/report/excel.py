@@ -24,9 +24,9 @@ from auditor.model.fields import TABLE_ZH
 from auditor.exceptions_register import EXEMPT
 from auditor.report import labels
 from auditor.report.common import (
-    basis_text, departments_text, is_missing, load_counts, load_list, masked_rejected_value,
-    neutralise, param_text, plain, profile_name, profile_overrides, profile_params, rule_attr, to_date, tr,
-    xml_safe,
+    basis_text, departments_text, field_text, is_missing, load_counts, load_list, masked_rejected_value,
+    neutralise, param_descriptions, param_value_text, plain, profile_name, profile_overrides, profile_params,
+    rule_attr, to_date, tr, xml_safe,
 )
 from auditor.report.summary import Summary, summarize
 
@@ -113,6 +113,13 @@ class _Writer:
         ws.fit_to_pages(1, 0)
         ws.repeat_rows(row)
 
+    def page_titles(self, ws, left: str, right: str, lang: str) -> None:
+        """Print header (what the sheet is, as of when) and footer (page numbers)."""
+        def clean(text: str) -> str:  # & starts a control code in Excel headers
+            return xml_safe(text).replace("&", "&&")[:100]
+        ws.set_header(f"&L&9{clean(left)}&R&9{clean(right)}", {"margin": 0.3})
+        ws.set_footer(f"&C&9{labels.text('page_of', lang)}", {"margin": 0.3})
+
 
 def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, show_personal_data: bool) -> None:
     t = lambda k, **kw: labels.text(k, lang, **kw)  # noqa: E731
@@ -127,8 +134,11 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     profile = profile_name(result) + (f"（{prof.get('path')}）" if prof.get("path") else "")
     w.put(ws, row, 0, f"{t('profile')}：{profile or '—'}", w.f_profile)
     row += 1
-    w.put(ws, row, 0, f"{t('as_of')}：{result.as_of.isoformat()}    {t('rule_pack')}：{pack.get('version') or '—'}"
-                      f"（{pack.get('rules', len(result.rules))}）    {t('engine')}：{meta.get('engine') or '—'}",
+    c = "：" if lang != "en" else ": "
+    w.put(ws, row, 0, f"{t('as_of')}{c}{result.as_of.isoformat()}    {t('rule_pack')}{c}{pack.get('version') or '—'}"
+                      f"（{pack.get('rules', len(result.rules))}）    "
+                      f"{t('engine')}{c}{labels.engine_label(str(meta.get('engine') or '—'), lang)}    "
+                      f"{t('mapping_profile')}{c}{labels.mapping_label(str(meta.get('mapping_profile') or ''), lang)}",
           w.f_meta)
     row += 1
     if show_personal_data:
@@ -143,9 +153,11 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     head = [t("rank"), t("squad"), t("cases"), t("cases_with_findings"), t("findings")]
     head += [labels.theme_label(th, lang) for th in themes]
     head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("score")]
-    widths = [5, 16, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 9]
+    squad_w = min(max([16] + [_display_width(s.squad) + 2 for s in summary.squads]), 40)  # full names
+    widths = [5, squad_w, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 9]
     head_row = row
     w.header(ws, head_row, head, widths)
+    w.page_titles(ws, t("report_title"), f"{t('as_of')} {result.as_of.isoformat()}", lang)
     for sq in summary.squads:
         row += 1
         vals = [sq.rank, sq.squad, sq.cases, sq.cases_with_findings, sq.findings]
@@ -180,12 +192,14 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
             w.put(ws, row, c + 1, v)
 
 
-def _squad_sheet(w: _Writer, ws, findings: list, lang: str, exemptions: dict) -> None:
+def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptions: dict, as_of: date) -> None:
     widths = [5, 21, 14, 9, 26, 7, 40, 30, 28, 22, 11, 9, 16]
     # Case and rule ids vary by district and pack: fit those two columns to their content.
     widths[2] = min(max([widths[2]] + [_display_width(f.case_id) + 2 for f in findings]), 32)
     widths[3] = min(max([widths[3]] + [_display_width(f.rule_id) + 2 for f in findings]), 24)
     w.header(ws, 0, list(labels.CORRECTIONS_HEADER), widths)
+    w.page_titles(ws, labels.text("squad_sheet_header", lang, squad=squad),
+                  f"{labels.text('as_of', lang)} {as_of.isoformat()}", lang)
     text = lambda v: neutralise(xml_safe(v))[:_MAX_CELL]  # noqa: E731  (hot loop: no `put` dispatch)
     sep = "：" if lang != "en" else ": "
     state = labels.CORRECTION_STATES[0]
@@ -259,8 +273,8 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
         _summary_sheet(w, ws, result, summary, lang, show_personal_data)
         ws.activate()
         for sq in summary.squads:
-            _squad_sheet(w, wb.add_worksheet(names[sq.squad]), by_squad.get(sq.squad, []), lang,
-                         (result.metadata or {}).get("exemptions") or {})
+            _squad_sheet(w, wb.add_worksheet(names[sq.squad]), sq.squad, by_squad.get(sq.squad, []), lang,
+                         (result.metadata or {}).get("exemptions") or {}, result.as_of)
         _table_sheet(w, wb.add_worksheet(reserved[1]), labels.WARNING_COLUMNS,
                      [[x.due, int(x.days_left), x.squad, x.case_id, x.rule_id, tr(x.label, lang)]
                       for x in result.warnings], [12, 9, 22, 16, 10, 40], lang, wrap=(5,))
@@ -274,15 +288,19 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
                       for r in sorted(result.rules, key=lambda r: str(rule_attr(r, "id")))],
                      [10, 30, 12, 8, 40, 30, 8], lang, wrap=(1, 4, 5))
         _table_sheet(w, wb.add_worksheet(reserved[3]), labels.REJECTED_COLUMNS,
-                     [[str(r.table), str(r.file), plain(r.line), plain(r.field), str(r.reason),
+                     [[str(r.table) if lang == "en" else TABLE_ZH.get(str(r.table), str(r.table)), str(r.file),
+                       plain(r.line), field_text(r.field, lang, str(r.table)) or None, str(r.reason),
                        plain(masked_rejected_value(r, show_personal_data))]
                       for r in load_list(result, "rejected")],
                      [12, 30, 8, 16, 40, 30], lang, wrap=(4,))
         params_ws = wb.add_worksheet(reserved[4])
         params_ws.write_string(0, 0, labels.text("parameter", lang), w.f_head)
         params_ws.write_string(0, 1, labels.text("value", lang), w.f_head)
+        params_ws.write_string(0, 2, labels.text("param_note", lang), w.f_head)
         params_ws.set_column(0, 0, 36)
         params_ws.set_column(1, 1, 40)
+        params_ws.set_column(2, 2, 60)
+        descriptions = param_descriptions(result, lang)
         w.put(params_ws, 1, 0, labels.text("profile", lang))
         w.put(params_ws, 1, 1, profile_name(result))
         overrides = profile_overrides(result)
@@ -290,7 +308,8 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
             w.put(params_ws, r, 0, str(k) + (" ★" if str(k) in overrides else ""))
             v = plain(v)
             w.put(params_ws, r, 1, v if isinstance(v, (int, float, str)) and not isinstance(v, bool)
-                  else param_text(v, lang, full=True))
+                  else param_value_text(str(k), v, lang, full=True))
+            w.put(params_ws, r, 2, descriptions.get(str(k)), w.f_wrap)
         params_ws.freeze_panes(1, 0)
         wb.close()
     return [Path(path)]

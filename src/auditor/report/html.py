@@ -24,7 +24,7 @@ from auditor.findings import SEVERITIES
 from auditor.model.fields import CASE_FIELDS, TABLE_ZH
 from auditor.report import charts, labels
 from auditor.report.common import (
-    basis_text, departments_text, evidence_items, field_label, is_missing, iso, load_counts, load_list, mask_value,
+    basis_text, departments_text, evidence_items, field_label, field_text, is_missing, iso, load_counts, load_list, mask_value,
     masked_rejected_value, param_descriptions, param_value_text, plain, profile_name, profile_overrides,
     profile_params, rule_attr, source_of, source_text, tr,
 )
@@ -218,15 +218,6 @@ def _table_label(table: str, lang: str) -> str:
     return table if lang == "en" else TABLE_ZH.get(table, table)
 
 
-def _field_text(field: Any, lang: str, table: str) -> str:
-    """A field named in a rejected row or input warning, as people call it (its code kept in brackets)."""
-    name = plain(field)
-    if not name:
-        return ""
-    label = field_label(str(name), lang, table)
-    return label if label == name or lang == "en" else f"{label}（{name}）"
-
-
 def _warning_table(w: Any, meta: dict) -> str:
     """The table an input warning's file holds (from the run's inputs), default cases."""
     f = str(getattr(w, "file", "") or "")
@@ -308,12 +299,12 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "load": [{"table": t, "table_label": t if lang == "en" else TABLE_ZH.get(t, t), "rows_in": i,
                   "loaded": ok, "rejected": rej, "reconciles": i == ok + rej} for t, i, ok, rej in counts],
         "rejected": [{"table": _table_label(str(r.table), lang), "file": str(r.file), "line": plain(r.line),
-                      "field": _field_text(r.field, lang, str(r.table)),
+                      "field": field_text(r.field, lang, str(r.table)),
                       "reason": str(r.reason), "value": plain(masked_rejected_value(r, show_personal_data))}
                      for r in rejected[:MAX_LOAD_ROWS]],
         "rejected_more": max(0, len(rejected) - MAX_LOAD_ROWS),
         "input_warnings": [{"code": str(w.code), "file": plain(w.file), "line": plain(w.line),
-                            "field": _field_text(w.field, lang, _warning_table(w, meta)), "message": str(w.message)}
+                            "field": field_text(w.field, lang, _warning_table(w, meta)), "message": str(w.message)}
                            for w in in_warnings[:MAX_LOAD_ROWS]],
         "input_warnings_more": max(0, len(in_warnings) - MAX_LOAD_ROWS),
         "inputs": [{"path": str(i.get("path", "")), "table": _table_label(str(i.get("table") or ""), lang),
