@@ -84,8 +84,9 @@ def report(results: dict[int, dict]) -> list[str]:
             r = res[key]
             lines.append(f"{size:>9} {r['label']:<22} {r['wall_s']:>8.2f} {r['cpu_s']:>8.2f} {r['rss_mb']:>8.1f}")
         r = res["rete"]
-        lines.append(f"{size:>9} {'  Rete hits only':<22} {r['hits_s']:>8.2f} "
-                     f"({r['cases_per_s']:,.0f} cases/s, {r['rows_per_s']:,.0f} rows/s, {r['rules']} rules)")
+        lines.append(f"{size:>9} {'  Rete hits only':<22} {r['hits_s']:>8.2f} {r.get('hits_cpu_s', 0):>8.2f}  "
+                     f"({r['cases_per_s']:,.0f} cases/s wall, {r.get('cases_per_cpu_s', 0):,.0f} per CPU s, "
+                     f"{r['rules']} rules)")
     lines.append("")
     lines.append("targets:")
 
@@ -111,7 +112,9 @@ def report(results: dict[int, dict]) -> list[str]:
                 check(f"1M / 100k audit→json ({unit})", r["audit_json"][unit] / results[100_000]["audit_json"][unit],
                       TARGETS["scale_1m_vs_100k"])
     for size, r in sorted(results.items()):
-        check(f"{size} Rete cases/s (full pack)", r["rete"]["cases_per_s"], TARGETS["rete_cases_per_s"], "≥")
+        check(f"{size} Rete cases/s (full pack, wall)", r["rete"]["cases_per_s"], TARGETS["rete_cases_per_s"], "≥")
+        if "cases_per_cpu_s" in r["rete"]:
+            check(f"{size} Rete cases per CPU second", r["rete"]["cases_per_cpu_s"], TARGETS["rete_cases_per_s"], "≥")
     return lines
 
 

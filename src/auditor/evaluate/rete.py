@@ -43,7 +43,9 @@ from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Cont
                                       Literal, Matches, Not, Present)
 from auditor.rules.model import Rule
 
-POS = "~p"  # every fact carries its row position; also the positive anchor of each condition
+POS = "~p"  # every fact carries its row position in its scope's frame
+MARKS = {"case": "~c", "recording": "~r"}  # which scope a fact belongs to; every rule tests it
+FIRST = "~s"  # on the first fact of each session: the SEEN rule fires once per session
 _EPOCH = dt.date(1970, 1, 1)
 _INVERSE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le"}
 _DURABLE_OP = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
@@ -123,8 +125,9 @@ def _unsupported(node, catalogue) -> str | None:
 class _Scope:
     """What one scope's ruleset needs from the facts: encoded fields, deadline and regex verdicts."""
 
-    def __init__(self, catalogue: dict):
+    def __init__(self, catalogue: dict, tag: str = "c"):
         self.catalogue = catalogue
+        self.tag = tag  # "c" case, "r" recording: keeps verdict keys apart in the shared session
         self.keys: dict[tuple[str, str], str] = {}  # (field, unit) -> fact key; unit "" or "s"
         self.deadlines: dict[str, str] = {}  # spec.key -> fact key
         self.regexes: dict[tuple[str, str], tuple[str, str]] = {}  # (field, pattern) -> (fact key, durable)
@@ -142,7 +145,7 @@ class _Scope:
                 durable_pattern = check_pattern(pattern)
             except Unsupported as exc:
                 raise RuleError(f"Rete 评估器无法判定字段 {name} 的正则 {pattern!r}: {exc}") from None
-            self.regexes[(name, pattern)] = (f"~m{len(self.regexes)}", durable_pattern)
+            self.regexes[(name, pattern)] = (f"~{self.tag}m{len(self.regexes)}", durable_pattern)
         return self.regexes[(name, pattern)]
 
 
@@ -182,8 +185,8 @@ def _rank(expr: dict) -> int:
     """Cheap and selective tests first: durable stops a rule's alpha chain at the first failing node."""
     key = next(iter(expr))
     if _is_eq(expr):
-        return 0 if key.startswith("~") else 1
-    return {"$ex": 3, "$nex": 4, "$and": 5, "$or": 6}.get(key, 2)
+        return 2 if key in MARKS.values() else 0 if key.startswith("~") else 1
+    return {"$ex": 4, "$nex": 5, "$and": 6, "$or": 7}.get(key, 3)
 
 
 def _anchor(expr: dict) -> dict:
@@ -296,7 +299,7 @@ class _Compiler:
                 return {"$mt": {key: durable_pattern}}  # a missing text never matches
             return {verdict: 0}  # durable's own verdict from the probe ruleset
         if isinstance(node, Deadline):
-            key = s.deadlines.setdefault(node.spec.key, f"~d{len(s.deadlines)}")
+            key = s.deadlines.setdefault(node.spec.key, f"~{s.tag}d{len(s.deadlines)}")
             return {key: 0 if neg else 1}
         raise TypeError(f"Rete evaluator has no translation for {type(node).__name__}")
 
@@ -393,17 +396,46 @@ def _fact_columns(scope: _Scope, frame: pd.DataFrame, facts: Facts) -> dict[str,
     return cols
 
 
-def _rows(cols: dict[str, list], n: int):
-    """One fact (a dict without its missing values) per row."""
-    names = list(cols)
-    columns = [cols[k] for k in names]
-    for pos in range(n):
-        fact = {"sid": str(pos), POS: pos}
-        for name, col in zip(names, columns):
+class _Rows:
+    """The facts of one scope, built on demand by row position (a dict without the missing values)."""
+
+    def __init__(self, cols: dict[str, list], mark: str):
+        self.names = list(cols)
+        self.columns = [cols[k] for k in self.names]
+        self.mark = mark
+
+    def fact(self, pos: int, sid: str) -> dict:
+        fact = {"sid": sid, POS: pos, self.mark: 1}
+        for name, col in zip(self.names, self.columns):
             v = col[pos]
             if v is not None:
                 fact[name] = v
-        yield pos, fact
+        return fact
+
+
+def _sessions(cases: _Rows | None, n_cases: int, case_ids: list, recs: _Rows | None, rec_case_ids: list):
+    """(sid, facts): each case with its recordings; recordings of unknown cases grouped by case id."""
+    first: dict = {}
+    for pos, cid in enumerate(case_ids):
+        first.setdefault(cid, pos)
+    attached: dict[int, list[int]] = {}
+    orphans: dict = {}
+    if recs is not None:
+        for rpos, cid in enumerate(rec_case_ids):
+            cpos = first.get(cid)
+            if cpos is None:
+                orphans.setdefault(cid, []).append(rpos)
+            else:
+                attached.setdefault(cpos, []).append(rpos)
+    if cases is not None:
+        for pos in range(n_cases):
+            sid = f"c{pos}"
+            yield sid, [cases.fact(pos, sid)] + [recs.fact(r, sid) for r in attached.get(pos, ())]
+    elif recs is not None:  # no case rules: recordings still meet the recording rules, one session per case id
+        for k, rposs in enumerate(attached.values()):
+            yield f"a{k}", [recs.fact(r, f"a{k}") for r in rposs]
+    for k, rposs in enumerate(orphans.values()):
+        yield f"o{k}", [recs.fact(r, f"o{k}") for r in rposs]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -437,7 +469,7 @@ def _ruleset(exprs: dict, sink: _Sink) -> dict:
     ruleset = {name: {"all": [{"m": expr}], "run": sink.consequent(tag)} for name, (tag, expr) in exprs.items()}
     # Every session must run at least one action before it is deleted: durable 2.0.28 frees an
     # uninitialised pointer (segfault) when deleting a session in which no action ever started.
-    ruleset[SEEN] = {"all": [{"m": _ex(POS)}], "run": _seen}
+    ruleset[SEEN] = {"all": [{"m": {FIRST: 1}}], "run": _seen}
     return ruleset
 
 
@@ -454,8 +486,8 @@ class _Fired:
         self.m = m
 
 
-def _assert_all(host: Host, name: str, rows, n: int, label: str, quiet: bool = False) -> None:
-    """Assert each row in its own session, run the consequents of the rules it fired, delete the session.
+def _assert_sessions(host: Host, name: str, sessions, n: int, label: str, quiet: bool = False) -> None:
+    """Assert each session's facts, run the consequents of the rules they fired, delete the session.
 
     The Host's own dispatch (a Closure, a Promise, JSON round trips of the state and of every message)
     costs more than the Rete match itself, so the same engine calls are made here directly: assert,
@@ -466,10 +498,11 @@ def _assert_all(host: Host, name: str, rows, n: int, label: str, quiet: bool = F
     actions = {rule: promise._func for rule, promise in ruleset._actions.items()}
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     with progress(n, label, enabled=False if quiet else None) as bar:
-        for _pos, fact in rows:
-            code, state = engine.assert_fact(handle, encode(fact))
-            if code != 0:  # always handled: the SEEN rule matches every fact
-                raise ReteError(f"durable_rules 未处理事实（代码 {code}）: 行 {fact[POS]}")
+        for sid, batch in sessions:
+            batch[0][FIRST] = 1
+            code, state = engine.assert_facts(handle, encode(batch))
+            if code not in (0, 1):  # 1: some fact matched nothing, which is fine
+                raise ReteError(f"durable_rules 无法处理会话 {sid}（代码 {code}）")
             started = engine.start_action_for_state(handle, state)
             messages = started[1] if started else None
             while messages:
@@ -477,18 +510,18 @@ def _assert_all(host: Host, name: str, rows, n: int, label: str, quiet: bool = F
                 if rule != SEEN:
                     actions[rule](_Fired(json.loads(messages)[rule]["m"]))
                 messages = engine.complete_and_start_action(handle, state)
-            engine.delete_state(handle, fact["sid"])
+            engine.delete_state(handle, sid)
             bar.advance()
 
 
 class ReteEvaluator:
     name = "rete"
 
-    def compile(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, tuple[_Scope, dict, dict]]:
-        """scope -> (fact plan, {durable rule name: (rule id, expression)}, the rule id per durable name)."""
+    def compile(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, tuple[_Scope, dict]]:
+        """scope -> (its fact plan, {durable rule name: (rule id, expression)})."""
         out = {}
         for scope_name in ("case", "recording"):
-            scope = _Scope(facts.fields[scope_name])
+            scope = _Scope(facts.fields[scope_name], scope_name[0])
             compiler = _Compiler(scope)
             exprs = {}
             for i, rule in enumerate(r for r in rules if r.scope == scope_name):
@@ -500,27 +533,36 @@ class ReteEvaluator:
                 if expr is FALSE:
                     continue
                 try:
-                    parts = _split(expr)
+                    parts = _split(_all([expr, {MARKS[scope_name]: 1}]))
                 except RuleError as exc:
                     raise RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id) from None
                 for k, part in enumerate(parts):  # a rule split in parts fires once per part at most
-                    exprs[f"r{i}_{k}"] = (rule.id, part)
+                    exprs[f"{scope.tag}{i}_{k}"] = (rule.id, part)
             out[scope_name] = (scope, exprs)
         return out
 
     def hits(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, np.ndarray]:
-        found: dict[str, set[int]] = {r.id: set() for r in rules}
-        for scope_name, (scope, exprs) in self.compile(rules, facts, ctx).items():
+        """One durable session per case holding the case and its recordings; every rule in one ruleset."""
+        compiled = self.compile(rules, facts, ctx)
+        rows: dict[str, _Rows | None] = {}
+        exprs: dict = {}
+        for scope_name, (scope, scope_exprs) in compiled.items():
             frame = facts.frames[scope_name]
-            n = len(frame)
-            if not exprs or n == 0:
-                continue
-            cols = _fact_columns(scope, frame, facts)
-            if scope.regexes:
-                cols.update(self._regex_verdicts(scope, cols, n))
+            rows[scope_name] = None
+            if scope_exprs and len(frame):
+                cols = _fact_columns(scope, frame, facts)
+                if scope.regexes:
+                    cols.update(self._regex_verdicts(scope, cols, len(frame)))
+                rows[scope_name] = _Rows(cols, MARKS[scope_name])
+                exprs.update(scope_exprs)
+        found: dict[str, set[int]] = {r.id: set() for r in rules}
+        if exprs:
             sink = _Sink()
-            host = private_host({f"auditor_{scope_name}": _ruleset(exprs, sink)})
-            _assert_all(host, f"auditor_{scope_name}", _rows(cols, n), n, f"Rete {scope_name}")
+            host = private_host({"auditor": _ruleset(exprs, sink)})
+            case_frame, rec_frame = facts.frames["case"], facts.frames["recording"]
+            sessions = _sessions(rows["case"], len(case_frame), case_frame["case_id"].tolist(), rows["recording"],
+                                 rec_frame["case_id"].tolist() if rows["recording"] is not None else [])
+            _assert_sessions(host, "auditor", sessions, len(case_frame), "Rete")
             sink.check()
             for rule_id, pos in sink.fired:
                 found[rule_id].add(pos)
@@ -532,9 +574,9 @@ class ReteEvaluator:
         exprs = {key: (key, {"$mt": {scope.key(name): durable_pattern}})
                  for (name, _pattern), (key, durable_pattern) in scope.regexes.items()}
         host = private_host({"auditor_regex": _ruleset(exprs, sink)})
-        text_keys = sorted({scope.key(name) for name, _ in scope.regexes})
-        sub = {k: cols[k] for k in text_keys}
-        _assert_all(host, "auditor_regex", _rows(sub, n), n, "Rete regex")
+        text = _Rows({k: cols[k] for k in sorted({scope.key(name) for name, _ in scope.regexes})}, "~t")
+        _assert_sessions(host, "auditor_regex", ((f"t{p}", [text.fact(p, f"t{p}")]) for p in range(n)), n,
+                         "Rete regex")
         sink.check()
         verdicts = {key: [0] * n for key, _ in scope.regexes.values()}
         for key, pos in sink.fired:
