@@ -124,13 +124,14 @@ def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBu
     try:
         with open(path, encoding=encoding, errors="strict", newline="") as f:
             return _read(f, name, encoding, sha, profile, buffers, warnings)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # UnicodeDecodeError, or "UTF-16 stream does not start with BOM"
         utf8_line = _first_bad_line(path, "utf-8")
         bad_line = _first_bad_line(path, encoding)
-        if forced is None and encoding == "gb18030" and utf8_line and utf8_line > 1 and bad_line < utf8_line:
+        if (forced is None and encoding == "gb18030" and utf8_line and utf8_line > 1 and bad_line
+                and bad_line < utf8_line):
             raise InputError(f"编码混用: 前 {utf8_line - 1} 行是 UTF-8，第 {utf8_line} 行起不是（可能粘贴了 GBK/GB18030 "
                              "文字），请统一另存为 UTF-8", file=name, line=utf8_line) from None
-        raise InputError(f"无法按 {encoding} 解码: {exc.reason}（可在映射配置中指定 encoding）",
+        raise InputError(f"无法按 {encoding} 解码: {getattr(exc, 'reason', exc)}（可在映射配置中指定 encoding）",
                          file=name, line=bad_line) from None
     except csv.Error as exc:
         raise InputError(f"CSV 无法解析: {exc}", file=name) from None

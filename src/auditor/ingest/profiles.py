@@ -189,7 +189,8 @@ def _encoding(value: Any, source: str, line: int) -> str | None:
         raise ConfigError("encoding 必须是编码名称或 auto", file=source, line=line)
     try:
         codecs.lookup(value)
-    except LookupError:
+        "a".encode(value)  # rot13, hex, base64 and "undefined" are codecs but not text encodings
+    except (LookupError, UnicodeError):
         raise ConfigError(f"未知的编码: {value}（例如 utf-8、gb18030、auto）", file=source,
                           line=line) from None
     return value
