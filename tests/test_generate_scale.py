@@ -27,7 +27,7 @@ def test_twenty_thousand_cases_stream_in_small_memory(tmp_path):
     assert (tmp_path / "big/xml/cases.xml").stat().st_size > 50_000_000
     # Holding 20,000 cases (~70 MB of XML) would add far more than this.
     assert big - small < 25_000, (small, big)
-    assert big < 250_000, big
+    assert big < 400_000, big  # imports (pandas, lxml, the rule pack's modules) are most of it
 
 
 def test_output_does_not_depend_on_the_hash_seed(tmp_path):
