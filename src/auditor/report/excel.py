@@ -193,10 +193,12 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
 
 
 def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptions: dict, as_of: date) -> None:
-    widths = [5, 21, 14, 9, 26, 7, 40, 30, 28, 22, 11, 9, 16]
+    # Sized so the sheet prints one A4 landscape page wide at a readable scale: the long texts get
+    # the room, the short ones wrap (a rule id breaks at its hyphens).
+    widths = [4, 21, 14, 9, 18, 6, 40, 28, 32, 14, 11, 9, 10]
     # Case and rule ids vary by district and pack: fit those two columns to their content.
     widths[2] = min(max([widths[2]] + [_display_width(f.case_id) + 2 for f in findings]), 32)
-    widths[3] = min(max([widths[3]] + [_display_width(f.rule_id) + 2 for f in findings]), 24)
+    widths[3] = min(max([widths[3]] + [_display_width(f.rule_id) + 2 for f in findings]), 16)
     w.header(ws, 0, list(labels.CORRECTIONS_HEADER), widths)
     w.page_titles(ws, labels.text("squad_sheet_header", lang, squad=squad),
                   f"{labels.text('as_of', lang)} {as_of.isoformat()}", lang)
@@ -212,7 +214,7 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
         ws.write_number(i, 0, i, w.f_num)
         ws.write_string(i, 1, f.fingerprint, w.f_text)
         ws.write_string(i, 2, text(f.case_id), w.f_text)
-        ws.write_string(i, 3, text(f.rule_id), w.f_text)
+        ws.write_string(i, 3, text(f.rule_id), w.f_wrap)
         ws.write_string(i, 4, kind, w.f_wrap)
         ws.write_string(i, 5, labels.severity_label(f.severity, lang), w.f_sev.get(f.severity, w.f_text))
         ws.write_string(i, 6, message, w.f_wrap)
@@ -226,7 +228,7 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
         ws.write_string(i, 11, EXEMPT if exempt else state, w.f_text)
         if exempt:
             ws.write_string(i, 12, text(f"豁免：{exempt.get('reason', '')}（{exempt.get('approver', '')}）"), w.f_wrap)
-        height = _row_height([(kind, widths[4]), (message, widths[6]), (basis, widths[7]),
+        height = _row_height([(f.rule_id, widths[3]), (kind, widths[4]), (message, widths[6]), (basis, widths[7]),
                               (correction, widths[8]), (departments, widths[9])])
         if height:
             ws.set_row(i, height)
