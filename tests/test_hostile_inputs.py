@@ -19,7 +19,8 @@ import pytest
 
 from auditor.errors import AuditorError
 from auditor.rules.loader import load_rule_pack
-from hostile.corpus import CLI_IDS, CORPUS, CSV_HEADER, PASSWD_MARKERS, ROW, Hostile, Loaded, Refused, materialise
+from hostile.corpus import (CLI_IDS, CORPUS, CSV_HEADER, FILES, PASSWD_MARKERS, ROW, Hostile, Loaded, Refused,
+                            materialise)
 from hostile.run import load
 
 IDS = [h.id for h in CORPUS]
@@ -90,7 +91,7 @@ def cli_args(h: Hostile, path: Path, work: Path) -> list[str]:
              "--out", str(work / "out")]
     strict = ["--strict"] if isinstance(h.expect, Loaded) and h.expect.rejected else []
     return {
-        "export": ["inspect", str(path), *strict],
+        "export": ["inspect", str(path), *strict, *(["--profile", str(FILES / h.mapping)] if h.mapping else [])],
         "mapping": ["inspect", str(ok), "--profile", str(path)],
         "rules": ["rules", "validate", str(path)],
         "district": [*audit, "--profile", str(path)],

@@ -149,6 +149,8 @@ FILES: dict[str, bytes | str] = {
     "mapping_tab_indent.yaml": "tables:\n\tcases:\n\t\tcolumns: {}\n",
     "mapping_alias_name_bomb.yaml": "name: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"d{i}: &{'bcdefghij'[i]} [" + ", ".join([f"*{'abcdefghij'[i]}"] * 10) + "]\n" for i in range(8)),
+    "mapping_non_text_codec.yaml": "name: 怪编码\nencoding: rot13\n",
+    "mapping_forced_utf16.yaml": "tables:\n  cases:\n    encoding: utf-16\n",
     "exceptions_not_utf8.yaml": "exceptions:\n  - rule: 规则\n".encode("gb18030"),
 }
 

@@ -52,6 +52,7 @@ class Hostile:
     file: str | None = None  # under files/; None: GENERATORS[id] writes it
     as_name: str | None = None  # copy under this name (the loader detects tables by file name)
     limits: dict | None = None  # Limits(**limits) for the load
+    mapping: str | None = None  # a mapping profile (under files/) for the load
 
 
 # --- inputs generated at run time (too big to commit, or not a file at all) -------------------
@@ -346,6 +347,11 @@ CORPUS: tuple[Hostile, ...] = (
             Refused(2, "展开炸弹"), "mapping_alias_name_bomb.yaml"),
     Hostile("mapping_deep_nesting", "mapping", "5,000 nested flow sequences (generated)",
             Refused(2, "YAML 嵌套超过 100 层", 1)),
+    Hostile("mapping_non_text_codec", "mapping", "encoding: rot13 (a codec, not a text encoding)",
+            Refused(2, "未知的编码: rot13", 2), "mapping_non_text_codec.yaml"),
+    Hostile("csv_forced_utf16_without_bom", "export", "mapping profile forces utf-16 on a UTF-8 cases.csv",
+            Refused(3, "无法按 utf-16 解码"), "csv_bom_utf8.csv", as_name="cases.csv",
+            mapping="mapping_forced_utf16.yaml"),
     Hostile("exceptions_not_utf8", "exceptions", "exception register saved in GB18030",
             Refused(2, "不是 UTF-8", 2), "exceptions_not_utf8.yaml"),
 )
@@ -355,9 +361,10 @@ CORPUS: tuple[Hostile, ...] = (
 CLI_IDS = frozenset({
     *(h.id for h in CORPUS if h.kind == "export" and isinstance(h.expect, Refused) and not h.limits),
     "csv_bad_amounts", "csv_impossible_dates", "csv_wrong_column_counts", "csv_duplicate_ids",
-    "csv_control_chars", "csv_terminal_escapes", "csv_formula_payloads", "xml_xxe_file", "xml_external_dtd", "xml_billion_laughs",
-    "xml_quadratic_blowup", "xml_deep_nesting", "path_folder_with_non_files", "xml_truncated", "xml_bad_amounts", "xml_xinclude",
-    *(h.id for h in CORPUS if h.id.endswith(("_yaml_bomb", "_unsafe_tag"))), "mapping_deep_nesting",
+    "csv_control_chars", "csv_terminal_escapes", "csv_formula_payloads", "xml_xxe_file", "xml_external_dtd",
+    "xml_billion_laughs", "xml_quadratic_blowup", "xml_deep_nesting", "xml_truncated", "xml_bad_amounts",
+    "xml_xinclude", "path_folder_with_non_files", "mapping_deep_nesting", "mapping_non_text_codec",
+    *(h.id for h in CORPUS if h.id.endswith(("_yaml_bomb", "_unsafe_tag"))),
 })
 
 

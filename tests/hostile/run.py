@@ -12,13 +12,14 @@ from auditor.ingest import Limits, load_exports
 from auditor.ingest import load_profile as load_mapping
 from auditor.rules.loader import load_rule_pack
 from auditor.rules.params import load_profile as load_district
-from hostile.corpus import Hostile, Loaded, Refused
+from hostile.corpus import FILES, Hostile, Loaded, Refused
 
 
 def load(h: Hostile, path: Path, pack):
     """The LoadResult for an export; None for a configuration file that (unexpectedly) loads."""
     if h.kind == "export":
-        return load_exports(path, limits=Limits(**h.limits) if h.limits else None)
+        return load_exports(path, limits=Limits(**h.limits) if h.limits else None,
+                            profile=FILES / h.mapping if h.mapping else None)
     loaders = {
         "rules": load_rule_pack,
         "district": lambda p: load_district(p, pack.params, Path(pack.path)),
