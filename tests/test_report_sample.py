@@ -77,3 +77,15 @@ def test_missed_deadline_without_finding_not_shown_as_overdue(sample, html):
             assert (cid, rule_id) in fired
             alarms += 1
     assert alarms and html.count('class="st-moot"') >= len(set(moot["case_id"]) & shown)
+
+
+def test_one_squad_report_does_not_claim_the_district_mean(sample):
+    from dataclasses import replace
+
+    squad = "机动执法中队"
+    one = replace(sample, findings=[f for f in sample.findings if f.squad == squad],
+                  cases=sample.cases[sample.cases["squad"] == squad],
+                  metadata={**sample.metadata, "squad_filter": [squad]})
+    html = render_html(one)
+    assert "所审中队平均得分" in html and "全区平均得分" not in html
+    assert "全区平均得分" in render_html(sample)

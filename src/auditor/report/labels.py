@@ -107,6 +107,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "score": ("评查得分", "Score"),
     "total": ("合计", "Total"),
     "district_mean": ("全区平均得分", "District mean score"),
+    "filtered_mean": ("所审中队平均得分", "Mean score of the squads audited"),
     "summary": ("汇总", "Summary"),
     "ranking": ("中队排名", "Squad ranking"),
     "charts": ("统计图", "Charts"),
