@@ -158,33 +158,42 @@ def load_calendar_file(path: str | Path) -> dict[int, YearSpec]:
     if not isinstance(data, dict) or not isinstance(data.get("years"), dict):
         raise ConfigError("工作日历文件须包含 years: 映射（年份 → holidays / workdays）", file=str(path))
     specs: dict[int, YearSpec] = {}
-    for year, body in data["years"].items():
-        if not isinstance(year, int) or not isinstance(body, dict):
-            raise ConfigError(f"年份 {year!r} 的格式不正确", file=str(path))
+    years = data["years"]
+    for year, body in years.items():
+        line = years.line_of(year)
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200 \
+                or not isinstance(body, dict):
+            raise ConfigError(f"年份 {year!r} 的格式不正确（应为 1900–2200 的年份，下含 holidays / workdays）",
+                              file=str(path), line=line)
         unknown = set(body) - {"holidays", "workdays", "source"}
         if unknown:
-            raise ConfigError(f"{year} 年含未知键: {', '.join(sorted(map(str, unknown)))}", file=str(path))
+            raise ConfigError(f"{year} 年含未知键: {', '.join(sorted(map(str, unknown)))}", file=str(path), line=line)
         specs[year] = YearSpec(
             year=year,
-            holidays=frozenset(_expand_days(body.get("holidays") or [], year, path)),
-            workdays=frozenset(_expand_days(body.get("workdays") or [], year, path)),
+            holidays=frozenset(_expand_days(body.get("holidays") or [], year, path, body.line_of("holidays"))),
+            workdays=frozenset(_expand_days(body.get("workdays") or [], year, path, body.line_of("workdays"))),
             source=str(body.get("source", "")),
         )
     return specs
 
 
-def _expand_days(items: list, year: int, path: Path) -> list[dt.date]:
+def _expand_days(items: list, year: int, path: Path, line: int) -> list[dt.date]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{year} 年的 holidays / workdays 应为日期列表", file=str(path), line=line)
     out: list[dt.date] = []
-    for item in items:
+    for i, item in enumerate(items):
+        line = items.line_of(i) if hasattr(items, "line_of") else line
         if isinstance(item, dt.date):
             days = [item]
         elif isinstance(item, list) and len(item) == 2 and all(isinstance(x, dt.date) for x in item):
             a, b = item
+            if b < a:  # an empty range would silently drop the whole holiday
+                raise ConfigError(f"区间 [{a}, {b}] 起止颠倒", file=str(path), line=line)
             days = [a + dt.timedelta(k) for k in range((b - a).days + 1)]
         else:
-            raise ConfigError(f"{year} 年的日期 {item!r} 应为 YYYY-MM-DD 或 [起, 止]", file=str(path))
+            raise ConfigError(f"{year} 年的日期 {item!r} 应为 YYYY-MM-DD 或 [起, 止]", file=str(path), line=line)
         for d in days:
             if d.year != year:
-                raise ConfigError(f"日期 {d} 不属于 {year} 年", file=str(path))
+                raise ConfigError(f"日期 {d} 不属于 {year} 年", file=str(path), line=line)
         out.extend(days)
     return out
