@@ -124,7 +124,8 @@ def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure cases decided at least 20 calendar days before the as-of date,
     with no hearing, filed at least 180 calendar days before the as-of date (not revoked).
     decision_date := the first working day on or after filing_date + d calendar days, d drawn from
-    95..130, or the first working day after the original decision if that is later (so
+    95..130, or the first working day after the (rolled-over) 90th day, or the first working day after
+    the original decision, whichever is latest (so
     decision − filing > 90 days and the decision still follows notice, review and discussion).
     extension_days, extension_approver and suspended_days are removed (no extension, nothing
     excluded); a 查封扣押 date is dropped (its 30-day term would otherwise be broken too).
@@ -132,7 +133,9 @@ def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     date exactly as for a clean case."""
     wd = helpers.wd
     late = wd.on_or_after(plan["filing_date"] + timedelta(days=rng.randint(95, 130)))
-    plan["decision_date"] = max(late, wd.after(plan["decision_date"], 1))
+    # Day 90 on a rest day rolls over to the next working day (民诉法 85): be later than that too.
+    rolled_due = wd.on_or_after(plan["filing_date"] + timedelta(days=90))
+    plan["decision_date"] = max(late, wd.after(rolled_due, 1), wd.after(plan["decision_date"], 1))
     for key in ("extension_days", "extension_approver", "suspended_days", "seizure_date"):
         plan.pop(key, None)
     plan_from_decision(plan, rng, helpers)
