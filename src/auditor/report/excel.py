@@ -182,6 +182,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     w.put(ws, row, 0, t("score_note", base=f"{summary.base:g}", ded=ded), w.f_meta)
     row += 2
     w.put(ws, row, 0, t("load"), w.f_profile)
+    ws.set_row(row, 20)  # the bigger title font must not run under the table header below
     row += 1
     for c, name in enumerate([t("table"), t("rows_in"), t("loaded"), t("rejected")]):
         ws.write_string(row, c + 1, name, w.f_head)
