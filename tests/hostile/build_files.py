@@ -146,6 +146,8 @@ FILES: dict[str, bytes | str] = {
     "district_impossible_date.yaml": "profile: {name: 测试区}\nparams:\n  foo: 2025-02-30\n",
     "district_huge_int.yaml": "profile: {name: 测试区}\nparams:\n  warning_days: " + "9" * 5000 + "\n",
     "calendar_impossible_date.yaml": "years:\n  2031:\n    holidays: [2031-02-30]\n",
+    "calendar_reversed_range.yaml": "years:\n  2031:\n    holidays:\n      - [2031-10-07, 2031-10-01]\n",
+    "calendar_absurd_year.yaml": "years:\n  99999:\n    holidays: []\n",
     "mapping_tab_indent.yaml": "tables:\n\tcases:\n\t\tcolumns: {}\n",
     "mapping_alias_name_bomb.yaml": "name: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"d{i}: &{'bcdefghij'[i]} [" + ", ".join([f"*{'abcdefghij'[i]}"] * 10) + "]\n" for i in range(8)),
