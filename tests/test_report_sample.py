@@ -89,3 +89,16 @@ def test_one_squad_report_does_not_claim_the_district_mean(sample):
     html = render_html(one)
     assert "所审中队平均得分" in html and "全区平均得分" not in html
     assert "全区平均得分" in render_html(sample)
+
+
+def test_findings_read_most_serious_first_then_by_squad_rank(sample, html):
+    rows = re.findall(r'<tr data-squad="([^"]+)" data-theme="[^"]*" data-severity="([^"]+)"', html)
+    assert len(rows) == len(sample.findings)
+    order = {"严重": 0, "一般": 1, "提示": 2}
+    ranking = re.search(r'<table id="squad-table">.*?</table>', html, flags=re.S).group(0)
+    ranks = {s: i for i, s in enumerate(re.findall(r'<td class="n">\d+</td><td>([^<]+)</td>', ranking))}
+    assert len(ranks) == 16
+    keys = [(order[v], ranks[s]) for s, v in rows]
+    assert keys == sorted(keys) and keys[0][0] == 0 and keys[-1][0] == 2
+    first_page = html[html.index('<section class="case"'):]
+    assert 'class="sev sev0"' in first_page[: first_page.index("</section>")]

@@ -117,12 +117,21 @@ def _charts(result: Any, summary: Summary, lang: str) -> dict[str, Any]:
     return {"squad_theme": squad_theme, "by_rule": by_rule, "has_rules": bool(rule_rows)}
 
 
-def _case_sections(result: Any, lang: str, show_personal_data: bool, cap: int,
+def _reading_order(findings: list, summary: Summary) -> list:
+    """The order a supervisor reads findings in: 严重 first, then by squad rank, then case (the
+    result's own order breaks ties). Case pages follow it, so a cap keeps the most serious cases."""
+    rank = {s.squad: s.rank for s in summary.squads}
+    sev = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(findings, key=lambda f: (sev.get(f.severity, len(sev)), rank.get(f.squad, len(rank) + 1),
+                                           f.squad, f.case_id))
+
+
+def _case_sections(result: Any, findings: list, lang: str, show_personal_data: bool, cap: int,
                    sources: dict, rules: dict) -> tuple[list[dict], int, dict[str, str]]:
-    """Per-case pages for the first `cap` cases with findings (in findings order); returns the pages,
+    """Per-case pages for the first `cap` cases with findings (in reading order); returns the pages,
     how many cases were left out, and case_id -> anchor."""
     grouped: dict[str, list] = {}
-    for f in result.findings:
+    for f in findings:
         grouped.setdefault(f.case_id, []).append(f)
     wanted = list(grouped)[:cap]
     omitted = max(0, len(grouped) - len(wanted))
@@ -234,10 +243,11 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
     meta = result.metadata or {}
     sources = source_of(result)
     rules = {str(rule_attr(r, "id")): r for r in result.rules}
-    pages, omitted, anchors = _case_sections(result, lang, show_personal_data, max(0, max_case_sections), sources,
-                                             rules)
+    ordered = _reading_order(result.findings, summary)
+    pages, omitted, anchors = _case_sections(result, ordered, lang, show_personal_data, max(0, max_case_sections),
+                                             sources, rules)
     table = [dict(_finding_view(f, lang, show_personal_data, rules), anchor=anchors.get(f.case_id))
-             for f in result.findings[:max(0, max_table_rows)]]
+             for f in ordered[:max(0, max_table_rows)]]
     tot = summary.total
     counts = load_counts(result)
     rejected = load_list(result, "rejected")
