@@ -127,7 +127,7 @@ def _basis_text(basis: tuple, lang: str) -> str:
     for b in basis:
         law = str(getattr(b, "law", "") or "").strip("《》")
         article = str(getattr(b, "article", "") or "")
-        text = (f"《{law}》" if law else "") + article
+        text = _cite(law, article)
         conf = str(getattr(b, "confidence", "") or "").upper()
         if conf == "UNCONFIRMED":
             text += labels.text("unconfirmed", lang)
@@ -135,6 +135,30 @@ def _basis_text(basis: tuple, lang: str) -> str:
             text += labels.text("secondary", lang)
         parts.append(text)
     return "；".join(parts) if lang != "en" else "; ".join(parts)
+
+
+# A document number alone (静城管政〔2025〕7号), or a title followed by its number in brackets.
+_DOC_NO = re.compile(r"^[^\s《》（）]*〔\d{4}〕\d+号$")
+_TITLE_NO = re.compile(r"^(?P<title>.+?)(?P<no>（[^（）]*〔\d{4}〕\d+号）)$")
+
+
+def _cite(law: str, article: str) -> str:
+    """A basis as Chinese legal writing cites it: 《title》第…条, 《title》（文号）section; a bare
+    document number, a standard, a district parameter or an untraced source is not a title and
+    takes no 《》 (a title inside a title takes 〈〉)."""
+    if not law:
+        return article
+    if _DOC_NO.match(law) or law.startswith(("GB ", "GB/T ")):
+        return f"{law} {article}".strip()
+    if "参数" in law or "未查到" in article or law.startswith(('"', "“")):
+        if not article or article.startswith("（"):
+            return law + article
+        return f"{law}：{article}"
+    sep = "" if not article or article.startswith(("第", "（")) else " "
+    m = _TITLE_NO.match(law)
+    title, number = (m["title"], m["no"]) if m else (law, "")
+    title = title.replace("《", "〈").replace("》", "〉")
+    return f"《{title}》{number}{sep}{article}"
 
 
 def basis_list(basis: Any) -> list[dict[str, str]]:
