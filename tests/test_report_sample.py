@@ -88,6 +88,7 @@ def test_one_squad_report_does_not_claim_the_district_mean(sample):
                   metadata={**sample.metadata, "squad_filter": [squad]})
     html = render_html(one)
     assert "所审中队平均得分" in html and "全区平均得分" not in html
+    assert f"本次只审查 {squad} 的案件（{len(one.cases)} 件）" in html and len(one.cases) == 20
     assert "全区平均得分" in render_html(sample)
 
 

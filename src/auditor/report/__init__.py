@@ -49,14 +49,20 @@ def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[s
     if lang not in ("zh", "en"):
         raise UsageError(f"未知的报告语言: {lang}（可用: zh, en）")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # --out names a file, or a place that cannot hold a folder
+        raise UsageError(f"无法创建输出目录: {exc.strerror}", file=str(out)) from None
     written: list[Path] = []
     for name in dict.fromkeys(formats):
         fmt = FORMATS[name]
         kwargs: dict[str, Any] = {"lang": lang, "show_personal_data": show_personal_data}
         if name == "html":
             kwargs["max_case_sections"] = max_case_sections
-        written.extend(fmt.writer(result, out / fmt.file_name, **kwargs))
+        try:
+            written.extend(fmt.writer(result, out / fmt.file_name, **kwargs))
+        except OSError as exc:  # read-only folder, disk full
+            raise UsageError(f"无法写入报告: {exc.strerror}", file=str(out / fmt.file_name)) from None
     return written
 
 

@@ -108,6 +108,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "total": ("合计", "Total"),
     "district_mean": ("全区平均得分", "District mean score"),
     "filtered_mean": ("所审中队平均得分", "Mean score of the squads audited"),
+    "filter_note": ("本次只审查 {squads} 的案件（{n} 件），上表为整个导出文件的读入情况。",
+                    "Only the cases of {squads} were audited ({n}); the table counts the whole export."),
     "summary": ("汇总", "Summary"),
     "ranking": ("中队排名", "Squad ranking"),
     "charts": ("统计图", "Charts"),
