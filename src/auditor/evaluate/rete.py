@@ -105,6 +105,12 @@ def check_rules(rules: list[Rule], params: dict) -> list[RuleError]:
     return errors
 
 
+def check_pack(pack, params: dict | None = None) -> list[RuleError]:
+    """`check_rules` over a loaded pack, with its parameter defaults unless `params` are given."""
+    values = params if params is not None else {k: p.default for k, p in pack.params.items()}
+    return check_rules(pack.rules, values)
+
+
 def _unsupported(node, catalogue) -> str | None:
     if isinstance(node, Matches):
         if catalogue[node.field].kind not in ("str", "enum"):
@@ -369,73 +375,107 @@ def _encode_column(series: pd.Series, kind: str, unit: str) -> list:
     if kind in _TEMPORAL:
         arr = series.to_numpy(dtype="datetime64[ns]")
         nat = np.isnat(arr)
-        scale = "D" if (kind == "date" and unit != "s") else "s"
-        ints = arr.astype(f"datetime64[{scale}]").astype(np.int64)
-        if kind == "date" and unit == "s":
-            ints = arr.astype("datetime64[D]").astype(np.int64) * 86400
-        return [None if m else int(v) for v, m in zip(ints.tolist(), nat.tolist())]
+        if kind == "date":
+            ints = arr.astype("datetime64[D]").astype(np.int64) * (86400 if unit == "s" else 1)
+        else:
+            ints = arr.astype("datetime64[s]").astype(np.int64)
+        return _with_none(ints, nat)
     if kind == "int":
-        return [None if v is pd.NA or v is None else int(v) for v in series.astype("Int64").tolist()]
+        return series.astype("Int64").to_numpy(dtype=object, na_value=None).tolist()
     if kind == "decimal":
         vals = series.astype("float64").to_numpy()
-        return [None if np.isnan(v) else float(v) for v in vals.tolist()]
+        return _with_none(vals, np.isnan(vals))
     if kind == "bool":
-        return [None if v is pd.NA or v is None else bool(v) for v in series.astype("boolean").tolist()]
+        return series.astype("boolean").to_numpy(dtype=object, na_value=None).tolist()
     if kind in _LISTS:
         return [list(x for x in v if x is not None and x == x) or None if isinstance(v, (tuple, list)) else None
                 for v in series.tolist()]
     return [v if isinstance(v, str) and v != "" else None for v in series.tolist()]
 
 
-def _fact_columns(scope: _Scope, frame: pd.DataFrame, facts: Facts) -> dict[str, list]:
-    cols = {}
-    for (name, unit), key in scope.keys.items():
-        cols[key] = _encode_column(frame[name], scope.kind(name), unit)
-    for spec_key, key in scope.deadlines.items():
-        cols[key] = facts.deadlines[spec_key].hit.astype(np.int64).tolist()
-    return cols
+def _with_none(values: np.ndarray, missing: np.ndarray) -> list:
+    out = values.astype(object)  # Python ints / floats, which json encodes
+    out[missing] = None
+    return out.tolist()
+
+
+CHUNK = 20_000  # cases encoded at a time: the facts of a million cases never sit in memory at once
+
+
+class _Table:
+    """One scope's facts to encode: its frame, the fields the rules read, deadline and regex verdicts."""
+
+    def __init__(self, scope: _Scope, frame: pd.DataFrame, facts: Facts, mark: str, verdicts: dict | None = None):
+        self.scope, self.frame, self.mark = scope, frame, mark
+        self.hits = {key: facts.deadlines[spec_key].hit for spec_key, key in scope.deadlines.items()}
+        self.verdicts = verdicts or {}
+
+    def rows(self, index: np.ndarray) -> "_Rows":
+        sub = self.frame.iloc[index]
+        cols = {key: _encode_column(sub[name], self.scope.kind(name), unit)
+                for (name, unit), key in self.scope.keys.items()}
+        for key, hit in self.hits.items():
+            cols[key] = hit[index].astype(np.int64).tolist()
+        for key, verdict in self.verdicts.items():
+            cols[key] = verdict[index].tolist()
+        return _Rows(cols, self.mark, index)
 
 
 class _Rows:
-    """The facts of one scope, built on demand by row position (a dict without the missing values)."""
+    """Encoded facts of some rows of one scope; `fact(i)` is the i-th of them (missing values left out)."""
 
-    def __init__(self, cols: dict[str, list], mark: str):
+    def __init__(self, cols: dict[str, list], mark: str, positions: np.ndarray):
         self.names = list(cols)
         self.columns = [cols[k] for k in self.names]
         self.mark = mark
+        self.positions = positions.tolist()
 
-    def fact(self, pos: int, sid: str) -> dict:
-        fact = {"sid": sid, POS: pos, self.mark: 1}
+    def fact(self, i: int, sid: str) -> dict:
+        fact = {"sid": sid, POS: self.positions[i], self.mark: 1}
         for name, col in zip(self.names, self.columns):
-            v = col[pos]
+            v = col[i]
             if v is not None:
                 fact[name] = v
         return fact
 
 
-def _sessions(cases: _Rows | None, n_cases: int, case_ids: list, recs: _Rows | None, rec_case_ids: list):
+def _owners(case_ids: list, rec_case_ids: list) -> np.ndarray:
+    """For each recording, the position of the (first) case with its case id; -1 when there is none."""
+    first = pd.Series(np.arange(len(case_ids)), index=pd.Index(case_ids, dtype=object))
+    first = first[~first.index.duplicated()]
+    where = first.index.get_indexer(pd.Index(rec_case_ids, dtype=object))
+    return np.where(where >= 0, first.to_numpy()[np.maximum(where, 0)], -1)
+
+
+def _sessions(cases: _Table | None, recs: _Table | None, case_ids: list, rec_case_ids: list):
     """(sid, facts): each case with its recordings; recordings of unknown cases grouped by case id."""
-    first: dict = {}
-    for pos, cid in enumerate(case_ids):
-        first.setdefault(cid, pos)
-    attached: dict[int, list[int]] = {}
-    orphans: dict = {}
-    if recs is not None:
-        for rpos, cid in enumerate(rec_case_ids):
-            cpos = first.get(cid)
-            if cpos is None:
-                orphans.setdefault(cid, []).append(rpos)
-            else:
-                attached.setdefault(cpos, []).append(rpos)
-    if cases is not None:
-        for pos in range(n_cases):
-            sid = f"c{pos}"
-            yield sid, [cases.fact(pos, sid)] + [recs.fact(r, sid) for r in attached.get(pos, ())]
-    elif recs is not None:  # no case rules: recordings still meet the recording rules, one session per case id
-        for k, rposs in enumerate(attached.values()):
-            yield f"a{k}", [recs.fact(r, f"a{k}") for r in rposs]
-    for k, rposs in enumerate(orphans.values()):
-        yield f"o{k}", [recs.fact(r, f"o{k}") for r in rposs]
+    n = len(case_ids)
+    owner = _owners(case_ids, rec_case_ids) if recs is not None else np.empty(0, dtype=np.int64)
+    order = np.argsort(owner, kind="stable")
+    owned = owner[order]
+    for a in range(0, n, CHUNK):
+        b = min(a + CHUNK, n)
+        lo, hi = np.searchsorted(owned, [a, b])
+        crow = cases.rows(np.arange(a, b)) if cases is not None else None
+        rrow = recs.rows(order[lo:hi]) if recs is not None and hi > lo else None
+        rown = owned[lo:hi].tolist()
+        j = 0
+        for p in range(a, b):
+            sid = f"c{p}"
+            batch = [crow.fact(p - a, sid)] if crow is not None else []
+            while j < len(rown) and rown[j] == p:
+                batch.append(rrow.fact(j, sid))
+                j += 1
+            if batch:
+                yield sid, batch
+    orphans = order[: int(np.searchsorted(owned, 0))]
+    if len(orphans):
+        rrow = recs.rows(orphans)
+        groups: dict = {}
+        for j, rpos in enumerate(orphans.tolist()):
+            groups.setdefault(rec_case_ids[rpos], []).append(j)
+        for k, members in enumerate(groups.values()):
+            yield f"o{k}", [rrow.fact(j, f"o{k}") for j in members]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -544,41 +584,48 @@ class ReteEvaluator:
     def hits(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, np.ndarray]:
         """One durable session per case holding the case and its recordings; every rule in one ruleset."""
         compiled = self.compile(rules, facts, ctx)
-        rows: dict[str, _Rows | None] = {}
+        tables: dict[str, _Table | None] = {"case": None, "recording": None}
         exprs: dict = {}
         for scope_name, (scope, scope_exprs) in compiled.items():
             frame = facts.frames[scope_name]
-            rows[scope_name] = None
             if scope_exprs and len(frame):
-                cols = _fact_columns(scope, frame, facts)
-                if scope.regexes:
-                    cols.update(self._regex_verdicts(scope, cols, len(frame)))
-                rows[scope_name] = _Rows(cols, MARKS[scope_name])
+                verdicts = self._regex_verdicts(scope, frame) if scope.regexes else {}
+                tables[scope_name] = _Table(scope, frame, facts, MARKS[scope_name], verdicts)
                 exprs.update(scope_exprs)
         found: dict[str, set[int]] = {r.id: set() for r in rules}
         if exprs:
             sink = _Sink()
             host = private_host({"auditor": _ruleset(exprs, sink)})
-            case_frame, rec_frame = facts.frames["case"], facts.frames["recording"]
-            sessions = _sessions(rows["case"], len(case_frame), case_frame["case_id"].tolist(), rows["recording"],
-                                 rec_frame["case_id"].tolist() if rows["recording"] is not None else [])
-            _assert_sessions(host, "auditor", sessions, len(case_frame), "Rete")
+            case_ids = facts.frames["case"]["case_id"].tolist()
+            rec_ids = facts.frames["recording"]["case_id"].tolist() if tables["recording"] is not None else []
+            sessions = _sessions(tables["case"], tables["recording"], case_ids, rec_ids)
+            _assert_sessions(host, "auditor", sessions, len(case_ids), "Rete")
             sink.check()
             for rule_id, pos in sink.fired:
                 found[rule_id].add(pos)
         return {rule_id: np.array(sorted(p), dtype=np.int64) for rule_id, p in found.items()}
 
-    def _regex_verdicts(self, scope: _Scope, cols: dict, n: int) -> dict[str, list]:
+    def _regex_verdicts(self, scope: _Scope, frame: pd.DataFrame) -> dict[str, np.ndarray]:
         """durable's own verdict on each regex that appears negated: 1 matched, 0 not (or no text)."""
         sink = _Sink()
         exprs = {key: (key, {"$mt": {scope.key(name): durable_pattern}})
                  for (name, _pattern), (key, durable_pattern) in scope.regexes.items()}
         host = private_host({"auditor_regex": _ruleset(exprs, sink)})
-        text = _Rows({k: cols[k] for k in sorted({scope.key(name) for name, _ in scope.regexes})}, "~t")
-        _assert_sessions(host, "auditor_regex", ((f"t{p}", [text.fact(p, f"t{p}")]) for p in range(n)), n,
-                         "Rete regex")
+        text = _Scope(scope.catalogue, scope.tag)
+        for name, _pattern in scope.regexes:
+            text.key(name)
+        table = _Table(text, frame, Facts(frames={}), "~t")
+        n = len(frame)
+
+        def sessions():
+            for a in range(0, n, CHUNK):
+                rows = table.rows(np.arange(a, min(a + CHUNK, n)))
+                for i in range(len(rows.positions)):
+                    yield f"t{a + i}", [rows.fact(i, f"t{a + i}")]
+
+        _assert_sessions(host, "auditor_regex", sessions(), n, "Rete regex")
         sink.check()
-        verdicts = {key: [0] * n for key, _ in scope.regexes.values()}
+        verdicts = {key: np.zeros(n, dtype=np.int64) for key, _ in scope.regexes.values()}
         for key, pos in sink.fired:
             verdicts[key][pos] = 1
         return verdicts
