@@ -18,7 +18,7 @@ from auditor import __version__
 from auditor.enrich.calendar import WorkCalendar, load_calendar_file
 from auditor.errors import UsageError
 from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
-                                   early_warnings, effective_condition)  # noqa: F401 (re-exported for notebooks)
+                                   early_warnings, effective_condition, empty_field_notices)
 from auditor.findings import AuditResult
 from auditor.rules.conditions import AllOf
 from auditor.rules.loader import RulePack, load_rule_pack
@@ -120,7 +120,7 @@ def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RuleP
     findings = build_findings(rules, hits, facts, ctx)
     result = AuditResult(
         as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
-        notices=calendar_notices(rules, applicable, facts), rules=list(pack.rules if not rule_ids else rules),
+        notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts), rules=list(pack.rules if not rule_ids else rules),
         cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
     )
     result.metadata = {

@@ -21,7 +21,8 @@ from auditor.enrich.derive import (case_fact_fields, derive_case_facts, derive_r
 from auditor.findings import EarlyWarning, Finding, Notice, fingerprint
 from auditor.model.frame import empty_frame
 from auditor.privacy import mask_id, mask_name
-from auditor.rules.conditions import (AllOf, AnyOf, Absent, Compare, Const, Literal, Present, UNIT_EN, UNIT_ZH)
+from auditor.rules.conditions import (AllOf, AnyOf, Absent, Compare, Const, Deadline, Literal, Not, Present, UNIT_EN,
+                                      UNIT_ZH)
 from auditor.rules.model import Rule
 from auditor.rules.template import placeholders, render
 
@@ -296,3 +297,58 @@ def deadline_table(rules: list[Rule], applicable: dict[str, np.ndarray], facts: 
     else:
         table = pd.concat(chunks, ignore_index=True)[cols]
     return table.sort_values(["case_id", "rule_id", "name"], kind="stable").reset_index(drop=True)
+
+
+MIN_ROWS_FOR_EMPTY_CHECK = 20  # a handful of cases can leave a column empty by chance
+
+
+def absence_fields(node) -> list[str]:
+    """Fields whose *absence* can make a condition true: under `absent`, under `not`, or the end of an
+    open deadline (an absent end date is measured against the as-of date)."""
+    out: list[str] = []
+    if isinstance(node, Absent):
+        out.append(node.field)
+    elif isinstance(node, Not):
+        from auditor.rules.conditions import fields_of
+
+        out.extend(fields_of(node.child))
+    elif isinstance(node, (AllOf, AnyOf)):
+        for child in node.children:
+            out.extend(absence_fields(child))
+    elif isinstance(node, Deadline) and node.spec.to_field and node.spec.open == "as_of":
+        out.append(node.spec.to_field)
+    return list(dict.fromkeys(out))
+
+
+def empty_field_notices(rules: list[Rule], hits: dict[str, np.ndarray], facts: Facts) -> list[Notice]:
+    """A field empty in every row usually means the export left the column out, not that every case
+    broke the rule: findings that rest on such an absence are flagged for checking, not hidden."""
+    out = []
+    empty_cache: dict[tuple[str, str], bool] = {}
+    for rule in rules:
+        positions = hits.get(rule.id)
+        frame = facts.frames[rule.scope]
+        if positions is None or not len(positions) or len(frame) < MIN_ROWS_FOR_EMPTY_CHECK:
+            continue
+        empty = []
+        for name in absence_fields(AllOf((rule.applies, rule.violation))):
+            key = (rule.scope, name)
+            if key not in empty_cache:
+                column = frame[name]
+                if column.dtype == object:
+                    empty_cache[key] = not any(v not in (None, "", ()) and v == v for v in column.tolist())
+                else:
+                    empty_cache[key] = bool(column.isna().all())
+            if empty_cache[key]:
+                empty.append(name)
+        if empty:
+            labels = "、".join(facts.fields[rule.scope][n].zh for n in empty)
+            out.append(Notice(
+                code="field_empty",
+                message={"zh": f"规则 {rule.id}「{rule.title['zh']}」的 {len(positions)} 个问题依据「{labels}」为空而判定，"
+                               f"但该字段在全部 {len(frame)} 行中均为空，可能是导出未包含该字段：请先核实导出，避免误报。",
+                         "en": f"Rule {rule.id} ({rule.title['en']}): {len(positions)} findings rest on "
+                               f"{', '.join(empty)} being empty, but it is empty in all {len(frame)} rows — the "
+                               f"export may have left the column out; check the export before acting on them."},
+                count=int(len(positions)), detail=tuple(empty)))
+    return out
