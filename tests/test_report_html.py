@@ -207,3 +207,24 @@ def test_evidence_names_deadlines_and_derived_facts_in_chinese():
             "作出处罚决定：到期日 2026-08-04，已用 127日，超期 37日</div>") in html
     en = render_html(r, lang="en")
     assert "Decision: due 2026-08-04, elapsed 127 calendar days, over 37 calendar days" in en
+
+
+def test_evidence_deadline_cited_twice_once_nothing_over_unsaid_early_reads_short():
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    r = small_result()
+    f0 = r.findings[0]
+    window = SimpleNamespace(name="window", label={"zh": "申请法院强制执行期限", "en": "court window"},
+                             unit="months", check="late")
+    lawsuit = SimpleNamespace(name="lawsuit", label={"zh": "当事人起诉期", "en": "lawsuit period"},
+                              unit="months", check="early")
+    r.rules = [SimpleNamespace(**{**vars(x), "deadlines": (window, window, lawsuit)}) if x.id == f0.rule_id else x
+               for x in r.rules]
+    r.findings[0] = replace(f0, evidence=(
+        ("window.due", "2026-03-16"), ("window.elapsed", 161), ("window.over", 0),
+        ("window.due", "2026-03-16"), ("window.elapsed", 161), ("window.over", 0),
+        ("lawsuit.due", "2025-12-16"), ("lawsuit.elapsed", 161), ("lawsuit.over", 22)))
+    html = render_html(r)
+    assert ("证据：申请法院强制执行期限：到期日 2026-03-16，已用 161日；"
+            "当事人起诉期：到期日 2025-12-16，已用 161日，提前 22日</div>") in html

@@ -269,16 +269,18 @@ def _derived_labels() -> dict[str, dict[str, str]]:
 # A deadline cited in evidence is "<deadline name>.<attr>" (evaluate/base.py); elapsed/over are in the
 # deadline's unit, days for month deadlines.
 _DEADLINE_ATTR = {"due": ("到期日", "due"), "elapsed": ("已用", "elapsed"), "over": ("超期", "over"),
+                  "short": ("提前", "early by"),
                   "start": ("起算日", "start"), "end": ("完成日", "done"), "limit": ("时限", "limit")}
 
 
-def deadline_specs(rule: Any) -> dict[str, tuple[dict, str]]:
-    """deadline name -> (label {zh, en}, unit) for the deadlines a rule computes."""
-    out: dict[str, tuple[dict, str]] = {}
+def deadline_specs(rule: Any) -> dict[str, tuple[dict, str, str]]:
+    """deadline name -> (label {zh, en}, unit, check "late"|"early") for the deadlines a rule computes."""
+    out: dict[str, tuple[dict, str, str]] = {}
     for spec in rule_attr(rule, "deadlines", ()) or ():
         name = str(getattr(spec, "name", "") or "")
         if name and name not in out:
-            out[name] = (dict(getattr(spec, "label", {}) or {}), str(getattr(spec, "unit", "") or ""))
+            out[name] = (dict(getattr(spec, "label", {}) or {}), str(getattr(spec, "unit", "") or ""),
+                         str(getattr(spec, "check", "late") or "late"))
     return out
 
 
@@ -286,28 +288,34 @@ def evidence_items(finding: Any, lang: str, show_personal_data: bool, rule: Any 
                    table: str = "cases") -> list[tuple[str, str]]:
     """The finding's evidence for people: (label, value text), personal data masked unless asked.
     A deadline's figures (<name>.due / .elapsed / .over) become one item named after the deadline:
-    "立案期限（发现至立案）" -> "到期日 2024-10-15，已用 19个工作日，超期 4个工作日"."""
+    "立案期限（发现至立案）" -> "到期日 2024-10-15，已用 19个工作日，超期 4个工作日"; nothing over is not
+    said, and for a minimum wait (check "early") the shortfall reads 提前."""
     specs = deadline_specs(rule) if rule is not None else {}
     out: list[tuple[str, str]] = []
-    grouped: dict[str, int] = {}  # deadline name -> index in out
+    grouped: dict[str, tuple[int, set]] = {}  # deadline name -> (index in out, attrs already shown)
     for name, value in masked_evidence(finding, show_personal_data):
         name = str(name)
         base, _, attr = name.rpartition(".")
         if not (base and attr in _DEADLINE_ATTR):
             out.append((field_label(name, lang, table), evidence_text(value, lang)))
             continue
-        label, unit = specs.get(base, ({}, ""))
+        label, unit, check = specs.get(base, ({}, "", "late"))
+        if base not in grouped:
+            grouped[base] = (len(out), set())
+            out.append((tr(label, lang) if label else base, ""))
+        i, attrs = grouped[base]
+        if attr in attrs:
+            continue  # a rule naming the same deadline twice cites it twice
+        attrs.add(attr)
+        if attr == "over" and value in (0, None):
+            continue
         shown = param_text(value, lang)
         if attr in ("elapsed", "over") and shown != "—" and unit:
             unit = "calendar_days" if unit == "months" else unit  # month deadlines count days
             shown += (" " if lang == "en" else "") + labels.unit_label(unit, lang)
-        part = labels._pick(_DEADLINE_ATTR[attr], lang) + " " + shown
-        if base in grouped:
-            i = grouped[base]
-            out[i] = (out[i][0], out[i][1] + ("，" if lang != "en" else ", ") + part)
-        else:
-            grouped[base] = len(out)
-            out.append((tr(label, lang) if label else base, part))
+        part = labels._pick(_DEADLINE_ATTR["short" if attr == "over" and check == "early" else attr], lang)
+        sep = ("，" if lang != "en" else ", ") if out[i][1] else ""
+        out[i] = (out[i][0], f"{out[i][1]}{sep}{part} {shown}")
     return out
 
 

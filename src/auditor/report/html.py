@@ -169,34 +169,7 @@ def _case_sections(result: Any, findings: list, lang: str, show_personal_data: b
             if d:
                 timeline.append((d, order, field_label(name, lang)))
         timeline.sort()
-        deadlines = []
-        fired = {f.rule_id for f in fs}
-        seen = set()
-        for d in deadline_rows.get(cid, []):
-            # A rule may name the same deadline twice (e.g. in two branches): show it once.
-            key = (d.get("rule_id"), d.get("name"), iso(d.get("start")), iso(d.get("due")), iso(d.get("end")),
-                   d.get("status"))
-            if key in seen:
-                continue
-            seen.add(key)
-            unit = labels.unit_label(str(d.get("unit", "")), lang)
-            limit = d.get("limit")
-            status = str(d.get("status") or "")
-            # A deadline can be missed without a finding (the rule's other conditions exclude the case,
-            # e.g. no court application is needed once the fine is paid): say so, do not alarm.
-            moot = status in ("late", "overdue", "early") and str(d.get("rule_id") or "") not in fired
-            deadlines.append({
-                "label": str(d.get("label_en") if lang == "en" else d.get("label_zh") or d.get("name") or ""),
-                "rule_id": str(d.get("rule_id") or ""),
-                "start": iso(d.get("start")) or "—",
-                "start_field": field_label(str(d.get("start_field") or ""), lang) if d.get("start_field") else "",
-                "limit": (f"{int(limit)} {unit}" if lang == "en" else f"{int(limit)}{unit}")
-                if not is_missing(limit) else "",
-                "due": iso(d.get("due")) or "—",
-                "end": iso(d.get("end")) or "—",
-                "status": "moot" if moot else status,
-                "status_label": labels.status_label(status, lang) + (labels.text("not_a_finding", lang) if moot else ""),
-            })
+        deadlines = _deadline_rows(deadline_rows.get(cid, []), {f.rule_id for f in fs}, lang)
         pages.append({
             "anchor": anchors[cid], "case_id": cid, "squad": fs[0].squad, "info": info,
             "source": source_text(sources.get(cid)),
@@ -204,6 +177,36 @@ def _case_sections(result: Any, findings: list, lang: str, show_personal_data: b
             "findings": [_finding_view(f, lang, show_personal_data, rules) for f in fs],
         })
     return pages, omitted, anchors
+
+
+def _deadline_rows(rows: list[dict], fired: set[str], lang: str) -> list[dict]:
+    """A case's computed deadlines for its page, in date order. Several rules often compute the same
+    deadline (公示期限 for GS-DISCLOSURE-LATE and GS-NOT-DISCLOSED): one row names them all. A missed
+    deadline none of whose rules made a finding (their other conditions exclude the case, e.g. no
+    court application is needed once the fine is paid) says so instead of alarming."""
+    merged: dict[tuple, dict] = {}
+    for d in rows:
+        label = str(d.get("label_en") if lang == "en" else d.get("label_zh") or d.get("name") or "")
+        limit = d.get("limit")
+        key = (label, iso(d.get("start")), iso(d.get("due")), iso(d.get("end")),
+               None if is_missing(limit) else int(limit), str(d.get("unit", "")), str(d.get("status") or ""))
+        row = merged.setdefault(key, {"rule_ids": []})
+        rid = str(d.get("rule_id") or "")
+        if rid and rid not in row["rule_ids"]:
+            row["rule_ids"].append(rid)
+    out = []
+    for (label, start, due, end, limit, unit, status), row in merged.items():
+        moot = status in ("late", "overdue", "early") and not fired.intersection(row["rule_ids"])
+        unit_text = labels.unit_label(unit, lang)
+        out.append({
+            "label": label, "rule_id": " ".join(row["rule_ids"]),
+            "start": start or "—", "due": due or "—", "end": end or "—",
+            "limit": "" if limit is None else (f"{limit} {unit_text}" if lang == "en" else f"{limit}{unit_text}"),
+            "status": "moot" if moot else status,
+            "status_label": labels.status_label(status, lang) + (labels.text("not_a_finding", lang) if moot else ""),
+        })
+    out.sort(key=lambda r: (r["start"] == "—", r["start"], r["due"]))
+    return out
 
 
 def _finding_view(f: Any, lang: str, show_personal_data: bool, rules: dict | None = None) -> dict[str, Any]:
