@@ -17,6 +17,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import lxml.etree
@@ -193,3 +194,19 @@ def test_every_format_stays_well_formed_with_control_characters(tmp_path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "]]&gt;&amp;&lt;" in html  # escaped, not markup
     assert len(lxml.html.fromstring(html).xpath("//table[@id='squad-table']/tbody/tr")) == len(CONTROL)
+
+
+# --- where the reports go --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["existing_file", "under_a_file", "proc"])
+def test_unusable_output_folder_is_a_usage_error(tmp_path, where):
+    export = tmp_path / "cases.csv"
+    export.write_text("案件编号,承办中队\nA1,一中队\n", encoding="utf-8")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x", encoding="utf-8")
+    out = {"existing_file": blocker, "under_a_file": blocker / "reports", "proc": Path("/proc/auditor-nope")}[where]
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "audit", str(export), "--as-of", "2026-11-25",
+                           "--no-history", "--format", "json", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and str(out) in proc.stderr and "输出目录" in proc.stderr
