@@ -12,7 +12,7 @@ from auditor.ingest import Limits, load_exports
 from auditor.ingest import load_profile as load_mapping
 from auditor.rules.loader import load_rule_pack
 from auditor.rules.params import load_profile as load_district
-from hostile.corpus import FILES, Hostile, Loaded, Refused
+from hostile.corpus import FILES, Hostile, Refused
 
 
 def load(h: Hostile, path: Path, pack):
