@@ -97,6 +97,11 @@ FILES: dict[str, bytes | str] = {
     "csv_terminal_escapes.csv": csv_rows("A1,\x1b[31m一中队\x1b[0m,x,张三,200,2025-03-03,已立案\n",
                                          "A2,一中队,x,张三,200,\x1b]0;pwned\x07\x1b[2J,已立案\n"),
     "recordings_orphans.csv": "案件编号,执法环节,记录形式\nNOPE1,现场检查,视频\nNOPE2,询问,音频\n",
+    "disclosures_hostile.csv": "行政处罚决定书文号,行政相对人名称,罚款金额（万元）,处罚决定日期\n"
+                               "沪静城管罚〔2025〕1号,<script>document.title='PWNED'</script>,0.02,2025-03-03\n"
+                               "沪静城管罚〔2025〕2号,=1+1,一万,2025-03-03\n"
+                               ",张三,0.01,2025-03-03\n"
+                               "沪静城管罚〔2025〕3号,李四,0.01,2025-02-30\n",
     # --- XML exports --------------------------------------------------------------------------
     "xml_xxe_file.xml": xml_doc(case_xml(party="&xxe;"),
                                 f'<!DOCTYPE cases [<!ENTITY xxe SYSTEM "{PASSWD}">]>\n'),
@@ -129,6 +134,12 @@ FILES: dict[str, bytes | str] = {
     "xml_recording_mismatch.xml": xml_doc(case_xml(extra="<recordings><recording><stage>询问</stage>"
                                                          "</recording><recording><case_id>ZZ</case_id>"
                                                          "<stage>询问</stage></recording></recordings>")),
+    "xml_disclosures_hostile.xml": '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE disclosures [<!ENTITY x SYSTEM '
+                                   f'"{PASSWD}">]>\n<disclosures>\n'
+                                   "<disclosure><decision_no>D1</decision_no><party_name>&x;</party_name></disclosure>\n"
+                                   "<disclosure><decision_no>D2</decision_no><fine_amount_wan>1e30</fine_amount_wan>"
+                                   "</disclosure>\n<disclosure><decision_no>D3</decision_no></disclosure>\n"
+                                   "</disclosures>\n",
     "xml_unknown_element.xml": xml_doc(case_xml(extra="<bogus>1</bogus>")),
     # --- YAML configuration files ---------------------------------------------------------------
     **{f"{kind}_yaml_bomb.yaml": YAML_BOMB for kind in ("rules", "district", "mapping", "calendar",

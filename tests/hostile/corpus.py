@@ -157,6 +157,7 @@ GENERATORS: dict[str, Callable[[Path], Path]] = {
 
 _C = "cases"
 _R = "recordings"
+_D = "disclosures"
 
 
 def _one(n: int = 1, table: str = _C) -> dict[str, int]:
@@ -235,6 +236,11 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("recordings_orphans", "export", "recordings whose case does not exist",
             Loaded(_one(2, _R), _one(0, _R), ((_R, 2, "case_id", "案件不存在"), (_R, 3, "case_id", "案件不存在"))),
             "recordings_orphans.csv", as_name="recordings.csv"),
+    Hostile("disclosures_hostile", "export", "disclosure export: payloads, 一万 万元, no 文号, 2025-02-30",
+            Loaded(_one(4, _D), _one(1, _D), ((_D, 3, "fine_amount_wan", "金额不是数字: 一万"),
+                                              (_D, 4, "decision_no", "必填字段缺失"),
+                                              (_D, 5, "decision_date", "日期无效: 2025-02-30")),
+                   ("disclosure_unmatched",)), "disclosures_hostile.csv", as_name="disclosures.csv"),
     # --- XML ----------------------------------------------------------------------------------
     Hostile("xml_xxe_file", "export", "external entity SYSTEM file:///etc/passwd in 当事人",
             Loaded(_one(1), _one(0), ((_C, 4, "party_name", "实体引用 &xxe;"),)), "xml_xxe_file.xml"),
@@ -288,6 +294,10 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("xml_recording_mismatch", "export", "nested recording naming another case",
             Loaded({_C: 1, _R: 2}, {_C: 1, _R: 1}, ((_R, 3, "case_id", "与所属案件 A1 不符"),)),
             "xml_recording_mismatch.xml"),
+    Hostile("xml_disclosures_hostile", "export", "disclosure XML: external entity, 1e30 万元",
+            Loaded(_one(3, _D), _one(1, _D), ((_D, 4, "party_name", "实体引用 &x;"),
+                                              (_D, 5, "fine_amount_wan", "金额不是数字: 1e30")),
+                   ("disclosure_unmatched",)), "xml_disclosures_hostile.xml"),
     Hostile("xml_unknown_element", "export", "an element that is no field",
             Loaded(_one(1), _one(1), warnings=("unknown_column",)), "xml_unknown_element.xml"),
     # --- big inputs and limits ----------------------------------------------------------------
@@ -366,7 +376,8 @@ CLI_IDS = frozenset({
     "csv_bad_amounts", "csv_impossible_dates", "csv_wrong_column_counts", "csv_duplicate_ids",
     "csv_control_chars", "csv_terminal_escapes", "csv_formula_payloads", "xml_xxe_file", "xml_external_dtd",
     "xml_billion_laughs", "xml_quadratic_blowup", "xml_deep_nesting", "xml_truncated", "xml_bad_amounts",
-    "xml_xinclude", "path_folder_with_non_files", "mapping_deep_nesting", "mapping_non_text_codec",
+    "xml_xinclude", "xml_disclosures_hostile", "path_folder_with_non_files", "mapping_deep_nesting",
+    "mapping_non_text_codec",
     *(h.id for h in CORPUS if h.id.endswith(("_yaml_bomb", "_unsafe_tag"))),
 })
 
