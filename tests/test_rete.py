@@ -108,7 +108,10 @@ def test_dates_are_days_and_datetimes_seconds_since_epoch():
     texts = pd.Series(["a", "", None], dtype=object)
     assert rete._encode_column(texts, "str", "") == ["a", None, None]
     lists = pd.Series([("x",), (), None], dtype=object)
-    assert rete._encode_column(lists, "list", "") == [["x"], None, None]
+    assert rete._encode_column(lists, "list", "") == [("x",), None, None]
+    assert rete._fragments("l", [("x", "中"), None]) == ['"l":["x","中"]', None]
+    assert rete._fragments("b", [True, None, False]) == ['"b":true', None, '"b":false']
+    assert rete._fragments("n", [1, 2.5, None]) == ['"n":1', '"n":2.5', None]
 
 
 def test_a_date_compared_with_a_datetime_uses_the_same_unit(pack):

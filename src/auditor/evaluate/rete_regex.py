@@ -12,6 +12,7 @@ the string that shows it, instead of letting the two evaluators silently differ.
 
 from __future__ import annotations
 
+import json
 import re
 import re._parser as sre  # the parse tree of Python's own regex compiler (Python ≥ 3.11)
 
@@ -209,7 +210,7 @@ def probes(pattern: str) -> list[str]:
 
 def disagreement(pattern: str, durable_pattern: str) -> str | None:
     """A probe string on which durable_rules and Python disagree (None when they agree on all)."""
-    from auditor.evaluate.rete import POS, _assert_sessions, _ruleset, _Sink, private_host
+    from auditor.evaluate.rete import FIRST, POS, _assert_sessions, _ruleset, _Sink, private_host
 
     strings = probes(pattern)
     sink = _Sink()
@@ -217,8 +218,9 @@ def disagreement(pattern: str, durable_pattern: str) -> str | None:
         host = private_host({"probe": _ruleset({"r": ("r", {"$mt": {"s": durable_pattern}})}, sink)})
     except Exception as exc:  # durable refuses to compile it (too many states, a parse error)
         return f"durable_rules 无法编译该模式（{exc}）"
-    _assert_sessions(host, "probe", ((str(i), [{"sid": str(i), POS: i, "s": s}]) for i, s in enumerate(strings)),
-                     len(strings), "regex", quiet=True)
+    facts = ((str(i), [json.dumps({"sid": str(i), POS: i, FIRST: 1, "s": s}, ensure_ascii=False)])
+             for i, s in enumerate(strings))
+    _assert_sessions(host, "probe", facts, len(strings), "regex", quiet=True)
     sink.check()
     hits = {pos for _tag, pos in sink.fired}
     for i, s in enumerate(strings):
