@@ -159,11 +159,13 @@ def _read_rows(workbook: str | Path, report: ImportReport):
     except InvalidFileException:
         raise InputError("只能导入 Excel .xlsx 工作簿（.xls、.csv 请先在 Excel/WPS 中另存为 .xlsx）",
                          file=str(path)) from None
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:  # SyntaxError: XML parse errors
         raise InputError(f"不是有效的 Excel (.xlsx) 工作簿: {exc}", file=str(path)) from None
     try:
         for ws in wb.worksheets:
             yield from _sheet_rows(ws, report)
+    except SyntaxError as exc:  # ElementTree's ParseError: a DOCTYPE with entities, a bomb, broken XML
+        raise InputError(f"工作簿中的 XML 无法读取（含 DTD 实体或已损坏）: {exc}", file=str(path)) from None
     finally:
         wb.close()
 
