@@ -180,7 +180,7 @@ def test_the_full_pack_compiles_to_json(pack):
     never = {r.id for r in rules if isinstance(full_condition(r, AS_OF), Const) or any(
         isinstance(c, Const) and not c.value for c in (r.applies, r.violation))}  # folded to false by the params
     assert compiled == {r.id for r in rules} - never and len(compiled) >= 40
-    assert not rete.check_rules(pack.rules, params)
+    assert not rete.check_rules(pack.rules, params) and not rete.check_pack(pack)
 
 
 # --------------------------------------------------------------------------------------------------
