@@ -63,26 +63,35 @@ def measure(cmd: list[str], label: str, ok_codes=(0,)) -> dict:
             "rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None, "out": lines[-1] if lines else ""}
 
 
-def run_size(work: Path, size: int) -> dict:
+STEPS = ("parse_floor", "audit_json", "audit_all", "rete")
+
+
+def run_size(work: Path, size: int, steps=STEPS, previous: dict | None = None) -> dict:
     src = export_dir(work, size)
     xml = str(src / "xml")
-    out = {}
-    out["parse_floor"] = measure([PY, str(HERE / "parse_floor.py"), xml], "parse floor")
+    out = dict(previous or {})
+    if "parse_floor" in steps:
+        out["parse_floor"] = measure([PY, str(HERE / "parse_floor.py"), xml], "parse floor")
     with tempfile.TemporaryDirectory() as tmp:
         audit = [AUDITOR, "audit", xml, "--as-of", AS_OF, "--no-history"]
-        out["audit_json"] = measure([*audit, "--out", f"{tmp}/json", "--format", "json"], "audit → json", (0, 1))
-        out["audit_all"] = measure([*audit, "--out", f"{tmp}/all"], "audit → all reports", (0, 1))
-    out["rete"] = measure([PY, str(HERE / "rete_only.py"), xml], "Rete evaluator")
-    out["rete"].update(json.loads(out["rete"]["out"]))
+        if "audit_json" in steps:
+            out["audit_json"] = measure([*audit, "--out", f"{tmp}/json", "--format", "json"], "audit → json", (0, 1))
+        if "audit_all" in steps:
+            out["audit_all"] = measure([*audit, "--out", f"{tmp}/all"], "audit → all reports", (0, 1))
+    if "rete" in steps:
+        out["rete"] = measure([PY, str(HERE / "rete_only.py"), xml], "Rete evaluator")
+        out["rete"].update(json.loads(out["rete"]["out"]))
     return out
 
 
 def report(results: dict[int, dict]) -> list[str]:
     lines = [f"{'size':>9} {'step':<22} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}"]
     for size, res in sorted(results.items()):
-        for key in ("parse_floor", "audit_json", "audit_all", "rete"):
+        for key in (k for k in STEPS if k in res):
             r = res[key]
-            lines.append(f"{size:>9} {r['label']:<22} {r['wall_s']:>8.2f} {r['cpu_s']:>8.2f} {r['rss_mb']:>8.1f}")
+            lines.append(f"{size:>9} {r['label']:<22} {r['wall_s']:>8.2f} {r.get('cpu_s', 0):>8.2f} {r['rss_mb']:>8.1f}")
+        if "rete" not in res:
+            continue
         r = res["rete"]
         lines.append(f"{size:>9} {'  Rete hits only':<22} {r['hits_s']:>8.2f} {r.get('hits_cpu_s', 0):>8.2f}  "
                      f"({r['cases_per_s']:,.0f} cases/s wall, {r.get('cases_per_cpu_s', 0):,.0f} per CPU s, "
@@ -94,7 +103,7 @@ def report(results: dict[int, dict]) -> list[str]:
         ok = value <= target if better == "≤" else value >= target
         lines.append(f"  {'PASS' if ok else 'MISS'}  {name}: {value:,.2f} (target {better} {target:,})")
 
-    if 100_000 in results:
+    if all(k in results.get(100_000, {}) for k in ("parse_floor", "audit_json", "audit_all")):
         r = results[100_000]
         for unit in ("wall_s", "cpu_s"):  # on a shared machine CPU time is the steadier of the two
             floor = r["parse_floor"][unit]
@@ -103,15 +112,17 @@ def report(results: dict[int, dict]) -> list[str]:
                   TARGETS["all_vs_floor"])
         check("100k peak RSS MB (all reports)", max(r[k]["rss_mb"] for k in ("audit_json", "audit_all")),
               TARGETS["rss_100k_mb"])
-    if 1_000_000 in results:
+    if "audit_json" in results.get(1_000_000, {}):
         r = results[1_000_000]
-        check("1M peak RSS MB (all reports)", max(r[k]["rss_mb"] for k in ("audit_json", "audit_all")),
+        check("1M peak RSS MB", max(r[k]["rss_mb"] for k in ("audit_json", "audit_all") if k in r),
               TARGETS["rss_1m_mb"])
-        if 100_000 in results:
+        if "audit_json" in results.get(100_000, {}):
             for unit in ("wall_s", "cpu_s"):
                 check(f"1M / 100k audit→json ({unit})", r["audit_json"][unit] / results[100_000]["audit_json"][unit],
                       TARGETS["scale_1m_vs_100k"])
     for size, r in sorted(results.items()):
+        if "rete" not in r:
+            continue
         check(f"{size} Rete cases/s (full pack, wall)", r["rete"]["cases_per_s"], TARGETS["rete_cases_per_s"], "≥")
         if "cases_per_cpu_s" in r["rete"]:
             check(f"{size} Rete cases per CPU second", r["rete"]["cases_per_cpu_s"], TARGETS["rete_cases_per_s"], "≥")
@@ -123,13 +134,15 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated case counts")
     ap.add_argument("--work", default=os.environ.get("AUDITOR_BENCH_DIR", "/tmp/auditor-bench"), type=Path,
                     help="where exports are generated and reused")
+    ap.add_argument("--steps", default=",".join(STEPS), help=f"which measurements ({','.join(STEPS)})")
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     results_file = args.work / "results.json"
     results = {int(k): v for k, v in json.loads(results_file.read_text()).items()} if results_file.exists() else {}
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         print(f"[measure] {size} cases", file=sys.stderr, flush=True)
-        results[size] = run_size(args.work, size)
+        steps = tuple(x for x in args.steps.split(",") if x)
+        results[size] = run_size(args.work, size, steps, results.get(size))
         results_file.write_text(json.dumps(results, indent=1, ensure_ascii=False))
     print("\n".join(report({s: results[s] for s in results})))
     return 0
