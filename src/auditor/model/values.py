@@ -41,6 +41,7 @@ _AMOUNT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+")
 _INT_RE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.0+)?")
 _CURRENCY = ("¥", "￥", "元", "人民币", "RMB", "CNY")
 
+MAX_DATE_CHARS = 64  # 2025年05月23日 14时30分00秒 needs 22
 MAX_AMOUNT = 1e12  # yuan; a bigger amount is a typo or an attack, never a fine
 _CACHE_LIMIT = 200_000  # distinct texts per memo before it is dropped (bounds memory)
 
@@ -252,6 +253,8 @@ def _parse_datetime(text: str, formats: tuple[str, ...]) -> datetime:
             return datetime.fromisoformat(text)
         except ValueError:
             pass
+    if len(text) > MAX_DATE_CHARS:  # "2025-1-1" + 100,000 spaces kept _DATE_RE backtracking for minutes
+        raise ValueError(f"日期格式无法识别（{len(text)} 个字符，不像日期）")
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt)
