@@ -44,7 +44,10 @@ The rules every input is held to (`tests/test_hostile_inputs.py`):
 Outputs built from hostile case text (`tests/test_hostile_outputs.py`): the HTML report opened in headless
 Chromium runs none of the payloads (no title change, no injected element); the workbook opened with
 openpyxl holds text, never a formula, for every `=`, `+`, `-`, `@`, tab and CR payload; the CSV report
-prefixes them with `'`. Determinism (`tests/test_determinism.py`): two runs on the same input and as-of
+prefixes them with `'`; control characters in squad names do not corrupt the workbook; an output folder
+that cannot be made or written is exit 2 naming it. Returned corrections workbooks are input too
+(`tests/test_hostile_workbooks.py`): an XXE or entity bomb inside the .xlsx XML, a file that is not a
+zip, a truncated zip — each refused with exit 3. Determinism (`tests/test_determinism.py`): two runs on the same input and as-of
 date give byte-identical JSON, and so do the two evaluators (vectorized and Rete).
 
 Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run

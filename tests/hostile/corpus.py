@@ -140,7 +140,15 @@ def _folder_with_non_files(d: Path) -> Path:
     return p
 
 
+def _redos_date(d: Path) -> Path:
+    p = d / "cases.csv"
+    p.write_text(CSV_HEADER + "A1,一中队,x,张三,200," + "2025-1-1" + " " * 99_000 + "1:" + ",已立案\n"
+                 + ROW.format(id="A2", name="李四"), encoding="utf-8")
+    return p
+
+
 GENERATORS: dict[str, Callable[[Path], Path]] = {
+    "csv_redos_date": _redos_date,
     "path_folder_with_non_files": _folder_with_non_files,
     "csv_50mb_field": _big_field_csv,
     "xml_50mb_field": _big_field_xml,
@@ -197,6 +205,8 @@ CORPUS: tuple[Hostile, ...] = (
                                       (_C, 6, "fine_amount", "金额不是数字: inf"),
                                       (_C, 7, "fine_amount", "金额大得不合理")),
                    values={"cases.fine_amount": (200.0,)}), "csv_bad_amounts.csv"),
+    Hostile("csv_redos_date", "export", "立案日期 '2025-1-1' + 99,000 spaces + '1:' (regex backtracking bait)",
+            Loaded(_one(2), _one(1), ((_C, 2, "filing_date", "日期格式无法识别"),))),
     Hostile("csv_duplicate_ids", "export", "the same 案件编号 twice",
             Loaded(_one(3), _one(2), ((_C, 4, "case_id", "案件编号重复，首次出现于"),)), "csv_duplicate_ids.csv"),
     Hostile("csv_formula_payloads", "export", "=, +, -, @, tab, CR formula prefixes in 案由 and 当事人",
@@ -373,7 +383,7 @@ CORPUS: tuple[Hostile, ...] = (
 # every refused export, the loaded ones whose rejections matter most, and every YAML bomb / unsafe tag.
 CLI_IDS = frozenset({
     *(h.id for h in CORPUS if h.kind == "export" and isinstance(h.expect, Refused) and not h.limits),
-    "csv_bad_amounts", "csv_impossible_dates", "csv_wrong_column_counts", "csv_duplicate_ids",
+    "csv_bad_amounts", "csv_redos_date", "csv_impossible_dates", "csv_wrong_column_counts", "csv_duplicate_ids",
     "csv_control_chars", "csv_terminal_escapes", "csv_formula_payloads", "xml_xxe_file", "xml_external_dtd",
     "xml_billion_laughs", "xml_quadratic_blowup", "xml_deep_nesting", "xml_truncated", "xml_bad_amounts",
     "xml_xinclude", "xml_disclosures_hostile", "path_folder_with_non_files", "mapping_deep_nesting",
