@@ -47,8 +47,8 @@ openpyxl holds text, never a formula, for every `=`, `+`, `-`, `@`, tab and CR p
 prefixes them with `'`; control characters in squad names do not corrupt the workbook; an output folder
 that cannot be made or written is exit 2 naming it. Returned corrections workbooks are input too
 (`tests/test_hostile_workbooks.py`): an XXE or entity bomb inside the .xlsx XML, a file that is not a
-zip, a truncated zip — each refused with exit 3. Determinism (`tests/test_determinism.py`): two runs on the same input and as-of
-date give byte-identical JSON, and so do the two evaluators (vectorized and Rete).
+zip, a truncated zip — each refused with exit 3. Determinism (`tests/test_determinism.py`): two runs on
+the same input and as-of date give byte-identical JSON, and so do the two evaluators (vectorized and Rete).
 
 Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run
 bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only
