@@ -12,16 +12,21 @@ class Limits:
     max_file_bytes   a larger file is refused (InputError) before it is read
     max_field_chars  a longer value rejects its row (a runaway quote usually causes this)
     max_rows         more rows than this in one table stop the load (InputError)
+    validate         XML schema check: "fast" (default) skips the XSD validator for elements proven
+                     valid without it (ingest/fastcheck.py: same outcome), "always" validates each one
     """
 
     max_file_bytes: int = 2 * 1024**3
     max_field_chars: int = 100_000
     max_rows: int = 5_000_000
+    validate: str = "fast"
 
     def __post_init__(self) -> None:
         for name in ("max_file_bytes", "max_field_chars", "max_rows"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"Limits.{name} must be positive")
+        if self.validate not in ("fast", "always"):
+            raise ValueError(f"Limits.validate must be 'fast' or 'always', not {self.validate!r}")
 
 
 DEFAULT_LIMITS = Limits()

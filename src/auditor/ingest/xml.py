@@ -2,7 +2,8 @@
 
 The file is never loaded whole: `iterparse` hands over one `case` element at a time, which is
 validated against the shipped XSD, read, then cleared together with its preceding siblings, so memory
-stays bounded. Entities are not resolved, no DTD is loaded, nothing is fetched from the network.
+stays bounded. With `validate="fast"` (the default) an element that `fastcheck` proves schema-valid
+skips the validator; any other goes through it, so messages and lines are those of the XSD. Entities are not resolved, no DTD is loaded, nothing is fetched from the network.
 A case that violates the schema is rejected with its line and the others are still read; a file that
 stops being well-formed keeps the cases before the break and reports the rest as one rejected entry.
 """
@@ -17,6 +18,7 @@ from lxml import etree
 
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
+from auditor.ingest.fastcheck import VALIDATE_MODES, RowReader, fast_allowed
 from auditor.ingest.profiles import Profile, normalise_label
 from auditor.ingest.report import FileInfo, InputWarning
 from auditor.ingest.xsd import schema_errors
@@ -62,17 +64,22 @@ class _Shape:
 
 
 def read_xml(path: Path, name: str, profile: Profile, buffers: dict[str, TableBuffer],
-             warnings: list[InputWarning]) -> FileInfo:
-    """Read one XML export into `buffers`; `name` is how the file is shown in reports."""
+             warnings: list[InputWarning], validate: str = "fast") -> FileInfo:
+    """Read one XML export into `buffers`; `name` is how the file is shown in reports.
+
+    `validate`: "fast" proves most elements schema-valid without the XSD validator (same outcome,
+    see `fastcheck`); "always" runs the validator on every element."""
+    if validate not in VALIDATE_MODES:
+        raise ValueError(f"validate must be one of {VALIDATE_MODES}, not {validate!r}")
     with open(path, "rb") as raw:
         reader = _HashingReader(raw)
-        rows, table = _parse(reader, name, profile, buffers, warnings)
+        rows, table = _parse(reader, name, profile, buffers, warnings, validate == "fast")
         sha = reader.drain()
     return FileInfo(path=name, sha256=sha, table=table, form="xml", encoding="xml", rows=rows)
 
 
 def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[str, TableBuffer],
-           warnings: list[InputWarning]) -> tuple[int, str]:
+           warnings: list[InputWarning], fast: bool) -> tuple[int, str]:
     events = etree.iterparse(
         reader, events=("start", "end"), tag=("cases", "disclosures", "case", "disclosure"),
         resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
@@ -94,6 +101,8 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
                 table = ROOT_TABLE[el.tag]
                 child_tag = ROOTS[el.tag]
                 shapes = {t: _Shape(buffers[t], profile) for t in TABLES}
+                fast = fast and fast_allowed(el)
+                readers = _readers() if fast else {}
                 for t, buffer in buffers.items():
                     buffer.begin_file(name, shapes[t].index)
                 continue
@@ -106,9 +115,9 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
                 continue
             rows += 1
             if table == "cases":
-                _read_case(el, name, shapes, warnings, unknown)
+                _read_case(el, name, shapes, warnings, unknown, readers.get("cases"))
             else:
-                _read_flat(el, name, shapes["disclosures"], warnings, unknown)
+                _read_flat(el, name, shapes["disclosures"], warnings, unknown, readers.get("disclosures"))
             el.clear()
             while el.getprevious() is not None:
                 del root[0]
@@ -123,6 +132,10 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
         raise InputError(f"XML 根元素不是 <cases> 或 <disclosures>: <{_root_tag(top)}>"
                          if top is not None else "XML 中没有元素", file=name)
     return rows, table
+
+
+def _readers() -> dict[str, RowReader]:
+    return {"cases": RowReader("cases", RowReader("recordings")), "disclosures": RowReader("disclosures")}
 
 
 def _root_tag(el) -> str:
@@ -176,8 +189,13 @@ def _row(el, shape: _Shape) -> list[object]:
     return row
 
 
-def _read_flat(el, name: str, shape: _Shape, warnings: list[InputWarning], unknown: set[str]) -> None:
+def _read_flat(el, name: str, shape: _Shape, warnings: list[InputWarning], unknown: set[str],
+               fast: RowReader | None = None) -> None:
     line = el.sourceline
+    got = fast.read(el) if fast is not None else None
+    if got is not None:  # provably schema-valid: what the validator would pass
+        shape.buffer.add(line, got[0])
+        return
     errors = _validated(el, {"recordings": shape}, shape, name, warnings, unknown)
     if errors:
         err_line, field, _, msg = errors[0]
@@ -188,9 +206,17 @@ def _read_flat(el, name: str, shape: _Shape, warnings: list[InputWarning], unkno
 
 
 def _read_case(el, name: str, shapes: dict[str, _Shape], warnings: list[InputWarning],
-               unknown: set[str]) -> None:
+               unknown: set[str], fast: RowReader | None = None) -> None:
     cases = shapes["cases"]
     line = el.sourceline
+    got = fast.read(el) if fast is not None else None
+    if got is not None:  # provably schema-valid: what the validator would pass
+        row, rec_rows = got
+        recs, row[-1] = row[-1], None  # the buffer keeps the row; the subtree may go
+        cases.buffer.add(line, row)
+        if recs is not None:
+            _read_recordings(recs, name, line, row[cases.case_id], shapes["recordings"], {}, rec_rows)
+        return
     errors = _validated(el, shapes, cases, name, warnings, unknown)
     if not errors:
         row = _row(el, cases)
@@ -215,8 +241,10 @@ def _read_case(el, name: str, shapes: dict[str, _Shape], warnings: list[InputWar
         _read_recordings(row[-1], name, line, row[cases.case_id], shapes["recordings"], bad)
 
 
-def _read_recordings(recs, name: str, line: int, case_id: str | None, shape: _Shape, bad: dict) -> None:
-    """The `recordings` element of a (schema-valid) case; `bad`: recording index -> schema error."""
+def _read_recordings(recs, name: str, line: int, case_id: str | None, shape: _Shape, bad: dict,
+                     rows: list | None = None) -> None:
+    """The `recordings` element of a (schema-valid) case; `bad`: recording index -> schema error;
+    `rows`: the recordings already read (fast path)."""
     buffer = shape.buffer
     case_id = (case_id or "").strip()
     parent = (name, line)
@@ -227,7 +255,7 @@ def _read_recordings(recs, name: str, line: int, case_id: str | None, shape: _Sh
             text = _text_of(rec, field)
             buffer.reject(rline, field, _reason("recordings", field, msg, err_line, text), text)
             continue
-        row = _row(rec, shape)
+        row = rows[i - 1] if rows is not None else _row(rec, shape)
         own = (row[shape.case_id] or "").strip()
         if own and own != case_id:
             buffer.reject(rline, "case_id", f"记录的案件编号与所属案件 {case_id} 不符", own)
