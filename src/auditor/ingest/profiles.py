@@ -21,7 +21,7 @@ import yaml
 
 from auditor.errors import ConfigError
 from auditor.model.fields import TABLES, field_of
-from auditor.rules.yamlload import DepthLimit, check_alias_expansion
+from auditor.rules.yamlload import DepthLimit, check_alias_expansion, read_config_bytes
 
 _TOP_KEYS = ("version", "name", "description", "encoding", "delimiter", "date_formats", "tables")
 _TABLE_KEYS = ("files", "columns", "values", "date_formats", "encoding", "delimiter")
@@ -69,11 +69,11 @@ def load_profile(path: str | Path | None) -> Profile:
     sources = ["default.yaml"]
     if path is not None:
         p = Path(path)
+        if not p.exists():
+            raise ConfigError("映射配置文件不存在", file=str(p))
         try:
-            text = p.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise ConfigError("映射配置文件不存在", file=str(p)) from None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_config_bytes(p).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise ConfigError(f"映射配置文件无法读取: {exc}", file=str(p)) from None
         raw = _parse(text, str(p))
         profiles.append(_validate(raw, str(p)))

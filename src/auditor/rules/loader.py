@@ -25,7 +25,7 @@ from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, did_you_mean, pa
 from auditor.rules.model import DueRule, Effective, Example, Rule
 from auditor.rules.params import Param, load_param_declarations
 from auditor.rules.template import DEADLINE_ATTRS, placeholders
-from auditor.rules.yamlload import LineDict, load_yaml
+from auditor.rules.yamlload import LineDict, load_yaml, read_config_bytes
 
 PACK_META = "pack.yaml"
 PARAMS_FILE = "params.yaml"
@@ -105,7 +105,7 @@ def load_rule_pack(path: str | Path | None = None, extra_files: list[Path] | Non
     raw_files = []
     for f in sorted(set(files)) + [pack_dir / PARAMS_FILE]:
         if f.exists():
-            digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+            digest.update(f.name.encode() + b"\0" + read_config_bytes(f) + b"\0")
     schema = _schema()
     validator = jsonschema.Draft202012Validator(schema)
     definitions: dict = {}

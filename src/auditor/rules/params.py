@@ -16,6 +16,7 @@ from auditor.errors import ConfigError
 from auditor.rules.conditions import did_you_mean
 from auditor.rules.yamlload import load_yaml
 
+MAX_TABLE_BYTES = 20_000_000
 PARAM_TYPES = ("int", "number", "bool", "list", "date", "table")
 _PARAM_KEYS = {"default", "type", "unit", "confidence", "basis", "description"}
 
@@ -133,6 +134,9 @@ def load_profile(path: Path | None, declarations: dict[str, Param], pack_dir: Pa
 
 def load_table(path: Path, pname: str) -> tuple[dict, ...]:
     """A CSV data table (e.g. the cause catalogue with its discretion ranges)."""
+    if path.exists() and (not path.is_file() or path.stat().st_size > MAX_TABLE_BYTES):
+        # /dev/zero or a FIFO would be read forever; a folder or a huge file is a mistake
+        raise ConfigError(f"参数 {pname} 指向的数据表不是普通文件或大于 {MAX_TABLE_BYTES} 字节", file=str(path))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:

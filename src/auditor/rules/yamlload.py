@@ -167,14 +167,24 @@ def load_yaml_text(text: str, filename: str = "<text>"):
         loader.dispose()
 
 
-def load_yaml(path: str | Path):
-    path = Path(path)
+def read_config_bytes(path: Path) -> bytes:
+    """The bytes of a configuration file, refusing what is not a regular file (/dev/zero, a FIFO: a
+    read would never end) and anything over MAX_YAML_BYTES."""
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise ConfigError(f"文件过大（超过 {MAX_YAML_BYTES} 字节）", file=str(path))
-        raw = path.read_bytes()
+        if path.exists() and not path.is_file():
+            raise ConfigError("不是普通文件（目录、设备或命名管道）", file=str(path))
+        with open(path, "rb") as f:
+            raw = f.read(MAX_YAML_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"无法读取: {exc.strerror or exc}", file=str(path)) from None
+    if len(raw) > MAX_YAML_BYTES:
+        raise ConfigError(f"文件过大（超过 {MAX_YAML_BYTES} 字节）", file=str(path))
+    return raw
+
+
+def load_yaml(path: str | Path):
+    path = Path(path)
+    raw = read_config_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
