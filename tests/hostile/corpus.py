@@ -147,7 +147,23 @@ def _redos_date(d: Path) -> Path:
     return p
 
 
+def _config_fifo(d: Path) -> Path:
+    p = d / "profile.yaml"
+    os.mkfifo(p)
+    return p
+
+
+def _config_dir(d: Path) -> Path:
+    p = d / "exceptions.yaml"
+    p.mkdir()
+    return p
+
+
 GENERATORS: dict[str, Callable[[Path], Path]] = {
+    "mapping_fifo": _config_fifo,
+    "district_fifo": _config_fifo,
+    "calendar_dev_zero": lambda d: Path("/dev/zero"),
+    "exceptions_directory": _config_dir,
     "csv_redos_date": _redos_date,
     "path_folder_with_non_files": _folder_with_non_files,
     "csv_50mb_field": _big_field_csv,
@@ -375,6 +391,11 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("csv_forced_utf16_without_bom", "export", "mapping profile forces utf-16 on a UTF-8 cases.csv",
             Refused(3, "无法按 utf-16 解码"), "csv_bom_utf8.csv", as_name="cases.csv",
             mapping="mapping_forced_utf16.yaml"),
+    Hostile("mapping_fifo", "mapping", "a FIFO as the mapping profile (a read would block forever)",
+            Refused(2, "不是普通文件")),
+    Hostile("district_fifo", "district", "a FIFO as the district profile", Refused(2, "不是普通文件")),
+    Hostile("calendar_dev_zero", "calendar", "/dev/zero as a calendar file (endless bytes)", Refused(2, "不是普通文件")),
+    Hostile("exceptions_directory", "exceptions", "a folder named exceptions.yaml", Refused(2, "不是普通文件")),
     Hostile("exceptions_not_utf8", "exceptions", "exception register saved in GB18030",
             Refused(2, "不是 UTF-8", 2), "exceptions_not_utf8.yaml"),
 )
@@ -387,7 +408,7 @@ CLI_IDS = frozenset({
     "csv_control_chars", "csv_terminal_escapes", "csv_formula_payloads", "xml_xxe_file", "xml_external_dtd",
     "xml_billion_laughs", "xml_quadratic_blowup", "xml_deep_nesting", "xml_truncated", "xml_bad_amounts",
     "xml_xinclude", "xml_disclosures_hostile", "path_folder_with_non_files", "mapping_deep_nesting",
-    "mapping_non_text_codec",
+    "mapping_non_text_codec", "mapping_fifo", "district_fifo", "calendar_dev_zero", "exceptions_directory",
     *(h.id for h in CORPUS if h.id.endswith(("_yaml_bomb", "_unsafe_tag"))),
 })
 
