@@ -162,7 +162,8 @@ def _case_sections(result: Any, findings: list, lang: str, show_personal_data: b
                 continue
             if not show_personal_data:
                 v = mask_value(name, v, organisation=org)
-            info.append((field_label(name, lang), str(v)))
+            label = field_label(name, lang)
+            info.append((label[:1].upper() + label[1:], str(v)))
         timeline = []
         for order, name in enumerate(_DATE_FIELDS):
             d = iso(rec.get(name))
