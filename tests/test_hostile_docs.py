@@ -50,6 +50,17 @@ that cannot be made or written is exit 2 naming it. Returned corrections workboo
 zip, a truncated zip — each refused with exit 3. Determinism (`tests/test_determinism.py`): two runs on
 the same input and as-of date give byte-identical JSON, and so do the two evaluators (vectorized and Rete).
 
+Defects these inputs found (each fixed in its module, with the input kept here so it stays fixed):
+an unresolved XML entity (`&xxe;`) crashed the XSD validator; a FIFO given as an export, or /dev/zero or
+a FIFO given as a profile, calendar, register or parameter table, hung the run; a YAML alias bomb hung the
+rule loader; NUL characters, 2025-02-30, 5,000-digit integers and deep nesting in YAML were tracebacks; a
+400-digit amount loaded as `inf` and a 26-digit day count crashed `to_frame`; `'2025-1-1' + 100,000
+spaces` kept the date regex busy for minutes; an OSC escape in a rejected value retitled the terminal
+running `inspect`; a control character in a squad name corrupted the workbook; a non-text codec in a
+mapping profile, a forced UTF-16 on a BOM-less file, an unusable `--out` folder and an XML DOCTYPE in a
+returned corrections workbook were tracebacks; a FIFO or broken link named like an export inside a folder
+was dropped without a word; a reversed holiday range silently dropped the holiday.
+
 Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run
 bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only
 InputError and reconciling counts; random and mutated rule files and district profiles → only
