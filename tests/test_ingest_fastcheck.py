@@ -130,12 +130,12 @@ def _value(field):
     pool = _KIND_VALUES.get(field.kind)
     if not pool:
         return _SAMPLE_TEXT
-    return st.sampled_from(_VALID[field.kind] * 6 + pool)
+    return st.sampled_from(_VALID[field.kind] * 40 + pool)
 
 
 def _field_xml(fields):
     """One child element per drawn field, with a value of its kind (valid or nearly so)."""
-    return st.lists(st.sampled_from(fields), min_size=1, max_size=8).flatmap(
+    return st.lists(st.sampled_from(fields), min_size=1, max_size=8, unique=True).flatmap(
         lambda fs: st.tuples(*[st.tuples(st.just(f), _value(f)) for f in fs]))
 
 
