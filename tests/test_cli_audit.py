@@ -156,3 +156,11 @@ def test_back_dated_ad_hoc_audit_is_reported_but_not_recorded_in_the_default_sto
     explicit = run("audit", SAMPLE / "xml", "--as-of", "2026-06-30", "--out", out, "--format", "json",
                    "--history", tmp_path / "auditor-history.sqlite")
     assert explicit.returncode == 2 and "--no-history" in explicit.stderr
+
+
+def test_limits_are_configurable_from_the_command_line(tmp_path):
+    proc = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path, "--format", "json",
+               "--max-file-mb", "1")
+    assert proc.returncode == 3 and "cases.xml" in proc.stderr and "Traceback" not in proc.stderr
+    rows = run("inspect", SAMPLE / "csv", "--max-rows", "10")
+    assert rows.returncode == 3 and "Traceback" not in rows.stderr

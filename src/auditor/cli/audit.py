@@ -9,7 +9,7 @@ import click
 
 from auditor.api import AuditConfig
 from auditor.cli import main
-from auditor.cli.options import as_of_option, parse_formats, rule_pack_options
+from auditor.cli.options import as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
 from auditor.job import ALL_FORMATS, AuditJob, run_job
 
 
@@ -38,9 +38,10 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--new-only", is_flag=True, help="只以基线之后新出现的问题判定退出码。")
 @click.option("--exceptions", type=click.Path(path_type=Path), help="豁免登记表（YAML）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
+@limit_options
 def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
                   check_parity, show_personal_data, strict, history, no_history, baseline, new_only, exceptions,
-                  rule_ids):
+                  rule_ids, max_file_mb, max_field_chars, max_rows):
     """审计案件导出文件，按中队输出问题清单和整改清单。
 
     Audit case exports and write per-squad findings and the corrections list. Exit codes: 0 no finding
@@ -53,7 +54,8 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
     """
     config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
                          calendars=tuple(calendars), squads=tuple(squads), engine=engine,
-                         show_personal_data=show_personal_data, rule_ids=tuple(rule_ids))
+                         show_personal_data=show_personal_data, rule_ids=tuple(rule_ids),
+                         limits=make_limits(max_file_mb, max_field_chars, max_rows))
     history_explicit = history is not None
     if no_history:
         history = None

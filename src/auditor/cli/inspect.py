@@ -8,6 +8,7 @@ import click
 
 from auditor.cli import main
 from auditor.errors import EXIT_INPUT
+from auditor.cli.options import limit_options, make_limits
 from auditor.ingest import load_exports
 from auditor.ingest.report import render_text
 
@@ -20,7 +21,9 @@ from auditor.ingest.report import render_text
 @click.option("--strict", is_flag=True, help="有任何被拒收的行时以退出码 3 结束。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="输出语言。")
-def inspect(exports: tuple[str, ...], profile: str | None, strict: bool, lang: str) -> None:
+@limit_options
+def inspect(exports: tuple[str, ...], profile: str | None, strict: bool, lang: str, max_file_mb: int,
+            max_field_chars: int, max_rows: int) -> None:
     """读取导出文件（XML / CSV，或包含它们的目录），列出各表读入、载入、拒收行数，各中队案件数，
     每一条被拒收的行（文件:行号、字段、原因）以及提示（未知列等）。
 
@@ -34,7 +37,8 @@ def inspect(exports: tuple[str, ...], profile: str | None, strict: bool, lang: s
         auditor inspect fixtures/edge/custom_profile --profile fixtures/edge/custom_profile/profile.yaml
         auditor inspect exports/cases.csv exports/recordings.csv --strict --lang en
     """
-    result = load_exports(list(exports), profile=profile)
+    result = load_exports(list(exports), profile=profile,
+                          limits=make_limits(max_file_mb, max_field_chars, max_rows))
     click.echo(render_text(result, lang), nl=False)
     if strict and result.rejected:
         sys.exit(EXIT_INPUT)

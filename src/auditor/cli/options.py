@@ -41,3 +41,22 @@ def parse_formats(text: str) -> tuple[str, ...]:
     if unknown:
         raise UsageError(f"未知的报告格式: {', '.join(unknown)}；可选: {', '.join(ALL_FORMATS)}")
     return formats
+
+
+def limit_options(fn):
+    """--max-file-mb / --max-field-chars / --max-rows (turned into a `Limits` by `make_limits`)."""
+    from auditor.ingest.limits import DEFAULT_LIMITS
+
+    fn = click.option("--max-rows", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_rows, show_default=True,
+                      help="每张表最多读入的行数，超过则拒绝读取（防止异常文件耗尽内存）。")(fn)
+    fn = click.option("--max-field-chars", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_field_chars,
+                      show_default=True, help="单个字段的最大长度，超过则该行被拒绝。")(fn)
+    fn = click.option("--max-file-mb", type=click.IntRange(min=1), default=DEFAULT_LIMITS.max_file_bytes // 2**20,
+                      show_default=True, help="单个导出文件的最大大小（MB），超过则拒绝读取。")(fn)
+    return fn
+
+
+def make_limits(max_file_mb: int, max_field_chars: int, max_rows: int):
+    from auditor.ingest.limits import Limits
+
+    return Limits(max_file_bytes=max_file_mb * 2**20, max_field_chars=max_field_chars, max_rows=max_rows)

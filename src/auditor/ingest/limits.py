@@ -16,7 +16,7 @@ class Limits:
                      valid without it (ingest/fastcheck.py: same outcome), "always" validates each one
     """
 
-    max_file_bytes: int = 2 * 1024**3
+    max_file_bytes: int = 8 * 1024**3  # XML streams: 1,000,000 cases are about 3.4 GB; rows bound memory
     max_field_chars: int = 100_000
     max_rows: int = 5_000_000
     validate: str = "fast"
