@@ -593,8 +593,9 @@ class ReteEvaluator:
                     parts = _split(_all([expr, {MARKS[scope_name]: 1}]))
                 except RuleError as exc:
                     raise RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id) from None
+                other = facts.fields["recording" if scope_name == "case" else "case"]
                 for k, part in enumerate(parts):  # a rule split in parts fires once per part at most
-                    exprs[f"{scope.tag}{i}_{k}"] = (rule.id, part)
+                    exprs[f"{scope.tag}{i}_{k}"] = (rule.id, _unmarked(part, MARKS[scope_name], scope.tag, other))
             out[scope_name] = (scope, exprs)
         return out
 
@@ -646,6 +647,18 @@ class ReteEvaluator:
         for key, pos in sink.fired:
             verdicts[key][pos] = 1
         return verdicts
+
+
+def _unmarked(part: dict, mark: str, tag: str, other: dict) -> dict:
+    """Drop the scope marker when the leading equality already names a key the other scope never has."""
+    kids = part.get("$and")
+    if not kids or not _is_eq(kids[0]):
+        return part
+    lead = next(iter(kids[0]))
+    if lead != mark and (lead.startswith("~" + tag) or (not lead.startswith("~") and lead not in other)):
+        rest = [k for k in kids if k != {mark: 1}]
+        return rest[0] if len(rest) == 1 else {"$and": rest}
+    return part
 
 
 def _walk_all(rule: Rule):
