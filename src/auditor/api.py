@@ -162,6 +162,8 @@ class RuleVerdict:
     verdict: str  # "fires", "passes", "not_applicable"
     message: dict | None = None
     evidence: tuple = ()
+    finding: Any = None  # the Finding when the rule fires
+    rule: Any = None
 
 
 @dataclass
@@ -213,11 +215,11 @@ def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
     for rule in rules:
         if rule.id in findings:
             f = findings[rule.id]
-            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "fires", f.message, f.evidence))
+            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "fires", f.message, f.evidence, f, rule))
         elif applicable[rule.id].any():
-            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "passes"))
+            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "passes", rule=rule))
         else:
-            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "not_applicable"))
+            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "not_applicable", rule=rule))
     row = match.iloc[0]
     case = {}
     for f in CASE_FIELDS:

@@ -72,6 +72,9 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
 
 
 def summary_text(outcome, lang: str) -> str:
+    from auditor.findings import SEVERITY_EN
+    from auditor.model.fields import TABLE_ZH
+
     result = outcome.result
     zh = lang == "zh"
     lines = []
@@ -79,30 +82,33 @@ def summary_text(outcome, lang: str) -> str:
     if load is not None:
         for table, c in load.counts.items():
             if c.rows_in:
-                lines.append((f"{table}: 读入 {c.rows_in} 行 = 审计 {c.loaded} + 拒绝 {c.rejected}" if zh else
-                              f"{table}: {c.rows_in} rows in = {c.loaded} audited + {c.rejected} rejected"))
+                lines.append((f"{TABLE_ZH.get(table, table)}: 读入 {c.rows_in} 行 = 审计 {c.loaded} + 拒收 {c.rejected}"
+                              if zh else f"{table}: {c.rows_in} rows in = {c.loaded} audited + {c.rejected} rejected"))
     by_sev: dict[str, int] = {}
     for f in result.findings:
         by_sev[f.severity] = by_sev.get(f.severity, 0) + 1
-    sev = "，".join(f"{k} {by_sev.get(k, 0)}" for k in ("严重", "一般", "提示"))
+    if zh:
+        sev = "，".join(f"{k} {by_sev.get(k, 0)}" for k in ("严重", "一般", "提示"))
+    else:
+        sev = ", ".join(f"{SEVERITY_EN[k]} {by_sev.get(k, 0)}" for k in ("严重", "一般", "提示"))
     cases = len(result.cases) if result.cases is not None else 0
     lines.append(f"案件 {cases} 件，问题 {len(result.findings)} 个（{sev}），预警 {len(result.warnings)} 个"
                  if zh else f"{cases} cases, {len(result.findings)} findings ({sev}), {len(result.warnings)} warnings")
     profile = result.metadata.get("profile", {})
-    lines.append(("参数配置: " if zh else "Parameter profile: ") + str(profile.get("name")))
+    lines.append(("参数方案: " if zh else "Parameter profile: ") + str(profile.get("name")))
     for notice in result.notices:
         lines.append(("注意: " if zh else "Notice: ") + notice.message[lang])
+    lines.extend(outcome.notes)
+    if outcome.exception_report is not None:
+        lines.extend(outcome.exception_report.lines())
+    if outcome.parity is not None:
+        lines.append(outcome.parity.format(lang))
     if outcome.run_summary is not None:
         s = outcome.run_summary
         lines.append(f"历史库: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，复现 {s.reopened}，"
                      f"超期未整改 {s.overdue}" if zh else
                      f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
                      f"reopened {s.reopened}, overdue {s.overdue}")
-    lines.extend(outcome.notes)
-    if outcome.exception_report is not None:
-        lines.extend(outcome.exception_report.lines())
-    if outcome.parity is not None:
-        lines.append(outcome.parity.format(lang))
     for path in outcome.written:
         lines.append(("已写入 " if zh else "Wrote ") + str(path))
     lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else

@@ -9,6 +9,10 @@ import click
 from auditor.api import AuditConfig, explain_case
 from auditor.cli import main
 from auditor.cli.options import as_of_option, rule_pack_options
+import pandas as pd
+
+from auditor.model.fields import field_of
+from auditor.report.common import evidence_items
 from auditor.rules.conditions import UNIT_EN, UNIT_ZH
 from auditor.rules.template import format_value
 
@@ -37,22 +41,31 @@ def explain_command(case_id, exports, as_of, rules, profile, calendars, mapping,
                          calendars=tuple(calendars), show_personal_data=show_personal_data)
     ex = explain_case(config, case_id)
     zh = lang == "zh"
-    click.secho(f"案件 {case_id}（审计基准日 {as_of}，参数配置 {ex.profile}）" if zh else
+    click.secho(f"案件 {case_id}（审计基准日 {as_of}，参数方案 {ex.profile}）" if zh else
                 f"Case {case_id} (as of {as_of}, profile {ex.profile})", bold=True)
     for key in ("squad", "cause", "procedure", "party_type", "party_name", "status", "fine_amount", "decision_type"):
         if key in ex.case:
-            click.echo(f"  {key:<14} {format_value(ex.case[key], lang)}")
+            label = field_of("cases", key).zh if zh else key
+            click.echo(f"  {_pad(label, 16)} {format_value(ex.case[key], lang)}")
     click.secho("\n时间线" if zh else "\nTimeline", bold=True)
     for day, name, label in ex.timeline:
         click.echo(f"  {format_value(day, lang)}  {label if zh else name}")
     if len(ex.recordings):
         click.echo(("  全过程记录 " if zh else "  recordings ") + str(len(ex.recordings)) + (" 条" if zh else ""))
     click.secho("\n期限" if zh else "\nDeadlines", bold=True)
+    fired = {v.rule_id for v in ex.verdicts if v.verdict == "fires"}
     for d in ex.deadlines.itertuples():
         label = d.label_zh if zh else d.label_en
         status = _STATUS_ZH.get(d.status, d.status) if zh else d.status
-        click.echo(f"  {d.rule_id:<22} {label}: {format_value(d.start, lang)} → 届满 {format_value(d.due, lang)}"
-                   f"（{d.limit}{UNIT_ZH[d.unit] if zh else ' ' + UNIT_EN[d.unit]}），实际 {format_value(d.end, lang)} — {status}")
+        if d.status in ("late", "overdue", "early") and d.rule_id not in fired:
+            status += "（本案未构成问题）" if zh else " (no finding: the rule's other conditions do not hold)"
+        end = format_value(d.end, lang) if not pd.isna(d.end) else ("未办理" if zh else "not done")
+        if zh:
+            click.echo(f"  {label}（{d.rule_id}）: {format_value(d.start, lang)} 起 {d.limit}{UNIT_ZH[d.unit]}，"
+                       f"届满 {format_value(d.due, lang)}，实际 {end} — {status}")
+        else:
+            click.echo(f"  {label} ({d.rule_id}): from {format_value(d.start, lang)}, {d.limit} {UNIT_EN[d.unit]}, "
+                       f"due {format_value(d.due, lang)}, actual {end} — {status}")
     click.secho("\n规则判定" if zh else "\nRule verdicts", bold=True)
     for v in ex.verdicts:
         if v.verdict == "not_applicable" and not all_rules:
@@ -61,7 +74,13 @@ def explain_command(case_id, exports, as_of, rules, profile, calendars, mapping,
         click.echo(f"  {mark} {v.rule_id} [{v.severity}] {v.title[lang]}")
         if v.message:
             click.echo(f"      {v.message[lang]}")
-            for name, value in v.evidence:
-                click.echo(f"        {name} = {format_value(value, lang)}")
-    fired = sum(v.verdict == "fires" for v in ex.verdicts)
-    click.echo(f"\n{fired} 条规则判定违规" if zh else f"\n{fired} rules fire")
+            for label, text in evidence_items(v.finding, lang, show_personal_data, v.rule):
+                click.echo(f"        {label}：{text}" if zh else f"        {label}: {text}")
+    click.echo(f"\n{len(fired)} 条规则判定违规" if zh else f"\n{len(fired)} rules fire")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align mixed Chinese/ASCII text in a terminal (CJK characters take two columns)."""
+    from auditor.history.text import display_width
+
+    return text + " " * max(0, width - display_width(text))

@@ -64,7 +64,11 @@ class Rule:
 
     @property
     def deadlines(self):
-        return deadlines_of(self.applies) + deadlines_of(self.violation)
+        """Each deadline once, even when the rule names it in both `applies` and `violation`."""
+        seen = {}
+        for spec in deadlines_of(self.applies) + deadlines_of(self.violation):
+            seen.setdefault(spec.key, spec)
+        return list(seen.values())
 
     @property
     def evidence_fields(self) -> list[str]:

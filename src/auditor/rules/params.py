@@ -76,6 +76,11 @@ def load_param_declarations(path: Path) -> dict[str, Param]:
             raise ConfigError(f"参数 {name} 缺少 default", file=str(path), line=line)
         if spec.get("confidence", "P") not in ("P", "S", "UNCONFIRMED"):
             raise ConfigError(f"参数 {name} 的 confidence 须为 P、S 或 UNCONFIRMED", file=str(path), line=line)
+        description = spec.get("description") or {}
+        if not isinstance(description, dict) or set(description) - {"zh", "en"} or not all(
+                isinstance(v, str) for v in description.values()):
+            raise ConfigError(f"参数 {name} 的 description 应为 {{zh: 文本, en: 文本}}（含逗号的文本请加引号）",
+                              file=str(path), line=spec.line_of("description"))
         param = Param(name=name, default=spec["default"], type=ptype, unit=str(spec.get("unit", "")),
                       confidence=spec.get("confidence", "P"), basis=str(spec.get("basis", "")),
                       description=dict(spec.get("description") or {}))

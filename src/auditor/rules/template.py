@@ -14,21 +14,23 @@ import re
 import numpy as np
 import pandas as pd
 
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\}")
+# {name} or {name|text shown when the value is missing}
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?:\|([^{}|]*))?\}")
+MISSING = {"zh": "未记载", "en": "not recorded"}
 DEADLINE_ATTRS = ("due", "limit", "unit", "start", "end", "elapsed", "over", "label", "actual")
 
 
 def placeholders(template: str) -> list[str]:
-    return PLACEHOLDER.findall(template.replace("{{", "").replace("}}", ""))
+    return [m.group(1) for m in PLACEHOLDER.finditer(template.replace("{{", "").replace("}}", ""))]
 
 
 def format_value(value, lang: str = "zh") -> str:
     """One value as a report shows it: dates ISO, whole amounts without decimals, lists joined."""
     if value is None or value is pd.NaT:
-        return "（空）" if lang == "zh" else "(empty)"
+        return MISSING[lang]
     if isinstance(value, (pd.Timestamp, dt.datetime)):
         if pd.isna(value):
-            return "（空）" if lang == "zh" else "(empty)"
+            return MISSING[lang]
         if value.hour or value.minute or value.second:
             return value.strftime("%Y-%m-%d %H:%M")
         return value.strftime("%Y-%m-%d")
@@ -51,10 +53,21 @@ def format_value(value, lang: str = "zh") -> str:
 
 def render(template: str, values: dict, lang: str = "zh") -> str:
     def sub(match: re.Match) -> str:
-        return format_value(values.get(match.group(1)), lang)
+        value = values.get(match.group(1))
+        if match.group(2) is not None and _missing(value):
+            return match.group(2)
+        return format_value(value, lang)
 
     parts = template.split("{{")
     out = []
     for part in parts:
         out.append("}".join(PLACEHOLDER.sub(sub, piece) for piece in part.split("}}")))
     return "{".join(out)
+
+
+def _missing(value) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, (tuple, list, str)) and len(value) == 0
