@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import AS_OF, AUDITOR, PY, export_dir, measure  # noqa: E402
+from run import AS_OF, AUDITOR, PY, export_dir, measure
 
 
 def calendar_rows(first: int = 2015, last: int = 2027):
@@ -71,8 +71,8 @@ def child(csv_dir: Path, out: Path) -> int:
                 f"all_varchar=true)")
     con.execute("CREATE TABLE cal (day DATE, idx INTEGER)")
     con.executemany("INSERT INTO cal VALUES (?, ?)", calendar_rows())
-    d = lambda name: f"TRY_CAST(NULLIF({c[name]}, '') AS DATE)"  # noqa: E731
-    n = lambda name: f"COALESCE(TRY_CAST(NULLIF({c[name]}, '') AS DOUBLE), 0)"  # noqa: E731
+    d = lambda name: f"TRY_CAST(NULLIF({c[name]}, '') AS DATE)"
+    n = lambda name: f"COALESCE(TRY_CAST(NULLIF({c[name]}, '') AS DOUBLE), 0)"
     as_of = f"DATE '{AS_OF}'"
     open_statuses = "('已立案', '调查中', '待审核', '已决定', '执行中')"
     sql = f"""

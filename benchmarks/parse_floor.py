@@ -11,7 +11,6 @@ from pathlib import Path
 
 from lxml import etree
 
-
 RECORDS = ("case", "disclosure")  # the export's record elements (recordings are nested in a case)
 
 

@@ -50,7 +50,8 @@ def measure(cmd: list[str], label: str, ok_codes=(0,)) -> dict:
     """Run `cmd` under /usr/bin/time -v: wall seconds, peak RSS (MB) and the last stdout line."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as tf:
         start = time.monotonic()
-        proc = subprocess.run(["/usr/bin/time", "-v", "-o", tf.name, *cmd], capture_output=True, text=True)
+        proc = subprocess.run(["/usr/bin/time", "-v", "-o", tf.name, *cmd], capture_output=True, text=True,
+                              check=False)
         wall = time.monotonic() - start
         stats = tf.read()
     if proc.returncode not in ok_codes:

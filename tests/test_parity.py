@@ -21,7 +21,13 @@ from auditor.evaluate.base import RunContext, build_facts
 from auditor.evaluate.parity import check_parity
 from auditor.model.fields import CASE_FIELDS, RECORDING_FIELDS
 from auditor.model.frame import to_frame
-from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, bind, fields_of, parse_condition
+from auditor.rules.conditions import (
+    ALWAYS_TRUE,
+    ParseContext,
+    bind,
+    fields_of,
+    parse_condition,
+)
 from auditor.rules.examples import run_examples
 
 ENGINES = ["vectorized", "rete"]

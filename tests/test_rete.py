@@ -11,18 +11,40 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import auditor.evaluate.rete as rete
 from auditor.api import get_evaluator, load_pack_and_profile
 from auditor.enrich.calendar import WorkCalendar
 from auditor.enrich.derive import case_fact_fields
 from auditor.errors import RuleError
+from auditor.evaluate import rete
 from auditor.evaluate.base import RunContext, build_facts, full_condition
-from auditor.evaluate.rete_regex import Unsupported, check_pattern, disagreement, translate
+from auditor.evaluate.rete_regex import (
+    Unsupported,
+    check_pattern,
+    disagreement,
+    translate,
+)
 from auditor.model.frame import to_frame
 from auditor.progress import Progress
-from auditor.rules.conditions import (ALWAYS_TRUE, OPERATORS, Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline,
-                                      DeadlineSpec, FieldRef, In, Literal, Matches, Not, ParseContext, Present,
-                                      parse_condition)
+from auditor.rules.conditions import (
+    ALWAYS_TRUE,
+    OPERATORS,
+    Absent,
+    AllOf,
+    AnyOf,
+    Compare,
+    Const,
+    Contains,
+    Deadline,
+    DeadlineSpec,
+    FieldRef,
+    In,
+    Literal,
+    Matches,
+    Not,
+    ParseContext,
+    Present,
+    parse_condition,
+)
 
 D = dt.date
 AS_OF = D(2026, 11, 25)

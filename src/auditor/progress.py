@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Self
 
 _MIN_INTERVAL = 0.2  # seconds between redraws: drawing must not cost more than the work it reports
 
@@ -49,7 +50,7 @@ class Progress:
             self.stream.write("\n")
             self.stream.flush()
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

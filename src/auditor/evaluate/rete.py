@@ -30,17 +30,29 @@ import datetime as dt
 import itertools
 import json
 
+import durable_rules_engine as engine
 import numpy as np
 import pandas as pd
-import durable_rules_engine as engine
 from durable.engine import Host
 
 from auditor.errors import RuleError
 from auditor.evaluate.base import Facts, RunContext, full_condition
 from auditor.evaluate.rete_regex import Unsupported, check_pattern
 from auditor.progress import progress
-from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
-                                      Literal, Matches, Not, Present)
+from auditor.rules.conditions import (
+    Absent,
+    AllOf,
+    AnyOf,
+    Compare,
+    Const,
+    Contains,
+    Deadline,
+    FieldRef,
+    In,
+    Matches,
+    Not,
+    Present,
+)
 from auditor.rules.model import Rule
 
 POS = "~p"  # every fact carries its row position in its scope's frame
@@ -169,7 +181,7 @@ def _all(parts: list) -> dict:
     flat = []
     for p in parts:
         if p is not TRUE:
-            flat.extend(p["$and"] if "$and" in p else [p])
+            flat.extend(p.get("$and", [p]))
     return TRUE if not flat else flat[0] if len(flat) == 1 else {"$and": flat}
 
 
@@ -179,7 +191,7 @@ def _any(parts: list) -> dict:
     flat = []
     for p in parts:
         if p is not FALSE:
-            flat.extend(p["$or"] if "$or" in p else [p])
+            flat.extend(p.get("$or", [p]))
     return FALSE if not flat else flat[0] if len(flat) == 1 else {"$or": flat}
 
 
@@ -204,7 +216,7 @@ def _anchor(expr: dict) -> dict:
     """
     if expr is TRUE:
         return _ex(POS)
-    kids = sorted(expr["$and"] if "$and" in expr else [expr], key=_rank)
+    kids = sorted(expr.get("$and", [expr]), key=_rank)
     if not _is_eq(kids[0]):
         kids.insert(0, _ex(POS))
     return kids[0] if len(kids) == 1 else {"$and": kids}
@@ -410,7 +422,7 @@ class _Table:
         self.hits = {key: facts.deadlines[spec_key].hit for spec_key, key in scope.deadlines.items()}
         self.verdicts = verdicts or {}
 
-    def rows(self, index: np.ndarray) -> "_Rows":
+    def rows(self, index: np.ndarray) -> _Rows:
         sub = self.frame.iloc[index]
         cols = {key: _encode_column(sub[name], self.scope.kind(name), unit)
                 for (name, unit), key in self.scope.keys.items()}

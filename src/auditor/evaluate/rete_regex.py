@@ -15,9 +15,24 @@ from __future__ import annotations
 import json
 import re
 import re._parser as sre  # the parse tree of Python's own regex compiler (Python ≥ 3.11)
-
-from re._constants import (ANY, AT, AT_BEGINNING, AT_BEGINNING_STRING, AT_END, AT_END_STRING, BRANCH, IN,
-                           LITERAL, MAX_REPEAT, MAXREPEAT, MIN_REPEAT, NEGATE, NOT_LITERAL, RANGE, SUBPATTERN)
+from re._constants import (
+    ANY,
+    AT,
+    AT_BEGINNING,
+    AT_BEGINNING_STRING,
+    AT_END,
+    AT_END_STRING,
+    BRANCH,
+    IN,
+    LITERAL,
+    MAX_REPEAT,
+    MAXREPEAT,
+    MIN_REPEAT,
+    NEGATE,
+    NOT_LITERAL,
+    RANGE,
+    SUBPATTERN,
+)
 
 _SPECIAL = set(".|?*+()[]{}%")
 _CLASS_ESCAPE = set("]%[")  # inside [...]; "-" goes last, "^" never first
@@ -210,13 +225,20 @@ def probes(pattern: str) -> list[str]:
 
 def disagreement(pattern: str, durable_pattern: str) -> str | None:
     """A probe string on which durable_rules and Python disagree (None when they agree on all)."""
-    from auditor.evaluate.rete import FIRST, POS, _assert_sessions, _ruleset, _Sink, private_host
+    from auditor.evaluate.rete import (
+        FIRST,
+        POS,
+        _assert_sessions,
+        _ruleset,
+        _Sink,
+        private_host,
+    )
 
     strings = probes(pattern)
     sink = _Sink()
     try:
         host = private_host({"probe": _ruleset({"r": ("r", {"$mt": {"s": durable_pattern}})}, sink)})
-    except Exception as exc:  # durable refuses to compile it (too many states, a parse error)
+    except Exception as exc:  # noqa: BLE001 - durable refuses to compile it (too many states, a parse error)
         return f"durable_rules 无法编译该模式（{exc}）"
     facts = ((str(i), [json.dumps({"sid": str(i), POS: i, FIRST: 1, "s": s}, ensure_ascii=False)])
              for i, s in enumerate(strings))
