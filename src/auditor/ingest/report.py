@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -98,11 +99,13 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
     out = [f"== {t['title']} =="]
     out.append(f"{t['files']}:")
     for info in result.files:
-        out.append(f"  {info.path}  [{info.form}, {info.encoding}, {t['tables'][info.table]} {info.rows}]")
-    width = max(len(name) for name in t["tables"].values())
-    out.append(f"  {t['table']:<{width}}  {t['rows_in']:>8}  {t['loaded']:>8}  {t['rejected']:>8}")
+        kind = info.form if info.encoding in ("", info.form) else f"{info.form}, {info.encoding}"
+        out.append(f"  {info.path}  [{kind}, {t['tables'][info.table]} {info.rows}]")
+    width = max(_width(name) for name in [t["table"], *t["tables"].values()])
+    out.append(f"  {_ljust(t['table'], width)}  {_rjust(t['rows_in'], 8)}  {_rjust(t['loaded'], 8)}"
+               f"  {_rjust(t['rejected'], 8)}")
     for table, count in result.counts.items():
-        out.append(f"  {t['tables'][table]:<{width}}  {count.rows_in:>8}  {count.loaded:>8}  {count.rejected:>8}")
+        out.append(f"  {_ljust(t['tables'][table], width)}  {count.rows_in:>8}  {count.loaded:>8}  {count.rejected:>8}")
     cases = result.tables.get("cases")
     if cases is not None and len(cases):
         out.append(f"{t['by_squad']}:")
@@ -112,7 +115,7 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
     out.append(f"{t['rejected_rows']} ({len(result.rejected)}):" + ("" if result.rejected else f" {t['none']}"))
     for r in result.rejected:
         where = f"{r.file}:{r.line}"
-        field = f" {t['field']} {r.field}" if r.field else ""
+        field = f" {t['field']} {_field_label(r.table, r.field, lang)}" if r.field else ""
         value = f" [{t['value']}: {r.value}]" if r.value else ""
         reason = english(r.reason) if lang == "en" else r.reason
         out.append(f"  {where} {t['tables'][r.table]}{field}: {reason}{value}")
@@ -121,6 +124,26 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
         where = w.file + (f":{w.line}" if w.line else "")
         out.append(f"  {where} [{w.code}] {english(w.message) if lang == 'en' else w.message}")
     return "\n".join(_TERMINAL_UNSAFE.sub(_visible, line) for line in out) + "\n"
+
+
+def _width(text: str) -> int:
+    """Terminal columns: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _ljust(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _rjust(text: str, width: int) -> str:
+    return " " * max(0, width - _width(text)) + text
+
+
+def _field_label(table: str, name: str, lang: str) -> str:
+    from auditor.model.fields import TABLES
+
+    zh = next((f.zh for f in TABLES.get(table, ()) if f.name == name), None)
+    return f"{zh}（{name}）" if zh and lang != "en" else name
 
 
 # Control characters (ESC, BEL, C1) and bidi overrides from an export must not reach the terminal:
