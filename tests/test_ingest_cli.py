@@ -20,7 +20,7 @@ def test_summary_rejected_rows_and_warnings():
     assert "案件               4         3         1" in out
     assert "静安寺街道综合行政执法队  1" in out
     assert f"{EDGE / 'duplicates' / 'cases.csv'}:5 案件 字段 案件编号（case_id）: 案件编号重复" in out
-    assert f"{EDGE / 'duplicates' / 'recordings.csv'}:3 全过程记录 字段 case_id: 案件不存在" in out
+    assert f"{EDGE / 'duplicates' / 'recordings.csv'}:3 全过程记录 字段 案件编号（case_id）: 案件不存在" in out
 
 
 def test_strict_exits_3_when_rows_were_rejected():
