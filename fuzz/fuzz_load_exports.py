@@ -1,11 +1,11 @@
 """Coverage-guided fuzzing of the export readers with atheris (optional; not part of the test suite).
 
-    pip install atheris
-    python fuzz/fuzz_load_exports.py -max_total_time=60 fuzz/corpus_exports/
+    pip install -e '.[fuzz]'
+    cp -r tests/hostile/files /tmp/seeds   # libFuzzer writes its finds into the folder it is given
+    python fuzz/fuzz_load_exports.py -max_total_time=60 /tmp/seeds
 
-Each input is written as cases.csv or cases.xml (first byte decides) and loaded; anything but an
-InputError, or a load report that does not reconcile, is a crash. Seed the corpus with
-tests/hostile/files/ for a head start.
+Each input is written as cases.csv or cases.xml (the first byte decides) and loaded; anything but an
+InputError, or a load report that does not reconcile, is a crash.
 """
 
 from __future__ import annotations

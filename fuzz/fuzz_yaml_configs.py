@@ -1,6 +1,6 @@
 """Coverage-guided fuzzing of the YAML configuration loaders with atheris (optional).
 
-    pip install atheris
+    pip install -e '.[fuzz]'
     python fuzz/fuzz_yaml_configs.py -max_total_time=60
 
 The first byte picks the loader (rule file, district profile, mapping profile, calendar, exception

@@ -65,8 +65,9 @@ Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/tes
 bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only
 InputError and reconciling counts; random and mutated rule files and district profiles → only
 RuleError / ConfigError; random partial cases → no exception, both evaluators agree). For longer
-coverage-guided runs, `fuzz/` holds atheris harnesses (`pip install atheris`, then e.g.
-`python fuzz/fuzz_load_exports.py -max_total_time=600 tests/hostile/files`).
+coverage-guided runs, `fuzz/` holds atheris harnesses (`pip install -e '.[fuzz]'`, then e.g.
+`cp -r tests/hostile/files /tmp/seeds && python fuzz/fuzz_load_exports.py -max_total_time=600 /tmp/seeds`;
+libFuzzer adds its finds to the seed folder, so never point it at the committed one).
 """
 
 
