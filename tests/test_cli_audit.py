@@ -81,7 +81,8 @@ def test_squad_filter_and_unknown_squad(tmp_path):
     (["audit", "fixtures/sample/xml", "--as-of", "2026-13-01"], 2, "YYYY-MM-DD"),
     (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--format", "pdf"], 2, "pdf"),
     (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--profile", "no.yaml"], 2, "no.yaml"),
-    (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--new-only"], 2, "--baseline"),
+    (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--new-only", "--no-history"], 2, "--baseline"),
+    (["audit", "fixtures/sample/xml", "--as-of", "2026-11-25", "--baseline", "/etc/hostname"], 3, "hostname"),
 ])
 def test_user_mistakes_get_one_line_and_the_documented_exit_code(args, code, text, tmp_path):
     proc = run(*args, "--out", tmp_path, cwd=ROOT)
@@ -164,3 +165,13 @@ def test_limits_are_configurable_from_the_command_line(tmp_path):
     assert proc.returncode == 3 and "cases.xml" in proc.stderr and "Traceback" not in proc.stderr
     rows = run("inspect", SAMPLE / "csv", "--max-rows", "10")
     assert rows.returncode == 3 and "Traceback" not in rows.stderr
+
+
+def test_baseline_file_alone_gates_on_new_findings_only(tmp_path):
+    first = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path / "a", "--format", "json",
+                "--no-history")
+    assert first.returncode == 1
+    again = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path / "b", "--format", "json",
+                "--no-history", "--baseline", tmp_path / "a" / "findings.json")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "判定: 0 个问题" in again.stdout

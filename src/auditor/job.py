@@ -48,8 +48,14 @@ class JobOutcome:
 def run_job(job: AuditJob) -> JobOutcome:
     if job.fail_on not in ("严重", "一般", "提示"):
         raise UsageError(f"--fail-on 只能是 严重、一般 或 提示，而不是 {job.fail_on!r}")
-    if job.new_only and not job.baseline:
-        raise UsageError("--new-only 需要 --baseline（运行编号、latest 或 findings.json）")
+    if job.new_only and not job.baseline and job.history is None:
+        raise UsageError("--new-only 需要 --baseline（运行编号、latest 或 findings.json）或历史库")
+    # A baseline only means something for the verdict: naming one gates on new findings; --new-only
+    # without a baseline compares with the latest run in the history store.
+    if job.baseline or job.new_only:
+        from dataclasses import replace
+
+        job = replace(job, new_only=True, baseline=job.baseline or "latest")
     result = run_audit(job.config)
     outcome = JobOutcome(result=result)
     if job.check_parity:
