@@ -26,7 +26,7 @@ from auditor.report import charts, labels
 from auditor.report.common import (
     basis_text, departments_text, evidence_items, field_label, field_text, is_missing, iso, load_counts, load_list, mask_value,
     masked_rejected_value, param_descriptions, param_value_text, plain, profile_name, profile_overrides,
-    profile_params, rule_attr, source_of, source_text, tr,
+    profile_params, rule_attr, source_of, source_text, tr, xml_safe,
 )
 from auditor.report.summary import Summary, summarize
 
@@ -334,7 +334,8 @@ def render_html(result: Any, *, lang: str = "zh", show_personal_data: bool = Fal
                 max_table_rows: int = DEFAULT_MAX_TABLE_ROWS) -> str:
     ctx = build_context(result, lang=lang, show_personal_data=show_personal_data,
                         max_case_sections=max_case_sections, max_table_rows=max_table_rows)
-    return _environment().get_template("report.html.j2").render(**ctx)
+    # Control characters from case text are parse errors in HTML (never meaningful): dropped here, once.
+    return xml_safe(_environment().get_template("report.html.j2").render(**ctx))
 
 
 def write_html(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False,

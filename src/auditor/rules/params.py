@@ -18,7 +18,7 @@ from auditor.rules.yamlload import load_yaml
 
 MAX_TABLE_BYTES = 20_000_000
 PARAM_TYPES = ("int", "number", "bool", "list", "date", "table")
-_PARAM_KEYS = {"default", "type", "unit", "confidence", "basis", "description"}
+_PARAM_KEYS = {"default", "type", "unit", "confidence", "basis", "description", "columns"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class Param:
     confidence: str = "P"
     basis: str = ""
     description: dict = field(default_factory=dict)
+    columns: tuple = ()  # a `table` parameter's required CSV columns
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def load_param_declarations(path: Path) -> dict[str, Param]:
                               file=str(path), line=spec.line_of("description"))
         param = Param(name=name, default=spec["default"], type=ptype, unit=str(spec.get("unit", "")),
                       confidence=spec.get("confidence", "P"), basis=str(spec.get("basis", "")),
-                      description=dict(spec.get("description") or {}))
+                      description=dict(spec.get("description") or {}),
+                      columns=tuple(spec.get("columns") or ()))
         check_value(param, param.default, str(path), line)
         out[name] = param
     return out
@@ -133,11 +135,11 @@ def load_profile(path: Path | None, declarations: dict[str, Param], pack_dir: Pa
     for pname, param in declarations.items():
         if param.type == "table":
             base = profile_dir if pname in overrides else pack_dir
-            values[pname] = load_table(base / values[pname], pname)
+            values[pname] = load_table(base / values[pname], pname, param.columns)
     return Profile(name=name, path=str(path) if path else None, values=values, overrides=tuple(overrides))
 
 
-def load_table(path: Path, pname: str) -> tuple[dict, ...]:
+def load_table(path: Path, pname: str, columns: tuple = ()) -> tuple[dict, ...]:
     """A CSV data table (e.g. the cause catalogue with its discretion ranges)."""
     if path.exists() and (not path.is_file() or path.stat().st_size > MAX_TABLE_BYTES):
         # /dev/zero or a FIFO would be read forever; a folder or a huge file is a mistake
@@ -151,4 +153,8 @@ def load_table(path: Path, pname: str) -> tuple[dict, ...]:
     rows = list(csv.DictReader(text.splitlines()))
     if not rows:
         raise ConfigError(f"参数 {pname} 的数据表为空", file=str(path))
+    missing = [c for c in columns if c not in rows[0]]
+    if missing:
+        raise ConfigError(f"参数 {pname} 的数据表缺少列: {', '.join(missing)}（应有: {', '.join(columns)}）",
+                          file=str(path), line=1)
     return tuple(rows)
