@@ -1,27 +1,32 @@
 """The Rete evaluator: every rule compiled to durable_rules' JSON ruleset form and judged case by case.
 
 It is the independent second opinion on the vectorized evaluator: the same condition tree, the same
-enriched facts, but a different engine deciding which rows match. Per scope (case, recording) one
-ruleset holds one durable rule per pack rule (more when a negated regex has to be lifted out); each
-row is asserted as a FACT in its own session, so every matching rule fires once, and the session is
-deleted afterwards so memory does not grow with the number of cases.
+enriched facts, but a different engine deciding which rows match. One ruleset on a private host holds
+one durable rule per pack rule (more when a condition is too big for one durable rule and is split
+into its disjuncts). Each case is asserted as a FACT, together with its recordings, in its own session,
+so every matching rule fires once per fact; the session is deleted afterwards, so memory does not grow
+with the number of cases. The consequent records (rule id, row position).
 
 Facts: the fields the rules read, with dates as days since 1970-01-01 and datetimes as seconds (a date
 compared with a datetime gets a `<field>~s` seconds copy), missing values (None, NaT, NaN, "", empty
-list) left out, and each deadline's verdict as `~d<n>` = 1/0.
+list) left out, each deadline's verdict as `~cd<n>` / `~rd<n>` = 1/0, and `~c` / `~r` saying which
+scope (case, recording) a fact belongs to.
 
 durable_rules has no general negation, so conditions are pushed into negation normal form with the
 missing-value semantics of conditions.py: not(x > 1) becomes (x absent) ∨ (x ≤ 1); not(list holds v)
 becomes (list absent) ∨ (every element ≠ v) via `$iall`. A negated regex cannot be inverted inside
 durable (and its `none(...)` does not see the same fact), so durable first judges each such regex in
-a probe ruleset and the verdict joins the fact as `~m<n>` = 1/0 — durable still decides.
+a probe ruleset and its verdict joins the fact as `~cm<n>` = 1/0 — durable still decides.
 
 Traps of durable_rules 2.0.28 handled here (each found by experiment): the Host constructor starts
 timer threads that dispatch actions concurrently (a private subclass without them is used); deleting
-a session that was never created segfaults (only sessions of handled facts are deleted); a bare `$nex`
-or one directly under `$or` never returns (every `$nex` is paired with `$ex` of the row position);
-exceptions inside a consequent are swallowed (they are collected and raised after the run); and a
-consequent taking two arguments is treated as asynchronous (ours take one).
+a session in which no action ever ran segfaults, and at most 1024 sessions may live at once (a rule
+on the first fact of each session always fires, and every session is deleted); a `$nex` first in a
+rule, or under a top-level `$or`, never returns (each rule is led by a positive equality or `$ex`); a
+rule holds at most 31 `$and`/`$or`/reference entries (bigger conditions are split, or refused);
+exceptions inside a consequent are swallowed by the host (the consequents here are called directly,
+collect errors and raise after the run); a consequent taking two arguments is treated as
+asynchronous (ours take one).
 """
 
 from __future__ import annotations
