@@ -107,7 +107,7 @@ def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures
     """The case table with every derived case field added (a new frame; inputs untouched)."""
     from auditor.idcodes import valid_credit_code, valid_id_card
 
-    facts = cases.copy()
+    facts = cases.copy(deep=False)  # derived facts are new columns: the export's data is shared, not copied
     officers = facts["officers"]
     facts["officer_count"] = pd.array(_list_len(officers), dtype="Int64")
     facts["officer_cert_count"] = pd.array(
@@ -400,7 +400,7 @@ def _add_procedure_facts(facts: pd.DataFrame, params: dict) -> None:
 
 
 def derive_recording_facts(recordings: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
-    facts = recordings.copy()
+    facts = recordings.copy(deep=False)
     facts["officer_count"] = pd.array(_list_len(facts["officers"]), dtype="Int64")
     by_case = cases.set_index("case_id")
     facts["squad"] = facts["case_id"].map(by_case["squad"]).to_numpy()
