@@ -99,3 +99,12 @@ def test_cli_validate_accepts_the_shipped_pack():
     proc = subprocess.run([sys.executable, "-m", "auditor.cli", "rules", "validate", str(PACK)],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_cli_validate_refuses_a_regex_only_one_evaluator_could_run(tmp_path):
+    d = make_pack(tmp_path, GOOD_RULE.replace("{field: fine_amount, gt: 100}", "{field: cause, matches: '(?=x)y'}")
+                  .replace("fine_amount: 200", "cause: y").replace("fine_amount: 50", "cause: z"))
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "rules", "validate", str(d)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "t.yaml" in proc.stderr and "TT-ONE" in proc.stderr and "durable_rules" in proc.stderr

@@ -90,6 +90,12 @@ def validate_command(paths):
                 target.parent / "params.yaml").exists() else load_rule_pack(target)
         else:
             pack = load_rule_pack(target)
+        # Every condition must be expressible by both evaluators (e.g. regexes durable_rules matches the same way).
+        from auditor.evaluate.rete import check_pack
+
+        errors = check_pack(pack)
+        if errors:
+            raise errors[0]
         total += len(pack.rules)
         click.echo(f"✓ {target}: {len(pack.rules)} 条规则有效")
     click.echo(f"校验通过（{total} 条规则）")
