@@ -13,7 +13,7 @@ import pandas as pd
 
 from auditor.evaluate.base import Facts, RunContext, full_condition
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
-                                      Literal, Matches, Not, Present)
+                                      Matches, Not, Present)
 from auditor.rules.model import Rule
 
 _OPS = {

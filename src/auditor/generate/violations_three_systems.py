@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from auditor.generate.violations import Helpers, Plan, violation
 from auditor.generate.workdays import add_months
-from auditor.privacy import mask_id
 
 # 双公示 fields required on the record (enrich/derive.PUBLIC_REQUIRED), except the decision number:
 # without it the record could not be matched to its case at all.
