@@ -282,3 +282,24 @@ def test_hits_are_sorted_positions(pack):
         {"cases": to_frame("cases", CASES)}, [], RunContext(as_of=AS_OF, calendar=WorkCalendar(), params={})),
         RunContext(as_of=AS_OF, calendar=WorkCalendar(), params={})), dict)
     assert np.array_equal(np.array(out, dtype=np.int64), np.array([0, 1]))
+
+
+def test_private_host_retries_a_spurious_durable_refusal(monkeypatch):
+    import durable_rules_engine
+
+    from auditor.evaluate import rete
+
+    calls = []
+    real = rete._QuietHost.register_rulesets
+
+    def flaky(self, definitions):
+        calls.append(sorted(definitions["t"]["r"]))
+        if len(calls) == 1:
+            raise durable_rules_engine.error("Could not create ruleset, error code: 102")
+        return real(self, definitions)
+
+    monkeypatch.setattr(rete._QuietHost, "register_rulesets", flaky)
+    definition = {"t": {"r": {"all": [{"m": {"x": 1}}], "run": lambda c: None}}}
+    host = rete.private_host(definition)
+    assert len(calls) == 2 and calls[0] == calls[1] == ["all", "run"]  # the retry got the whole rule again
+    assert host.get_ruleset("t") is not None

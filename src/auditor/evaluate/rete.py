@@ -84,11 +84,26 @@ class _QuietHost(Host):
         pass
 
 
-def private_host(rulesets: dict) -> Host:
-    """A fresh host of our own (never the module-level `durable.lang` one) with these rulesets."""
-    host = _QuietHost()
-    host.register_rulesets(rulesets)
-    return host
+def private_host(rulesets: dict, attempts: int = 3) -> Host:
+    """A fresh host of our own (never the module-level `durable.lang` one) with these rulesets.
+
+    durable_rules 2.0.28 very rarely refuses a ruleset it accepted a moment before ("Could not create
+    ruleset, error code: 102", seen twice in hundreds of runs, never reproducible): the same definition
+    is tried again on a new host before giving up."""
+    import durable_rules_engine
+
+    for attempt in range(attempts):
+        host = _QuietHost()
+        # register_rulesets deletes each rule's "run" key: give it a copy so a retry has the original.
+        copy = {name: {rule: dict(body) for rule, body in definition.items()}
+                for name, definition in rulesets.items()}
+        try:
+            host.register_rulesets(copy)
+            return host
+        except durable_rules_engine.error:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --------------------------------------------------------------------------------------------------
