@@ -66,6 +66,8 @@ def run_job(job: AuditJob) -> JobOutcome:
         outcome.parity = check_parity(result.load.tables, pack, profile, job.config.as_of,
                                       calendar=load_calendar(job.config.calendars),
                                       rule_ids=job.config.rule_ids, squads=job.config.squads)
+        if not outcome.parity.ok:  # before any report or history: a disputed audit is not published
+            raise ConfigError(outcome.parity.format(job.lang))
     if job.exceptions:
         from auditor.exceptions_register import apply_exceptions, load_register
 
@@ -92,8 +94,6 @@ def run_job(job: AuditJob) -> JobOutcome:
     outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK
     if job.strict and result.load is not None and result.load.rejected:
         outcome.exit_code = EXIT_INPUT
-    if outcome.parity is not None and not outcome.parity.ok:
-        raise ConfigError(outcome.parity.format(job.lang))
     return outcome
 
 
