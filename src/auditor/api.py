@@ -120,7 +120,8 @@ def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RuleP
     findings = build_findings(rules, hits, facts, ctx)
     result = AuditResult(
         as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
-        notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts), rules=list(pack.rules if not rule_ids else rules),
+        notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts),
+        rules=list(pack.rules if not rule_ids else rules),
         cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
     )
     result.metadata = {
