@@ -15,6 +15,7 @@ from auditor.model.fields import field_of
 from auditor.report.common import evidence_items
 from auditor.rules.conditions import UNIT_EN, UNIT_ZH
 from auditor.rules.template import format_value
+from auditor.textwidth import ljust
 
 _STATUS_ZH = {"met": "按期", "late": "超期", "early": "过早", "overdue": "已超期（未办理）", "due_soon": "即将到期",
               "open": "未到期", "unknown": "日历缺失，无法计算", "na": "不适用"}
@@ -46,7 +47,7 @@ def explain_command(case_id, exports, as_of, rules, profile, calendars, mapping,
     for key in ("squad", "cause", "procedure", "party_type", "party_name", "status", "fine_amount", "decision_type"):
         if key in ex.case:
             label = field_of("cases", key).zh if zh else key
-            click.echo(f"  {_pad(label, 16)} {format_value(ex.case[key], lang)}")
+            click.echo(f"  {ljust(label, 16)} {format_value(ex.case[key], lang)}")
     click.secho("\n时间线" if zh else "\nTimeline", bold=True)
     for day, name, label in ex.timeline:
         click.echo(f"  {format_value(day, lang)}  {label if zh else name}")
@@ -78,9 +79,3 @@ def explain_command(case_id, exports, as_of, rules, profile, calendars, mapping,
                 click.echo(f"        {label}：{text}" if zh else f"        {label}: {text}")
     click.echo(f"\n{len(fired)} 条规则判定违规" if zh else f"\n{len(fired)} rules fire")
 
-
-def _pad(text: str, width: int) -> str:
-    """Left-align mixed Chinese/ASCII text in a terminal (CJK characters take two columns)."""
-    from auditor.history.text import display_width
-
-    return text + " " * max(0, width - display_width(text))

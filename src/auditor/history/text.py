@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import unicodedata
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+from auditor.textwidth import display_width  # noqa: F401 (re-exported for the history modules)
 
 
 def percent(value) -> str:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
+
+from auditor.textwidth import display_width, ljust, rjust
 
 VALUE_PREVIEW = 80  # characters of an offending value kept in a RejectedRow
 
@@ -101,11 +102,11 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
     for info in result.files:
         kind = info.form if info.encoding in ("", info.form) else f"{info.form}, {info.encoding}"
         out.append(f"  {info.path}  [{kind}, {t['tables'][info.table]} {info.rows}]")
-    width = max(_width(name) for name in [t["table"], *t["tables"].values()])
-    out.append(f"  {_ljust(t['table'], width)}  {_rjust(t['rows_in'], 8)}  {_rjust(t['loaded'], 8)}"
-               f"  {_rjust(t['rejected'], 8)}")
+    width = max(display_width(name) for name in [t["table"], *t["tables"].values()])
+    out.append(f"  {ljust(t['table'], width)}  {rjust(t['rows_in'], 8)}  {rjust(t['loaded'], 8)}"
+               f"  {rjust(t['rejected'], 8)}")
     for table, count in result.counts.items():
-        out.append(f"  {_ljust(t['tables'][table], width)}  {count.rows_in:>8}  {count.loaded:>8}  {count.rejected:>8}")
+        out.append(f"  {ljust(t['tables'][table], width)}  {count.rows_in:>8}  {count.loaded:>8}  {count.rejected:>8}")
     cases = result.tables.get("cases")
     if cases is not None and len(cases):
         out.append(f"{t['by_squad']}:")
@@ -124,19 +125,6 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
         where = w.file + (f":{w.line}" if w.line else "")
         out.append(f"  {where} [{w.code}] {english(w.message) if lang == 'en' else w.message}")
     return "\n".join(_TERMINAL_UNSAFE.sub(_visible, line) for line in out) + "\n"
-
-
-def _width(text: str) -> int:
-    """Terminal columns: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _ljust(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
-def _rjust(text: str, width: int) -> str:
-    return " " * max(0, width - _width(text)) + text
 
 
 def _field_label(table: str, name: str, lang: str) -> str:

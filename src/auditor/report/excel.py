@@ -29,6 +29,7 @@ from auditor.report.common import (
     rule_attr, to_date, tr, xml_safe,
 )
 from auditor.report.summary import Summary, summarize
+from auditor.textwidth import display_width
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _MAX_CELL = 32767  # Excel's limit on the characters of one cell
@@ -52,17 +53,12 @@ def sheet_names(squads: list[str], reserved: list[str]) -> dict[str, str]:
     return out
 
 
-def _display_width(text: str) -> int:
-    # East Asian characters take about two column units, everything else one.
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
 def _row_height(cells: list[tuple[str, float]], line_height: float = 13.5) -> float | None:
     """Height for a row whose wrapped cells need several lines (viewers do not all autofit)."""
     lines = 1
     for text, width in cells:
         for part in text.split("\n"):
-            lines = max(lines, -(-_display_width(part) // max(int(width) - 1, 1)))
+            lines = max(lines, -(-display_width(part) // max(int(width) - 1, 1)))
     return line_height * min(lines, 12) if lines > 1 else None
 
 
@@ -153,7 +149,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     head = [t("rank"), t("squad"), t("cases"), t("cases_with_findings"), t("findings")]
     head += [labels.theme_label(th, lang) for th in themes]
     head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("score")]
-    squad_w = min(max([16] + [_display_width(s.squad) + 2 for s in summary.squads]), 40)  # full names
+    squad_w = min(max([16] + [display_width(s.squad) + 2 for s in summary.squads]), 40)  # full names
     widths = [5, squad_w, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 9]
     head_row = row
     w.header(ws, head_row, head, widths)
@@ -198,8 +194,8 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
     # the room, the short ones wrap (a rule id breaks at its hyphens).
     widths = [4, 21, 14, 9, 18, 6, 40, 28, 32, 14, 11, 9, 10]
     # Case and rule ids vary by district and pack: fit those two columns to their content.
-    widths[2] = min(max([widths[2]] + [_display_width(f.case_id) + 2 for f in findings]), 32)
-    widths[3] = min(max([widths[3]] + [_display_width(f.rule_id) + 2 for f in findings]), 16)
+    widths[2] = min(max([widths[2]] + [display_width(f.case_id) + 2 for f in findings]), 32)
+    widths[3] = min(max([widths[3]] + [display_width(f.rule_id) + 2 for f in findings]), 16)
     w.header(ws, 0, list(labels.CORRECTIONS_HEADER), widths)
     w.page_titles(ws, labels.text("squad_sheet_header", lang, squad=squad),
                   f"{labels.text('as_of', lang)} {as_of.isoformat()}", lang)
