@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.api import AuditConfig, run_audit
+from auditor.api import AuditConfig, audit_result, judge, load_inputs, prepare_config, with_inputs
 from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, UsageError
+from auditor.evaluate import registry
 from auditor.exceptions_register import active_findings
 from auditor.findings import AuditResult, severity_rank
 
@@ -56,16 +57,16 @@ def run_job(job: AuditJob) -> JobOutcome:
         from dataclasses import replace
 
         job = replace(job, new_only=True, baseline=job.baseline or "latest")
-    result = run_audit(job.config)
+    load = load_inputs(job.config)
+    run = prepare_config(job.config, load.tables)
+    engine = registry.info(job.config.engine).name
+    hits = judge(run, engine)
+    result = with_inputs(audit_result(run, hits, engine), load, job.config)
     outcome = JobOutcome(result=result)
-    if job.check_parity:
-        from auditor.api import load_calendar, load_pack_and_profile
+    if job.check_parity:  # every engine judges the same prepared run; the chosen one's verdicts are reused
         from auditor.evaluate.parity import check_parity
 
-        pack, profile = load_pack_and_profile(job.config.rules, job.config.profile)
-        outcome.parity = check_parity(result.load.tables, pack, profile, job.config.as_of,
-                                      calendar=load_calendar(job.config.calendars),
-                                      rule_ids=job.config.rule_ids, squads=job.config.squads)
+        outcome.parity = check_parity(run, registry.parity_names(engine), known_hits={engine: hits})
         if not outcome.parity.ok:  # before any report or history: a disputed audit is not published
             raise ConfigError(outcome.parity.format(job.lang))
     if job.exceptions:

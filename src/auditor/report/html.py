@@ -279,7 +279,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
                                for k, v in profile_params(result)]},
         "rule_pack": {"version": str(pack.get("version") or ""), "path": str(pack.get("path") or ""),
                       "rules": pack.get("rules", len(result.rules))},
-        "engine": labels.engine_label(str(meta.get("engine") or ""), lang),
+        "engine": labels.engine_label(result, lang),
         "mapping_profile": labels.mapping_label(str(meta.get("mapping_profile") or ""), lang),
         "tool_version": str(meta.get("tool_version") or __version__),
         "squad_filter": meta.get("squad_filter"),
