@@ -58,18 +58,19 @@ def serve_command(db, host, port, exports, rules, profile, certfile, keyfile):
 
 
 @main.group("users")
-@click.option("--history", "db", required=True, type=click.Path(dir_okay=False, path_type=Path), help=HISTORY_HELP)
-@click.pass_context
-def users(ctx: click.Context, db: Path) -> None:
+def users() -> None:
     """管理看板用户（监督 / 中队 / 领导）。密码只以 argon2id 散列保存。
 
     Example:
 
     \b
-        auditor users --history reports/auditor-history.sqlite add 王科长 --role 监督
-        auditor users --history reports/auditor-history.sqlite add 张队长 --role 中队 --squad 石门二路街道综合行政执法队
+        auditor users add 王科长 --role 监督 --history reports/auditor-history.sqlite
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history reports/auditor-history.sqlite
     """
-    ctx.obj = db
+
+
+history_option = click.option("--history", "db", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                              help=HISTORY_HELP)
 
 
 def _password(password_stdin: bool) -> str:
@@ -83,14 +84,14 @@ def _password(password_stdin: bool) -> str:
 @click.option("--role", required=True, type=click.Choice(["监督", "中队", "领导"]), help="监督：全区可改；中队：只看只改本中队；领导：全区只读。")
 @click.option("--squad", help="中队用户所属中队（与审计结果中的中队名称一致）。")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行），用于脚本。")
-@click.pass_obj
+@history_option
 def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: bool) -> None:
     """新建用户。
 
     Example:
 
     \b
-        auditor users --history h.sqlite add 张队长 --role 中队 --squad 石门二路街道综合行政执法队
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history h.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import add_user
@@ -107,7 +108,7 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
 
 
 @users.command("list")
-@click.pass_obj
+@history_option
 def list_cmd(db: Path) -> None:
     """列出用户、角色、所属中队和锁定状态。"""
     from auditor.history.store import open_store
@@ -124,7 +125,7 @@ def list_cmd(db: Path) -> None:
 @users.command("passwd")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取新密码（一行）。")
-@click.pass_obj
+@history_option
 def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
     """重设密码（同时解除锁定并结束该用户的所有登录）。"""
     from auditor.history.store import open_store, transaction
@@ -139,7 +140,7 @@ def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
 @users.command("disable")
 @click.argument("name")
 @click.option("--enable", is_flag=True, help="重新启用。")
-@click.pass_obj
+@history_option
 def disable_cmd(db: Path, name: str, enable: bool) -> None:
     """停用（或用 --enable 重新启用）用户；停用立即结束其登录。"""
     from auditor.history.store import open_store, transaction

@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from auditor.errors import UsageError
+from auditor.history import transitions
 
 SUPERVISOR = "监督"  # 执法监督科: sees and changes every squad's items, starts audits
 SQUAD = "中队"  # a squad: sees and changes only its own squad's items
@@ -43,6 +44,12 @@ class User:
     def sees_squad(self, squad: str | None) -> bool:
         """Whether this user may read (and, if `can_edit`, change) the items of `squad`."""
         return self.role != SQUAD or (squad is not None and squad == self.squad)
+
+
+def transition_role(user: User) -> str:
+    """The user's role in `auditor.history.transitions` (leaders are its read-only role)."""
+    return {SUPERVISOR: transitions.ROLE_SUPERVISOR, SQUAD: transitions.ROLE_SQUAD}.get(user.role,
+                                                                                         transitions.ROLE_READ_ONLY)
 
 
 def now_utc() -> datetime:

@@ -229,5 +229,6 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.config = config
     app.state.env = _environment()
     app.state.jobs = JobRunner(config)
+    app.state.jobs.mark_interrupted()
     app.add_middleware(_Headers)
     return app

@@ -1,7 +1,7 @@
 """Changing an item from the board: status, note and a short evidence text.
 
-The transitions allowed are the workbook import's (`auditor.history.lifecycle`), checked here on the
-server. Concurrent edits are caught by the item's version (its latest event id): an edit made on a
+The transitions allowed are the workbook import's (`auditor.history.transitions`, for the user's
+role), checked here on the server. Concurrent edits are caught by the item's version (its latest event id): an edit made on a
 page that shows an older version is refused, never applied over the other change. Every change is an
 `item_events` row with source `web`, the user and the time, in one write transaction.
 """
@@ -12,9 +12,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from auditor.history.lifecycle import import_transition_error
+from auditor.history.transitions import TransitionError, check_transition
 from auditor.history.store import transaction
-from auditor.serve.accounts import User, now_utc, stamp
+from auditor.serve.accounts import User, now_utc, stamp, transition_role
 from auditor.serve.queries import board_day, item_version
 
 MAX_NOTE = 2000  # the same bound as a workbook's 备注
@@ -61,10 +61,10 @@ def apply_edit(conn: sqlite3.Connection, user: User, fingerprint: str, *, versio
         if current != expected:
             raise EditRefused("该问题已被他人或其他渠道（审计、导入）更新，请查看最新状态后重新提交", 409)
         new = status or old
-        if new != old:
-            reason = import_transition_error(old, new)
-            if reason:
-                raise EditRefused(reason, 422)
+        try:
+            check_transition(old, new, transition_role(user))
+        except TransitionError as exc:
+            raise EditRefused(exc.reason, 422) from None
         note_changed = note is not None and note != (old_note or "")
         evidence_changed = evidence is not None and evidence != (old_evidence or "")
         if new == old and not note_changed and not evidence_changed:

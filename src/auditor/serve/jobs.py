@@ -22,6 +22,13 @@ class JobRunner:
         self._thread: threading.Thread | None = None
         self.live: dict[int, str] = {}  # job id -> progress while the store is locked by the run
 
+    def mark_interrupted(self) -> None:
+        """Jobs left queued or running by a previous server process can never finish: say so."""
+        with open_store(self.config.db_path, create=False) as conn:
+            conn.execute("UPDATE audit_jobs SET state = 'failed', progress = '中断', message = ?, finished_at = ?"
+                         " WHERE state IN ('queued', 'running')",
+                         ("服务在审计完成前停止，本次审计未记入历史库（记录要么完整写入，要么完全不写）", stamp(now_utc())))
+
     def export_choices(self) -> list[str]:
         """Subfolders of the export root (one level): what a supervisor may choose."""
         root = self.config.exports_root

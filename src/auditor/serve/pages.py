@@ -10,9 +10,9 @@ from urllib.parse import quote
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from auditor.history.lifecycle import IMPORTABLE, STATUSES
+from auditor.history.transitions import allowed_targets
 from auditor.serve import queries
-from auditor.serve.accounts import SQUAD, SUPERVISOR
+from auditor.serve.accounts import SQUAD, SUPERVISOR, transition_role
 from auditor.serve.app import Ctx, HttpError
 from auditor.serve.edits import EditRefused, apply_edit
 from auditor.serve.explain_view import explain_for_board
@@ -64,7 +64,8 @@ def item_page(ctx: Ctx, *, error: str | None = None, status: int = 200, saved: b
     day = queries.board_day(ctx.conn)
     item["overdue_days"] = queries.overdue_days(item["status"], item["due"], day)
     return ctx.render("item.html.j2", status=status, item=item, rule=rule_info(ctx.config, item["rule_id"]),
-                      events=queries.item_events(ctx.conn, fingerprint), statuses=_choices(item["status"]),
+                      events=queries.item_events(ctx.conn, fingerprint),
+                      statuses=allowed_targets(item["status"], transition_role(ctx.user)),
                       error=error, saved=saved or ctx.query("saved") == "1", day=day)
 
 
@@ -80,13 +81,6 @@ def item_submit(ctx: Ctx) -> Response:
     del outcome
     # Post/redirect/get: a reload does not submit the edit twice.
     return RedirectResponse(f"/items/{quote(fingerprint)}?saved=1", status_code=303)
-
-
-def _choices(current: str) -> list[str]:
-    """The statuses the form offers: the current one and those the import rules allow from it."""
-    from auditor.history.lifecycle import import_transition_error
-
-    return [s for s in STATUSES if s == current or (s in IMPORTABLE and import_transition_error(current, s) is None)]
 
 
 def case_page(ctx: Ctx) -> Response:

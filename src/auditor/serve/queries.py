@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
-from auditor.history.lifecycle import OPEN_STATUSES, STATUSES
+from auditor.history.transitions import OPEN_STATUSES, STATUSES
 from auditor.history.status import TOTAL_LABEL, latest_as_of, squad_figures
 from auditor.report.common import score_config
 from auditor.serve.accounts import User
