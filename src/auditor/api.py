@@ -19,7 +19,7 @@ from auditor.enrich.calendar import WorkCalendar, load_calendar_file
 from auditor.errors import UsageError
 from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
                                    early_warnings, effective_condition, empty_field_notices)
-from auditor.findings import AuditResult
+from auditor.findings import AuditResult, Notice
 from auditor.rules.conditions import AllOf
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
@@ -80,12 +80,26 @@ def run_audit(config: AuditConfig) -> AuditResult:
                           engine=config.engine, squads=config.squads, show_personal_data=config.show_personal_data,
                           rule_ids=config.rule_ids)
     result.load = load
+    if load.incomplete:  # first of the notices: the audit covers only part of an export
+        result.notices.insert(0, partial_read_notice(load.incomplete))
     result.metadata["inputs"] = [
-        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows}
+        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows,
+         **({"unread": {"line": f.unread.line, "offset": f.unread.offset, "bytes": f.unread.bytes,
+                        "size": f.unread.size}} if f.unread else {})}
         for f in load.files
     ]
     result.metadata["mapping_profile"] = str(config.mapping) if config.mapping else "default"
     return result
+
+
+def partial_read_notice(files) -> Notice:
+    from auditor.ingest.partial import partial_message
+
+    return Notice(code="partial_read", count=len(files),
+                  message={"zh": "导出文件未能读完，本次审计只覆盖已读取的部分: " + partial_message(files, "zh"),
+                           "en": "An export could not be read to its end; this audit covers only the part "
+                                 "that was read: " + partial_message(files, "en")},
+                  detail=tuple(f"{f.path}: {f.unread.describe('zh')}" for f in files))
 
 
 def select_rules(pack: RulePack, rule_ids=()) -> list:
