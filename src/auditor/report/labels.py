@@ -161,6 +161,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "The table lists the first {cap} of {n} findings; see the Excel or JSON report for all.",
     ),
     "no_findings": ("未发现问题。", "No findings."),
+    "cap_warnings": ("此处列出前 {cap} 条预警（共 {n} 条），完整清单请查看 Excel 或 JSON 报告。",
+                     "The first {cap} of {n} warnings are listed here; see the Excel or JSON report for all."),
+    "paged_note": ("共 {n} 条问题，按中队分页列出；每个中队的案件详情另成页面。点击中队名称查看。",
+                   "{n} findings, listed squad by squad on pages of their own, with each squad's case pages. "
+                   "Click a squad to open its findings."),
+    "findings_pages": ("问题清单分页", "Findings pages"),
+    "page_rows": ("本页为第 {a}–{b} 条（共 {n} 条）。", "Findings {a}–{b} of {n} on this page."),
+    "back_to_summary": ("返回汇总", "Back to the summary"),
     "party": ("当事人", "Party"),
     "cause": ("案由", "Cause"),
     "procedure": ("程序类型", "Procedure"),
@@ -198,6 +206,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "rows_in_of": ("共读入 {n} 行", "of {n} rows read"),
     "param_note": ("参数说明", "Description"),
     "not_a_finding": ("（本案未构成问题）", " (not a finding here)"),
+    "sheet_split": ("{what} 超过 Excel 每个工作表 {limit} 行的上限，已分为 {n} 个工作表（“(2)”“(3)”…依次续接）。",
+                    "{what} exceeds Excel's {limit} rows per sheet and continues over {n} sheets (“(2)”, “(3)”, …)."),
     "squad_sheet_header": ("整改清单 · {squad}", "Corrections list · {squad}"),
     "page_of": ("第 &P 页，共 &N 页", "Page &P of &N"),
 }

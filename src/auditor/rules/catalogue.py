@@ -79,7 +79,8 @@ def rule_markdown(rule: Rule, pack: RulePack) -> str:
     lines.append("**法律依据**")
     lines.append("")
     for b in rule.basis:
-        lines.append(f"- {b.law} {b.article}（可信度 {b.confidence}）：「{b.quote}」")
+        origin = f"；出处：{b.source}（未与法规原文核对）" if b.source else "；已与法规原文核对"
+        lines.append(f"- {b.law} {b.article}（可信度 {b.confidence}{origin}）：「{b.quote}」")
     lines += ["", "**适用条件**", "", describe(rule.applies), "", "**违规判定**", "", describe(rule.violation), ""]
     if rule.params:
         lines.append("**参数**：" + "，".join(
