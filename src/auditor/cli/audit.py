@@ -9,13 +9,14 @@ import click
 
 from auditor.api import AuditConfig
 from auditor.cli import main
-from auditor.cli.options import as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
+from auditor.cli.options import all_known_option, as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
 from auditor.job import ALL_FORMATS, AuditJob, run_job
 
 
 @main.command("audit")
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @as_of_option
+@all_known_option
 @rule_pack_options
 @click.option("--mapping", type=click.Path(path_type=Path), help="导出文件的字段映射配置（YAML）。")
 @click.option("--squad", "squads", multiple=True, help="只审计这个中队（可重复）。")
@@ -41,7 +42,7 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--exceptions", type=click.Path(path_type=Path), help="豁免登记表（YAML）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
 @limit_options
-def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
+def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
                   check_parity, show_personal_data, strict, accept_partial, history, no_history, baseline, new_only, exceptions,
                   rule_ids, max_file_mb, max_field_chars, max_rows):
     """审计案件导出文件，按中队输出问题清单和整改清单。
@@ -54,7 +55,7 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
     """
-    config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
+    config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile, mapping=mapping,
                          calendars=tuple(calendars), squads=tuple(squads), engine=engine,
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids),
                          limits=make_limits(max_file_mb, max_field_chars, max_rows))
