@@ -22,12 +22,12 @@ from auditor.errors import UsageError
 from auditor.evaluate import registry
 from auditor.evaluate.context import PreparedRun
 from auditor.evaluate.prepare import prepare
-from auditor.findings import AuditResult
-from auditor.pipeline.audit import audit_prepared, audit_result, judge
-from auditor.pipeline.explain import CaseExplanation, RuleVerdict, case_tables, explain_prepared  # noqa: F401
+from auditor.findings import AuditResult, Notice
+from auditor.pipeline import audit as pipeline_audit
+from auditor.pipeline.audit import Audit, audit_prepared, audit_result, judge
+from auditor.pipeline.explain import CaseExplanation, RuleVerdict, case_tables, explain_prepared
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
-
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class AuditConfig:
     show_personal_data: bool = False
     limits: Any = None
     rule_ids: tuple = ()  # only these rules (empty: all)
+    all_known: bool = False  # audit everything the export knows instead of the files as they stood at as_of
     extra: dict = field(default_factory=dict)
 
 
@@ -71,47 +72,92 @@ def load_inputs(config: AuditConfig):
     return load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
 
 
+def prepare_args(config: AuditConfig) -> dict:
+    """What `prepare` needs besides the tables, loaded from the files the configuration names."""
+    pack, profile = load_pack_and_profile(config.rules, config.profile)
+    return dict(as_of=config.as_of, pack=pack, profile=profile, calendar=load_calendar(config.calendars),
+                squads=config.squads, rule_ids=config.rule_ids, show_personal_data=config.show_personal_data)
+
+
 def prepare_config(config: AuditConfig, tables: dict[str, pd.DataFrame]) -> PreparedRun:
     """The prepared run of `tables` under the configuration's rule pack, profile, calendars and filters."""
-    pack, profile = load_pack_and_profile(config.rules, config.profile)
-    return prepare(tables, as_of=config.as_of, pack=pack, profile=profile, calendar=load_calendar(config.calendars),
-                   squads=config.squads, rule_ids=config.rule_ids, show_personal_data=config.show_personal_data)
+    return prepare(tables, **prepare_args(config))
 
 
-def with_inputs(result: AuditResult, load, config: AuditConfig) -> AuditResult:
-    """The result with the load report and the input files in its metadata."""
-    result.load = load
-    result.metadata["inputs"] = [
-        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows}
-        for f in load.files
-    ]
-    result.metadata["mapping_profile"] = str(config.mapping) if config.mapping else "default"
-    return result
+def audit_config(config: AuditConfig) -> Audit:
+    """Load, take the exports as they stood at the as-of date, prepare, judge: the run, its hits, the result."""
+    load = load_inputs(config)
+    tables, snapshot = as_it_stood(load.tables, config)
+    audit = pipeline_audit.audit_tables(tables, config.engine, **prepare_args(config))
+    with_inputs(audit.result, load, config, snapshot)
+    return audit
 
 
 def run_audit(config: AuditConfig) -> AuditResult:
     """Load the exports, audit every case, return the neutral result (no files written)."""
-    load = load_inputs(config)
-    run = prepare_config(config, load.tables)
-    return with_inputs(audit_prepared(run, config.engine), load, config)
+    return audit_config(config).result
+
+
+def with_inputs(result: AuditResult, load, config: AuditConfig, snapshot) -> AuditResult:
+    """The result with the load report, the input files and the snapshot in its metadata and notices."""
+    result.load = load
+    if load.incomplete:  # first of the notices: the audit covers only part of an export
+        result.notices.insert(0, partial_read_notice(load.incomplete))
+    result.metadata["inputs"] = [
+        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows,
+         **({"unread": {"line": f.unread.line, "offset": f.unread.offset, "bytes": f.unread.bytes,
+                        "size": f.unread.size}} if f.unread else {})}
+        for f in load.files
+    ]
+    result.metadata["mapping_profile"] = str(config.mapping) if config.mapping else "default"
+    result.metadata["snapshot"] = snapshot.as_metadata()
+    if snapshot.mode == "all_known" or snapshot.dates_cleared or snapshot.cases_out_of_scope:
+        result.notices.append(Notice(code="snapshot", message={"zh": snapshot.message("zh"),
+                                                               "en": snapshot.message("en")},
+                                     count=snapshot.cases_out_of_scope))
+    return result
+
+
+def partial_read_notice(files) -> Notice:
+    from auditor.ingest.partial import partial_message
+
+    return Notice(code="partial_read", count=len(files),
+                  message={"zh": "导出文件未能读完，本次审计只覆盖已读取的部分: " + partial_message(files, "zh"),
+                           "en": "An export could not be read to its end; this audit covers only the part "
+                                 "that was read: " + partial_message(files, "en")},
+                  detail=tuple(f"{f.path}: {f.unread.describe('zh')}" for f in files))
+
+
+def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):
+    """The tables as they stood at the as-of date (default), or untouched with `all_known`."""
+    from auditor.model.snapshot import Snapshot, snapshot_tables
+
+    if config.all_known:
+        return tables, Snapshot(as_of=config.as_of, mode="all_known")
+    return snapshot_tables(tables, config.as_of)
 
 
 def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RulePack, profile: Profile,
                  calendar: WorkCalendar | None = None, engine: str = "vectorized", squads=(),
                  show_personal_data: bool = False, rule_ids=(), evaluator=None) -> AuditResult:
     """Audit canonical tables already in memory (notebooks and tests use this)."""
-    run = prepare(tables, as_of=as_of, pack=pack, profile=profile, calendar=calendar, squads=squads,
-                  rule_ids=rule_ids, show_personal_data=show_personal_data)
-    return audit_prepared(run, evaluator or engine)
+    return pipeline_audit.audit_tables(tables, evaluator or engine, as_of=as_of, pack=pack, profile=profile,
+                                       calendar=calendar, squads=squads, rule_ids=rule_ids,
+                                       show_personal_data=show_personal_data).result
 
 
 def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
     """One case's timeline, its computed deadlines and every rule's verdict (by the configured engine)."""
     load = load_inputs(config)
-    run = prepare_config(replace(config, squads=()), case_tables(load.tables, case_id))  # one case: no squad filter
+    tables, _ = as_it_stood(load.tables, config)
+    if not (tables["cases"]["case_id"] == case_id).any() and (load.tables["cases"]["case_id"] == case_id).any():
+        raise UsageError(f"案件 {case_id} 在 {config.as_of.isoformat()} 之后才发现或立案，不在该日的审计范围"
+                         "（要按导出中的全部信息查看请加 --all-known）")
+    run = prepare_config(replace(config, squads=()), case_tables(tables, case_id))  # one case: no squad filter
     return explain_prepared(run, config.engine)
 
 
-__all__ = ["AuditConfig", "AuditResult", "CaseExplanation", "PreparedRun", "RuleVerdict", "audit_prepared",
-           "audit_result", "audit_tables", "explain_case", "get_evaluator", "judge", "load_calendar",
-           "load_inputs", "load_pack_and_profile", "prepare", "prepare_config", "run_audit", "with_inputs"]
+__all__ = ["Audit", "AuditConfig", "AuditResult", "CaseExplanation", "PreparedRun", "RuleVerdict", "audit_config",
+           "audit_prepared", "audit_result", "audit_tables", "explain_case", "get_evaluator", "judge",
+           "load_calendar", "load_inputs", "load_pack_and_profile", "prepare", "prepare_config", "run_audit",
+           "with_inputs"]

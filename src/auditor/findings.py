@@ -38,6 +38,7 @@ class Basis:
     article: str
     quote: str
     confidence: str  # "P", "S" or "UNCONFIRMED" (see LEGAL_REFERENCE.md)
+    source: str = ""  # where the quote comes from when its document is not among the statute texts
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.api import AuditConfig, audit_result, judge, load_inputs, prepare_config, with_inputs
-from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, UsageError
+from auditor.api import AuditConfig, audit_config
+from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, InputError, UsageError
 from auditor.evaluate import registry
 from auditor.exceptions_register import active_findings
 from auditor.findings import AuditResult, severity_rank
@@ -32,6 +32,7 @@ class AuditJob:
     new_only: bool = False
     exceptions: Path | None = None
     check_parity: bool = False
+    accept_partial: bool = False  # audit an export that could not be read to its end (else exit 3)
 
 
 @dataclass
@@ -57,16 +58,19 @@ def run_job(job: AuditJob) -> JobOutcome:
         from dataclasses import replace
 
         job = replace(job, new_only=True, baseline=job.baseline or "latest")
-    load = load_inputs(job.config)
-    run = prepare_config(job.config, load.tables)
-    engine = registry.info(job.config.engine).name
-    hits = judge(run, engine)
-    result = with_inputs(audit_result(run, hits, engine), load, job.config)
+    audit = audit_config(job.config)
+    result = audit.result
     outcome = JobOutcome(result=result)
+    incomplete = result.load.incomplete if result.load is not None else []
+    if incomplete and not job.accept_partial:  # before any report: a partial audit is not published
+        from auditor.ingest.partial import ACCEPT_HINT, partial_message
+
+        raise InputError(partial_message(incomplete, job.lang) + "\n" + ACCEPT_HINT[job.lang])
     if job.check_parity:  # every engine judges the same prepared run; the chosen one's verdicts are reused
         from auditor.evaluate.parity import check_parity
 
-        outcome.parity = check_parity(run, registry.parity_names(engine), known_hits={engine: hits})
+        engine = result.metadata["engine"]
+        outcome.parity = check_parity(audit.run, registry.parity_names(engine), known_hits={engine: audit.hits})
         if not outcome.parity.ok:  # before any report or history: a disputed audit is not published
             raise ConfigError(outcome.parity.format(job.lang))
     if job.exceptions:
@@ -86,7 +90,13 @@ def run_job(job: AuditJob) -> JobOutcome:
 
         new = {f.fingerprint for f in new_since_baseline(result, job.baseline, db_path=job.history)}
         candidates = [f for f in candidates if f.fingerprint in new]
-    if job.history is not None and _history_accepts(job, outcome):
+    if job.history is not None and incomplete:
+        # Cases that were never read would look resolved in the history: a partial run is not recorded.
+        outcome.notes.append(f"部分读取的审计未记入历史库 {job.history}（未读取的案件会被误当作已整改）"
+                             if job.lang == "zh" else
+                             f"A partial audit is not recorded in the history store {job.history} "
+                             "(cases never read would look resolved)")
+    elif job.history is not None and _history_accepts(job, outcome):
         from auditor.history.store import record_run
 
         outcome.run_summary = record_run(job.history, result)

@@ -14,7 +14,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from auditor.errors import InputError, UsageError
-from auditor.history.lifecycle import IMPORTABLE, import_transition_error
+from auditor.history.transitions import ROLE_SQUAD, SETTABLE as IMPORTABLE, TransitionError, check_transition
 from auditor.history.store import open_store, transaction
 from auditor.report.common import unneutralise
 
@@ -142,7 +142,10 @@ def _check_row(items, first_seen, sheet, row, fp, status, note, case_id) -> str 
         s, r, st, nt = first_seen[fp]
         return f"与工作表 {s} 第 {r} 行重复且内容不一致" if (st, nt) != (status, note) else None
     if status is not None:
-        return import_transition_error(item["status"], status)
+        try:
+            check_transition(item["status"], status, ROLE_SQUAD)
+        except TransitionError as exc:
+            return exc.reason
     return None
 
 

@@ -3,13 +3,19 @@ notices, deadlines, metadata)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
+
 from auditor import __version__
 from auditor.evaluate import registry
 from auditor.evaluate.context import PreparedRun
+from auditor.evaluate.prepare import prepare
 from auditor.findings import AuditResult
 from auditor.results.deadline_table import deadline_table
 from auditor.results.finding_text import build_findings
 from auditor.results.notices import calendar_notices, empty_field_notices
+from auditor.progress import progress
 from auditor.results.warnings import early_warnings
 
 
@@ -49,3 +55,30 @@ def audit_prepared(run: PreparedRun, evaluator) -> AuditResult:
     """Judge `run` with `evaluator` (name or object) and assemble the result."""
     evaluator = registry.create(evaluator) if isinstance(evaluator, str) else evaluator
     return audit_result(run, judge(run, evaluator), evaluator.name)
+
+
+@dataclass
+class Audit:
+    """One audit: the prepared run, the chosen engine's hits on it, and the result built from them."""
+
+    run: PreparedRun
+    hits: dict
+    result: AuditResult
+
+
+def audit_tables(tables: dict[str, pd.DataFrame], evaluator, **prepare_args) -> Audit:
+    """Prepare `tables`, judge them with `evaluator` (name or object), build the result; the steps are shown."""
+    evaluator = registry.create(evaluator) if isinstance(evaluator, str) else evaluator
+    n = len(tables["cases"])
+    # The steps below have no loop worth counting; a person still sees which one runs and for how long.
+    with progress(3, f"审计 {n:,} 件案件：派生事实与适用范围", unit="steps") as bar:
+        run = prepare(tables, **prepare_args)
+        bar.stage(f"审计 {n:,} 件案件：评估 {len(run.rules)} 条规则")
+        bar.advance()
+        hits = judge(run, evaluator)
+        bar.stage(f"审计 {n:,} 件案件：生成问题、预警与期限")
+        bar.advance()
+        result = audit_result(run, hits, evaluator.name)
+        bar.stage(f"审计 {n:,} 件案件")
+        bar.advance()
+    return Audit(run, hits, result)

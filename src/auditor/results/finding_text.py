@@ -44,7 +44,7 @@ def _deadline_values(result: DeadlineResult, pos: int, units: dict, as_of: dt.da
     actual = {"zh": end.isoformat(), "en": end.isoformat()} if end else {
         "zh": f"截至 {as_of.isoformat()} 尚未办理", "en": f"not done as of {as_of.isoformat()}"}
     return {
-        "due": d(result.due[pos]), "limit": int(spec.limit), "unit": units[spec.unit],
+        "due": d(result.due[pos]), "limit": result.limit_at(pos), "unit": units[result.unit_at(pos)],
         "start": d(result.start[pos]), "end": end, "elapsed": int(result.elapsed[pos]),
         "over": int(result.over[pos]), "label": spec.label, "actual": actual,
     }
