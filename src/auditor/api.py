@@ -19,7 +19,7 @@ from auditor.enrich.calendar import WorkCalendar, load_calendar_file
 from auditor.errors import UsageError
 from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
                                    early_warnings, effective_condition, empty_field_notices)
-from auditor.findings import AuditResult
+from auditor.findings import AuditResult, Notice
 from auditor.progress import progress
 from auditor.rules.conditions import AllOf
 from auditor.rules.loader import RulePack, load_rule_pack
@@ -41,6 +41,7 @@ class AuditConfig:
     show_personal_data: bool = False
     limits: Any = None
     rule_ids: tuple = ()  # only these rules (empty: all)
+    all_known: bool = False  # audit everything the export knows instead of the files as they stood at as_of
     extra: dict = field(default_factory=dict)
 
 
@@ -77,16 +78,45 @@ def run_audit(config: AuditConfig) -> AuditResult:
     pack, profile = load_pack_and_profile(config.rules, config.profile)
     calendar = load_calendar(config.calendars)
     load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
-    result = audit_tables(load.tables, as_of=config.as_of, pack=pack, profile=profile, calendar=calendar,
+    tables, snapshot = as_it_stood(load.tables, config)
+    result = audit_tables(tables, as_of=config.as_of, pack=pack, profile=profile, calendar=calendar,
                           engine=config.engine, squads=config.squads, show_personal_data=config.show_personal_data,
                           rule_ids=config.rule_ids)
     result.load = load
+    if load.incomplete:  # first of the notices: the audit covers only part of an export
+        result.notices.insert(0, partial_read_notice(load.incomplete))
     result.metadata["inputs"] = [
-        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows}
+        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows,
+         **({"unread": {"line": f.unread.line, "offset": f.unread.offset, "bytes": f.unread.bytes,
+                        "size": f.unread.size}} if f.unread else {})}
         for f in load.files
     ]
     result.metadata["mapping_profile"] = str(config.mapping) if config.mapping else "default"
+    result.metadata["snapshot"] = snapshot.as_metadata()
+    if snapshot.mode == "all_known" or snapshot.dates_cleared or snapshot.cases_out_of_scope:
+        result.notices.append(Notice(code="snapshot", message={"zh": snapshot.message("zh"),
+                                                               "en": snapshot.message("en")},
+                                     count=snapshot.cases_out_of_scope))
     return result
+
+
+def partial_read_notice(files) -> Notice:
+    from auditor.ingest.partial import partial_message
+
+    return Notice(code="partial_read", count=len(files),
+                  message={"zh": "导出文件未能读完，本次审计只覆盖已读取的部分: " + partial_message(files, "zh"),
+                           "en": "An export could not be read to its end; this audit covers only the part "
+                                 "that was read: " + partial_message(files, "en")},
+                  detail=tuple(f"{f.path}: {f.unread.describe('zh')}" for f in files))
+
+
+def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):
+    """The tables as they stood at the as-of date (default), or untouched with `all_known`."""
+    from auditor.model.snapshot import Snapshot, snapshot_tables
+
+    if config.all_known:
+        return tables, Snapshot(as_of=config.as_of, mode="all_known")
+    return snapshot_tables(tables, config.as_of)
 
 
 def select_rules(pack: RulePack, rule_ids=()) -> list:
@@ -199,15 +229,19 @@ def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
 
     pack, profile = load_pack_and_profile(config.rules, config.profile)
     load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
-    cases = load.tables["cases"]
+    tables, _ = as_it_stood(load.tables, config)
+    cases = tables["cases"]
     match = cases[cases["case_id"] == case_id]
+    if match.empty and (load.tables["cases"]["case_id"] == case_id).any():
+        raise UsageError(f"案件 {case_id} 在 {config.as_of.isoformat()} 之后才发现或立案，不在该日的审计范围"
+                         "（要按导出中的全部信息查看请加 --all-known）")
     if match.empty:
         from auditor.rules.conditions import did_you_mean
 
         raise UsageError(f"导出中没有案件 {case_id}{did_you_mean(case_id, cases['case_id'].dropna().tolist()[:5000])}")
     one = {"cases": match.reset_index(drop=True)}
     for table in ("recordings", "disclosures"):
-        frame = load.tables.get(table)
+        frame = tables.get(table)
         if frame is None:
             continue
         key = "case_id" if table == "recordings" else "decision_no"
