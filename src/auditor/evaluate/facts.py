@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from auditor.enrich.deadlines import compute_deadline
+from auditor.enrich.derive_law import add_law_facts
 from auditor.enrich.derive import (case_fact_fields, derive_case_facts, derive_recording_facts,
                                    recording_fact_fields)
 from auditor.evaluate.context import Facts, RunContext
@@ -22,6 +23,7 @@ def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunCont
     disclosures = tables.get("disclosures")
     disclosures = empty_frame("disclosures") if disclosures is None else disclosures
     case_facts = derive_case_facts(cases, recordings, disclosures, ctx.params)
+    add_law_facts(case_facts, ctx.params, ctx.calendar)
     rec_facts = derive_recording_facts(recordings, cases)
     facts = Facts(frames={"case": case_facts, "recording": rec_facts},
                   fields={"case": case_fact_fields(), "recording": recording_fact_fields()})
