@@ -106,10 +106,10 @@ def summary_text(outcome, lang: str) -> str:
         lines.append(outcome.parity.format(lang))
     if outcome.run_summary is not None:
         s = outcome.run_summary
-        lines.append(f"历史库: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，复现 {s.reopened}，"
-                     f"超期未整改 {s.overdue}" if zh else
-                     f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
-                     f"reopened {s.reopened}, overdue {s.overdue}")
+        lines.append(f"历史库 {outcome.history}: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，"
+                     f"复现 {s.reopened}，未整改 {s.open_items}（超期 {s.overdue}）" if zh else
+                     f"History store {outcome.history}: run #{s.run_id}, new {s.new}, persisting {s.persisting}, "
+                     f"resolved {s.resolved}, reopened {s.reopened}, open {s.open_items} (overdue {s.overdue})")
     for path in outcome.written:
         lines.append(("已写入 " if zh else "Wrote ") + str(path))
     lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else
