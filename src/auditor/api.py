@@ -82,8 +82,12 @@ def run_audit(config: AuditConfig) -> AuditResult:
                           engine=config.engine, squads=config.squads, show_personal_data=config.show_personal_data,
                           rule_ids=config.rule_ids)
     result.load = load
+    if load.incomplete:  # first of the notices: the audit covers only part of an export
+        result.notices.insert(0, partial_read_notice(load.incomplete))
     result.metadata["inputs"] = [
-        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows}
+        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows,
+         **({"unread": {"line": f.unread.line, "offset": f.unread.offset, "bytes": f.unread.bytes,
+                        "size": f.unread.size}} if f.unread else {})}
         for f in load.files
     ]
     result.metadata["mapping_profile"] = str(config.mapping) if config.mapping else "default"
@@ -93,6 +97,16 @@ def run_audit(config: AuditConfig) -> AuditResult:
                                                                "en": snapshot.message("en")},
                                      count=snapshot.cases_out_of_scope))
     return result
+
+
+def partial_read_notice(files) -> Notice:
+    from auditor.ingest.partial import partial_message
+
+    return Notice(code="partial_read", count=len(files),
+                  message={"zh": "导出文件未能读完，本次审计只覆盖已读取的部分: " + partial_message(files, "zh"),
+                           "en": "An export could not be read to its end; this audit covers only the part "
+                                 "that was read: " + partial_message(files, "en")},
+                  detail=tuple(f"{f.path}: {f.unread.describe('zh')}" for f in files))
 
 
 def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):

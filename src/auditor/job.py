@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.api import AuditConfig, run_audit
-from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, UsageError
+from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, InputError, UsageError
 from auditor.exceptions_register import active_findings
 from auditor.findings import AuditResult, severity_rank
 
@@ -31,6 +31,7 @@ class AuditJob:
     new_only: bool = False
     exceptions: Path | None = None
     check_parity: bool = False
+    accept_partial: bool = False  # audit an export that could not be read to its end (else exit 3)
 
 
 @dataclass
@@ -59,6 +60,11 @@ def run_job(job: AuditJob) -> JobOutcome:
         job = replace(job, new_only=True, baseline=job.baseline or "latest")
     result = run_audit(job.config)
     outcome = JobOutcome(result=result)
+    incomplete = result.load.incomplete if result.load is not None else []
+    if incomplete and not job.accept_partial:  # before any report: a partial audit is not published
+        from auditor.ingest.partial import ACCEPT_HINT, partial_message
+
+        raise InputError(partial_message(incomplete, job.lang) + "\n" + ACCEPT_HINT[job.lang])
     if job.check_parity:
         from auditor.api import load_calendar, load_pack_and_profile
         from auditor.evaluate.parity import check_parity
@@ -81,7 +87,13 @@ def run_job(job: AuditJob) -> JobOutcome:
 
         new = {f.fingerprint for f in new_since_baseline(result, job.baseline, db_path=job.history)}
         candidates = [f for f in candidates if f.fingerprint in new]
-    if job.history is not None and _history_accepts(job, outcome):
+    if job.history is not None and incomplete:
+        # Cases that were never read would look resolved in the history: a partial run is not recorded.
+        outcome.notes.append(f"部分读取的审计未记入历史库 {job.history}（未读取的案件会被误当作已整改）"
+                             if job.lang == "zh" else
+                             f"A partial audit is not recorded in the history store {job.history} "
+                             "(cases never read would look resolved)")
+    elif job.history is not None and _history_accepts(job, outcome):
         from auditor.history.store import record_run
         from auditor.history.tracking import issue_lists
 

@@ -17,7 +17,7 @@ from auditor.errors import AuditorError
 # Command modules, imported in this order so that `auditor --help` lists them consistently.
 COMMAND_MODULES = (
     "inspect", "generate", "rules", "audit", "explain", "history", "corrections", "monthly",
-    "sample_review",
+    "sample_review", "serve",
 )
 
 

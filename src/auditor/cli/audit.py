@@ -32,6 +32,8 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--check-parity", is_flag=True, help="同时用两个引擎评估，结果不一致时报错（退出码 2）。")
 @click.option("--show-personal-data", is_flag=True, help="报告中显示完整的当事人姓名和证件号码。")
 @click.option("--strict", is_flag=True, help="有被拒绝的数据行时退出码为 3。")
+@click.option("--accept-partial", is_flag=True,
+              help="导出文件未能读完（如中途出现无法解码的字节）时仍审计已读取的部分，报告中注明；默认拒绝（退出码 3）。")
 @click.option("--history", type=click.Path(path_type=Path),
               help="历史库（SQLite），记录本次审计并跟踪整改；默认为输出目录上一级的 auditor-history.sqlite。")
 @click.option("--no-history", is_flag=True, help="不记录到历史库。")
@@ -41,7 +43,7 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
 @limit_options
 def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
-                  check_parity, show_personal_data, strict, history, no_history, baseline, new_only, exceptions,
+                  check_parity, show_personal_data, strict, accept_partial, history, no_history, baseline, new_only, exceptions,
                   rule_ids, max_file_mb, max_field_chars, max_rows):
     """审计案件导出文件，按中队输出问题清单和整改清单。
 
@@ -66,7 +68,7 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
         history = default_history_path(out_dir)
     job = AuditJob(config=config, out_dir=out_dir, formats=parse_formats(formats), fail_on=fail_on, lang=lang,
                    strict=strict, history=history, baseline=baseline, new_only=new_only, exceptions=exceptions,
-                   check_parity=check_parity, history_explicit=history_explicit)
+                   check_parity=check_parity, history_explicit=history_explicit, accept_partial=accept_partial)
     outcome = run_job(job)
     click.echo(summary_text(outcome, lang), err=False)
     sys.exit(outcome.exit_code)
@@ -80,6 +82,9 @@ def summary_text(outcome, lang: str) -> str:
     zh = lang == "zh"
     lines = []
     load = result.load
+    if load is not None:  # a partial read heads the summary: it must not pass for a smaller export
+        lines.extend(f"!! {'文件未读完' if zh else 'FILE NOT READ TO ITS END'}: {f.path}: {f.unread.describe(lang)}"
+                     for f in load.incomplete)
     if load is not None:
         for table, c in load.counts.items():
             if c.rows_in:
@@ -98,6 +103,8 @@ def summary_text(outcome, lang: str) -> str:
     profile = result.metadata.get("profile", {})
     lines.append(("参数方案: " if zh else "Parameter profile: ") + str(profile.get("name")))
     for notice in result.notices:
+        if notice.code == "partial_read":
+            continue  # already the first lines
         lines.append(("注意: " if zh else "Notice: ") + notice.message[lang])
     lines.extend(outcome.notes)
     if outcome.exception_report is not None:

@@ -214,6 +214,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
                     for n in result.notices],
         "headline": {
             "cases": tot.cases, "cases_with_findings": tot.cases_with_findings, "findings": tot.findings,
+            "partial": any(n.code == "partial_read" for n in result.notices),
             "by_severity": [(s, labels.severity_label(s, lang), tot.by_severity[s], f"sev{i}")
                             for i, s in enumerate(SEVERITIES)],
             "score": f"{tot.score:.2f}", "warnings": tot.warnings,

@@ -119,6 +119,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "early_warnings": ("早期预警（即将到期）", "Early warnings (deadlines due soon)"),
     "no_warnings": ("无即将到期的期限。", "No deadline falls due within the warning horizon."),
     "notices": ("重要提示", "Notices"),
+    "partial_read": ("导出未读完，仅部分案件", "export not read to its end: partial"),
     "load": ("数据载入情况", "Data loaded"),
     "table": ("数据表", "Table"),
     "rows_in": ("读入行数", "Rows in"),
