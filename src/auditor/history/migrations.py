@@ -181,7 +181,7 @@ CREATE INDEX item_events_fp ON item_events(fingerprint, event_id);
 CREATE INDEX item_events_on ON item_events(on_date);
 ALTER TABLE items ADD COLUMN evidence TEXT;
 """),
-    ("0003_monthly_issued_lists", """
+    ("tracking_0001_issued_lists", """
 -- Every corrections list handed out (one per squad, and the district workbook), with each item as the
 -- store held it then: an import applies only what the squad changed relative to this, never a value
 -- it merely copied back (docs/history.md, "Returned corrections workbook").
