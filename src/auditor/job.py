@@ -96,8 +96,11 @@ def run_job(job: AuditJob) -> JobOutcome:
     elif job.history is not None and _history_accepts(job, outcome):
         from auditor.history.store import record_run
         from auditor.history.tracking import issue_lists
+        from auditor.progress import progress
 
-        outcome.run_summary = record_run(job.history, result)
+        with progress(len(result.findings), "记入历史库") as bar:
+            outcome.run_summary = record_run(job.history, result,
+                                             on_progress=lambda done, total: bar.advance(done - bar.done))
         outcome.history = Path(job.history)
         # Recorded first, so the lists carry each item's progress (status, first 完成时限, 备注).
         if job.out_dir is not None and job.formats:
