@@ -130,7 +130,7 @@ def _deadline_values(result: DeadlineResult, pos: int, units: dict, as_of: dt.da
     actual = {"zh": end.isoformat(), "en": end.isoformat()} if end else {
         "zh": f"截至 {as_of.isoformat()} 尚未办理", "en": f"not done as of {as_of.isoformat()}"}
     return {
-        "due": d(result.due[pos]), "limit": int(spec.limit), "unit": units[spec.unit],
+        "due": d(result.due[pos]), "limit": result.limit_at(pos), "unit": units[result.unit_at(pos)],
         "start": d(result.start[pos]), "end": end, "elapsed": int(result.elapsed[pos]),
         "over": int(result.over[pos]), "label": spec.label, "actual": actual,
     }
@@ -288,8 +288,9 @@ def deadline_table(rules: list[Rule], applicable: dict[str, np.ndarray], facts: 
                 "case_id": case_ids[sel], "rule_id": rule.id, "name": spec.name, "label_zh": spec.label["zh"],
                 "label_en": spec.label["en"], "start_field": spec.from_field,
                 "start": res.start[sel].astype("datetime64[ns]"), "due": res.due[sel].astype("datetime64[ns]"),
-                "end_field": spec.to_field, "end": res.end[sel].astype("datetime64[ns]"), "unit": spec.unit,
-                "limit": int(spec.limit), "status": res.status[sel],
+                "end_field": spec.to_field, "end": res.end[sel].astype("datetime64[ns]"),
+                "unit": res.units[sel] if res.units is not None else spec.unit,
+                "limit": res.limits[sel] if res.limits is not None else int(spec.limit), "status": res.status[sel],
             }))
     if not chunks:
         table = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in ("start", "due", "end") else object)

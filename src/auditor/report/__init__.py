@@ -16,6 +16,7 @@ from typing import Any, Callable
 from xlsxwriter.exceptions import FileCreateError
 
 from auditor.errors import UsageError
+from auditor.progress import progress
 from auditor.report.csv_report import write_csv
 from auditor.report.excel import write_xlsx
 from auditor.report.html import DEFAULT_MAX_CASE_SECTIONS, write_html
@@ -58,16 +59,22 @@ def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[s
 
     def write(staging: Path) -> list[Path]:
         written: list[Path] = []
-        for name in names:
-            fmt = FORMATS[name]
-            kwargs: dict[str, Any] = {"lang": lang, "show_personal_data": show_personal_data}
-            if name == "html":
-                kwargs["max_case_sections"] = max_case_sections
-            try:
-                written.extend(fmt.writer(result, staging / fmt.file_name, **kwargs))
-            except (OSError, FileCreateError) as exc:  # read-only folder, disk full (xlsxwriter wraps it)
-                raise UsageError(f"无法写入报告: {_write_failure(exc)}；原有报告未改动",
-                                 file=str(out / fmt.file_name)) from None
+        with progress(len(names), "写报告", unit="steps") as bar:
+            for name in names:
+                fmt = FORMATS[name]
+                bar.stage(f"写报告 {fmt.file_name}")
+                kwargs: dict[str, Any] = {"lang": lang, "show_personal_data": show_personal_data}
+                if name == "html":
+                    kwargs["max_case_sections"] = max_case_sections
+                    kwargs["on_page"] = lambda done, total: bar.stage(
+                        f"写报告 {fmt.file_name}（第 {done}/{total} 页）")
+                try:
+                    written.extend(fmt.writer(result, staging / fmt.file_name, **kwargs))
+                except (OSError, FileCreateError) as exc:  # read-only folder, disk full (xlsxwriter wraps it)
+                    raise UsageError(f"无法写入报告: {_write_failure(exc)}；原有报告未改动",
+                                     file=str(out / fmt.file_name)) from None
+                bar.advance()
+            bar.stage("写报告")
         return written
 
     return publish(out, write, _manifest(result, names, lang), run_id=run_id)

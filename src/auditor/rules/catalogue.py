@@ -50,8 +50,29 @@ def describe(node, depth: int = 0) -> str:
         kind = "早于" if s.check == "early" else "晚于"
         return (f"{pad}- 期限「{s.label['zh']}」：自 `{s.from_field}` 起 {_limit(s.limit)}{UNIT_ZH[s.unit]}"
                 f"{'（' + '，'.join(extra) + '）' if extra else ''}；{to} {kind}届满日"
-                f"{'（未办理的按审计基准日计）' if s.open == 'as_of' and s.check == 'late' else ''}")
+                f"{'（未办理的按审计基准日计）' if s.open == 'as_of' and s.check == 'late' else ''}"
+                f"{_versions(s, pad)}")
     return f"{pad}- {node!r}"
+
+
+def _versions(spec, pad: str) -> str:
+    """The law-version logic of a deadline: which text applies by which date."""
+    v = spec.versions
+    if v is None:
+        return ""
+    lines = [f"\n{pad}  - 法律版本：按 `{v.by}` 当日施行的文本确定"]
+    for t in v.texts:
+        period = f"{t.start or '…'} 至 {t.end or '今'}"
+        if not t.applies:
+            rule = "不适用（当时无此期限）"
+        else:
+            limit = _limit(t.limit).strip() if t.limit is not None else _limit(spec.limit).strip()
+            rule = f"{limit} {UNIT_ZH[t.unit or spec.unit]}"
+        lines.append(f"{pad}    - {period}：{rule}{'（' + t.text + '）' if t.text else ''}")
+    if v.lighter_at:
+        which = "届满日较早" if v.lighter == "earlier_due" else "届满日较晚"
+        lines.append(f"{pad}    - 从旧兼从轻：`{v.lighter_at}` 当日施行的文本对当事人较轻（{which}）的，适用该文本")
+    return "\n".join(lines)
 
 
 def _operand(value) -> str:
