@@ -8,6 +8,7 @@ thread pool so a slow write never blocks other requests.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -213,6 +214,16 @@ class _Headers:
         await self.app(scope, receive, send_with_headers)
 
 
+def _preload_rules(config: ServeConfig) -> None:
+    from auditor.errors import AuditorError
+    from auditor.serve.rulebook import rule_pack
+
+    try:
+        rule_pack(config)
+    except AuditorError:
+        pass  # the item page says the rule is unknown; `auditor serve --rules` names a bad pack at start
+
+
 def create_app(config: ServeConfig) -> Starlette:
     from auditor.serve import pages, runs_pages
     from auditor.serve.jobs import JobRunner
@@ -230,5 +241,7 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.env = _environment()
     app.state.jobs = JobRunner(config)
     app.state.jobs.mark_interrupted()
+    # The rule pack (for the item pages' law and correction) loads in the background, not on a click.
+    threading.Thread(target=_preload_rules, args=(config,), daemon=True).start()
     app.add_middleware(_Headers)
     return app
