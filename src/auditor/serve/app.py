@@ -162,9 +162,11 @@ def _login(request: Request, form: FormData) -> Response:
         return _error(app.env, 403, "表单校验失败（CSRF 令牌缺失或不符），请刷新登录页后重试", None)
     name, password = str(form.get("name") or "").strip()[:64], str(form.get("password") or "")[:1024]
     with open_store(app.config.db_path, create=False) as conn:
-        with transaction(conn):
-            result = authenticate(conn, name, password)
-            token = create_session(conn, result.user, app.config.policy) if result.user else None
+        result = authenticate(conn, name, password)  # its own short transaction, after the hash check
+        token = None
+        if result.user:
+            with transaction(conn):
+                token = create_session(conn, result.user, app.config.policy)
     if token is None:
         html = app.env.get_template("login.html.j2").render(user=None, csrf=form.get("csrf"), path="/login",
                                                             next=next_url, error=result.error)
