@@ -169,3 +169,21 @@ def test_paged_report_opens_in_chromium(district, tmp_path):
     case_page = pages_dir(path) / "squad-001-cases-1.html"
     dom = _dump_dom(case_page.as_uri(), tmp_path)
     assert 'data-ready="1"' in dom and dom.count('<section class="case"') == SMALL["cases_per_page"]
+
+
+def test_cli_names_the_pages_folder_once(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import auditor.report.html_pages as html_pages
+    from auditor.cli import main
+    from auditor.generate import generate_export
+
+    generate_export(tmp_path / "in", 60, 5, violation_rate=1.0, forms=("xml",))
+    monkeypatch.setattr(html_pages, "INLINE_LIMIT", 1)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, ["audit", str(tmp_path / "in" / "xml"), "--as-of", "2026-11-25", "--out", str(out),
+                                    "--format", "html", "--no-history"])
+    assert res.exit_code in (0, 1), res.output
+    n = len(list((out / "report_pages").iterdir()))
+    assert n > 2 and f"已写入 {out / 'report_pages'}/（{n} 个页面）" in res.output
+    assert "squad-001.html" not in res.output and f"已写入 {out / 'report.html'}" in res.output

@@ -20,6 +20,7 @@ from auditor.errors import UsageError
 from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
                                    early_warnings, effective_condition, empty_field_notices)
 from auditor.findings import AuditResult, Notice
+from auditor.progress import progress
 from auditor.rules.conditions import AllOf
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
@@ -139,21 +140,34 @@ def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RuleP
     ctx = RunContext(as_of=as_of, calendar=calendar, params=params, warning_days=warning_days,
                      show_personal_data=show_personal_data)
     rules = [r.bind(params) for r in select_rules(pack, rule_ids)]
-    facts = build_facts(tables, rules, ctx)
-    evaluator = evaluator or get_evaluator(engine)
-    hits = evaluator.hits(rules, facts, ctx)
-    from auditor.evaluate.vectorized import VectorizedEvaluator
+    n = len(tables["cases"])
+    # The steps below have no loop worth counting; a person still sees which one runs and for how long.
+    with progress(5, f"审计 {n:,} 件案件：派生事实", unit="steps") as bar:
+        facts = build_facts(tables, rules, ctx)
+        bar.stage(f"审计 {n:,} 件案件：评估 {len(rules)} 条规则")
+        bar.advance()
+        evaluator = evaluator or get_evaluator(engine)
+        hits = evaluator.hits(rules, facts, ctx)
+        from auditor.evaluate.vectorized import VectorizedEvaluator
 
-    # Where each rule applies (effective ∧ applies): for warnings, deadlines and notices, not findings.
-    applicable = VectorizedEvaluator().masks(
-        {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
-    findings = build_findings(rules, hits, facts, ctx)
-    result = AuditResult(
-        as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
-        notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts),
-        rules=list(pack.rules if not rule_ids else rules),
-        cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
-    )
+        bar.stage(f"审计 {n:,} 件案件：适用范围")
+        bar.advance()
+        # Where each rule applies (effective ∧ applies): for warnings, deadlines and notices, not findings.
+        applicable = VectorizedEvaluator().masks(
+            {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
+        bar.stage(f"审计 {n:,} 件案件：生成问题")
+        bar.advance()
+        findings = build_findings(rules, hits, facts, ctx)
+        bar.stage(f"审计 {n:,} 件案件：预警与期限")
+        bar.advance()
+        result = AuditResult(
+            as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
+            notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts),
+            rules=list(pack.rules if not rule_ids else rules),
+            cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
+        )
+        bar.stage(f"审计 {n:,} 件案件")
+        bar.advance()
     result.metadata = {
         "tool_version": __version__, "rule_pack": pack.as_metadata(), "profile": profile.as_metadata(),
         "engine": evaluator.name, "as_of": as_of.isoformat(), "inputs": [], "mapping_profile": "default",

@@ -99,8 +99,11 @@ def run_job(job: AuditJob) -> JobOutcome:
                              "(cases never read would look resolved)")
     elif job.history is not None and _history_accepts(job, outcome):
         from auditor.history.store import record_run
+        from auditor.progress import progress
 
-        outcome.run_summary = record_run(job.history, result)
+        with progress(len(result.findings), "记入历史库") as bar:
+            outcome.run_summary = record_run(job.history, result,
+                                             on_progress=lambda done, total: bar.advance(done - bar.done))
     limit = severity_rank(job.fail_on)
     outcome.gating = [f for f in candidates if severity_rank(f.severity) <= limit]
     outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK

@@ -117,8 +117,15 @@ def summary_text(outcome, lang: str) -> str:
                      f"超期未整改 {s.overdue}" if zh else
                      f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
                      f"reopened {s.reopened}, overdue {s.overdue}")
+    folders: dict = {}  # the HTML report's pages: one line per folder, not one per page
     for path in outcome.written:
+        if path.parent.name.endswith("_pages") and path.parent.with_name(path.parent.name[:-6] + ".html") \
+                in outcome.written:
+            folders[path.parent] = folders.get(path.parent, 0) + 1
+            continue
         lines.append(("已写入 " if zh else "Wrote ") + str(path))
+    for folder, n in folders.items():
+        lines.append((f"已写入 {folder}/（{n} 个页面）" if zh else f"Wrote {folder}/ ({n} pages)"))
     lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else
                   f"Verdict: {len(outcome.gating)} findings at or above the fail-on level"))
     return "\n".join(lines)

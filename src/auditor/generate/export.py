@@ -21,6 +21,7 @@ from auditor.errors import UsageError
 from auditor.generate.lifecycle import finalize, make_context, plan_case
 from auditor.generate.violations import applicable
 from auditor.generate.writers import ExportWriter
+from auditor.progress import progress
 
 DEFAULT_AS_OF = date(2026, 11, 25)
 FORMS = ("xml", "csv")
@@ -68,7 +69,8 @@ def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: 
     summary = GenerateSummary(out)
     exported_at = datetime.combine(view.as_of, time(18, 0))
     with ExportWriter(out, tuple(f for f in FORMS if f in forms), exported_at) as writer, \
-            open(out / "truth.csv", "w", encoding="utf-8", newline="") as truth_fh:
+            open(out / "truth.csv", "w", encoding="utf-8", newline="") as truth_fh, \
+            progress(cases, "生成案件") as bar:
         truth = csv.writer(truth_fh)
         truth.writerow(["case_id", "status", "violations"])
         for i in range(cases):
@@ -92,5 +94,6 @@ def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: 
             summary.disclosures += disclosure is not None
             summary.statuses[case["status"]] += 1
             summary.injected.update(injected)
+            bar.advance()
         summary.files = [*writer.paths, out / "truth.csv"]
     return summary

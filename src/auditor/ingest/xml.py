@@ -25,6 +25,7 @@ from auditor.ingest.report import FileInfo, InputWarning, preview
 from auditor.ingest.xsd import schema_errors
 from auditor.model.fields import TABLES, field_of
 from auditor.model.values import parse_value, split_list_text
+from auditor.progress import current
 
 ROOTS = {"cases": "case", "disclosures": "disclosure"}
 ROOT_TABLE = {"cases": "cases", "disclosures": "disclosures"}
@@ -36,10 +37,12 @@ class _HashingReader:
     def __init__(self, f: BinaryIO):
         self.f = f
         self.sha = hashlib.sha256()
+        self.meter = current()  # the loader's progress bar (bytes), if any
 
     def read(self, size: int = -1) -> bytes:
         data = self.f.read(size)
         self.sha.update(data)
+        self.meter.advance(len(data))
         return data
 
     def drain(self) -> str:

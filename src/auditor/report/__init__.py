@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from auditor.errors import UsageError
+from auditor.progress import progress
 from auditor.report.csv_report import write_csv
 from auditor.report.excel import write_xlsx
 from auditor.report.html import DEFAULT_MAX_CASE_SECTIONS, write_html
@@ -54,15 +55,21 @@ def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[s
     except OSError as exc:  # --out names a file, or a place that cannot hold a folder
         raise UsageError(f"无法创建输出目录: {exc.strerror}", file=str(out)) from None
     written: list[Path] = []
-    for name in dict.fromkeys(formats):
-        fmt = FORMATS[name]
-        kwargs: dict[str, Any] = {"lang": lang, "show_personal_data": show_personal_data}
-        if name == "html":
-            kwargs["max_case_sections"] = max_case_sections
-        try:
-            written.extend(fmt.writer(result, out / fmt.file_name, **kwargs))
-        except OSError as exc:  # read-only folder, disk full
-            raise UsageError(f"无法写入报告: {exc.strerror}", file=str(out / fmt.file_name)) from None
+    names = list(dict.fromkeys(formats))
+    with progress(len(names), "写报告", unit="steps") as bar:
+        for name in names:
+            fmt = FORMATS[name]
+            bar.stage(f"写报告 {fmt.file_name}")
+            kwargs: dict[str, Any] = {"lang": lang, "show_personal_data": show_personal_data}
+            if name == "html":
+                kwargs["max_case_sections"] = max_case_sections
+                kwargs["on_page"] = lambda done, total: bar.stage(f"写报告 {fmt.file_name}（第 {done}/{total} 页）")
+            try:
+                written.extend(fmt.writer(result, out / fmt.file_name, **kwargs))
+            except OSError as exc:  # read-only folder, disk full
+                raise UsageError(f"无法写入报告: {exc.strerror}", file=str(out / fmt.file_name)) from None
+            bar.advance()
+        bar.stage("写报告")
     return written
 
 
