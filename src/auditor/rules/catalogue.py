@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.enrich.derive import DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS
+from auditor.enrich.derive_law import LAW_CASE_FIELDS
 from auditor.findings import THEMES
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
                                       Literal, Matches, Not, ParamRef, ParamTest, Present, SumOf, UNIT_ZH)
@@ -137,6 +138,6 @@ def render_catalogue(pack: RulePack) -> str:
         default = "、".join(map(str, p.default)) if isinstance(p.default, list) else p.default
         out.append(f"| `{name}` | {default} | {p.unit} | {p.confidence} | {p.basis} | {p.description.get('zh', '')} |")
     out += ["", "## 派生字段", "", "| 字段 | 中文 | 类型 |", "| --- | --- | --- |"]
-    for f in (*DERIVED_CASE_FIELDS, *DERIVED_RECORDING_FIELDS):
+    for f in (*DERIVED_CASE_FIELDS, *LAW_CASE_FIELDS, *DERIVED_RECORDING_FIELDS):
         out.append(f"| `{f.name}` | {f.zh} | {f.kind} |")
     return "\n".join(out) + "\n"
