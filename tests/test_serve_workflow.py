@@ -113,3 +113,23 @@ def test_audit_from_board_then_pages_download_and_import(setup, tmp_path):
     assert r.status_code == 409
     with open_store(db, create=False) as conn:
         assert conn.execute("SELECT status FROM items WHERE fingerprint = ?", (fp,)).fetchone()[0] == "整改中"
+
+
+def test_audit_job_failure_and_backdated_as_of_are_reported(setup):
+    db, app = setup
+    exports = app.state.config.exports_root
+    (exports / "empty").mkdir()
+    sup = TestClient(app)
+    login(sup, "sup", "supervisor-pass-1")
+    form = sup.get("/audit")
+    r = sup.post("/audit", data={"csrf": csrf_of(form.text), "export": "empty", "as_of": "2026-11-25"})
+    page = wait_for_job(sup, r.url.path)
+    assert 'data-state="failed"' in page and "没有 .xml 或 .csv 导出文件" in page
+    with open_store(db, create=False) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 0
+    r = sup.post("/audit", data={"csrf": csrf_of(form.text), "export": "2026-11", "as_of": "2026-11-25"})
+    assert 'data-state="done"' in wait_for_job(sup, r.url.path)
+    r = sup.post("/audit", data={"csrf": csrf_of(form.text), "export": "2026-11", "as_of": "2026-10-31"})
+    assert r.status_code == 422 and "不能早于" in r.text
+    r = sup.post("/audit", data={"csrf": csrf_of(form.text), "export": "2026-11", "as_of": "not-a-date"})
+    assert r.status_code == 422
