@@ -74,7 +74,11 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   default or prefixed namespace and a `<case>` inside `<disclosures>` (or the reverse) are rejected
   rows of their table; any other element, and stray text, is an `unknown_element` / `unknown_text`
   warning; a wrapper holding cases is reported and each case inside it rejected;
-- officers given partly as text and partly as `<officer>` children are all read (the text was dropped).
+- officers given partly as text and partly as `<officer>` children are all read (the text was dropped);
+- a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
+  staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
+  a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a
+  zero-byte `.tmp` or a mix of two runs; a folder holding files that are no report is never replaced.
 
 Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run
 bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only
