@@ -251,3 +251,15 @@ def test_concurrent_wrong_passwords_all_count(db):
         assert locked_until is not None
         result = authenticate(conn, "sqb", PASSWORDS["sqb"])
     assert result.user is None and "锁定" in result.error
+
+
+def test_oversized_form_is_refused_before_parsing(db):
+    c = client(db)
+    login(c, "sqa")
+    a = item_of(db, "A-2")
+    form = edit_form(c, a["fingerprint"])
+    r = c.post(f"/items/{a['fingerprint']}", data={**form, "status": "整改中", "note": "x" * 300_000})
+    assert r.status_code == 413
+    r = c.post(f"/items/{a['fingerprint']}", data={**form, "status": "整改中", "note": "长" * 2001})
+    assert r.status_code == 422 and "不能超过 2000" in r.text
+    assert item_of(db, "A-2") == a

@@ -194,8 +194,12 @@ def _safe_next(value) -> str:
     return value
 
 
+MAX_BODY = 256 * 1024  # the largest form is an item edit: two 2,000-character texts
+
+
 class _Headers:
-    """ASGI middleware adding the security headers to every response."""
+    """ASGI middleware adding the security headers to every response and refusing oversized bodies
+    (the form parser would otherwise read any size into memory)."""
 
     def __init__(self, app):
         self.app = app
@@ -203,6 +207,18 @@ class _Headers:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            return await HTMLResponse("请求过大", status_code=413)(scope, receive, send)
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY:  # a chunked body without a length: stop reading it
+                return {"type": "http.disconnect"}
+            return message
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -213,7 +229,7 @@ class _Headers:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, limited_receive, send_with_headers)
 
 
 def _preload_rules(config: ServeConfig) -> None:
