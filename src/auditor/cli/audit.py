@@ -113,19 +113,25 @@ def summary_text(outcome, lang: str) -> str:
         lines.append(outcome.parity.format(lang))
     if outcome.run_summary is not None:
         s = outcome.run_summary
-        lines.append(f"历史库: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，复现 {s.reopened}，"
-                     f"超期未整改 {s.overdue}" if zh else
-                     f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
-                     f"reopened {s.reopened}, overdue {s.overdue}")
+        lines.append(f"历史库 {outcome.history}: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，"
+                     f"复现 {s.reopened}，未整改 {s.open_items}（超期 {s.overdue}）" if zh else
+                     f"History store {outcome.history}: run #{s.run_id}, new {s.new}, persisting {s.persisting}, "
+                     f"resolved {s.resolved}, reopened {s.reopened}, open {s.open_items} (overdue {s.overdue})")
     folders: dict = {}  # the HTML report's pages: one line per folder, not one per page
+    lists: dict = {}  # the squads' corrections lists (整改清单/): one line for the folder
     for path in outcome.written:
         if path.parent.name.endswith("_pages") and path.parent.with_name(path.parent.name[:-6] + ".html") \
                 in outcome.written:
             folders[path.parent] = folders.get(path.parent, 0) + 1
             continue
+        if path.parent.name == "整改清单" and path.suffix == ".xlsx":
+            lists[path.parent] = lists.get(path.parent, 0) + 1
+            continue
         lines.append(("已写入 " if zh else "Wrote ") + str(path))
     for folder, n in folders.items():
         lines.append((f"已写入 {folder}/（{n} 个页面）" if zh else f"Wrote {folder}/ ({n} pages)"))
+    for folder, n in lists.items():
+        lines.append((f"已写入 {folder}/（{n} 个中队的整改清单）" if zh else f"Wrote {folder}/ ({n} squad lists)"))
     lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else
                   f"Verdict: {len(outcome.gating)} findings at or above the fail-on level"))
     return "\n".join(lines)

@@ -4,7 +4,8 @@ Encoding: UTF-8 (with or without BOM) when the whole file decodes strictly, else
 on a Chinese Windows writes; a superset of GBK); UTF-16 with a BOM (Excel's "Unicode text") too. The
 check runs over the raw bytes once, together with the SHA-256. Delimiter: comma, or tab when the
 header has more tabs than commas. Lines reported are those where a record *starts*: a quoted newline
-in 案由 makes physical lines and record numbers differ.
+in 案由 makes physical lines and record numbers differ. A plain UTF-8 file (no quotes, no blank or
+ragged lines) is read by pyarrow in bulk instead (csv_bulk: same rows, same line numbers).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
+from auditor.ingest.csv_bulk import read_bulk
 from auditor.ingest.profiles import Profile, normalise_label
 from auditor.ingest.report import FileInfo, InputWarning, preview
 from auditor.model.fields import TABLE_ZH, TABLES
@@ -226,6 +228,10 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     plan = _plan(header, table, profile, name, warnings)
     buffer.begin_file(name, plan)
     ncols = len(header)
+    if encoding.replace("-", "").lower() in ("utf8", "utf8sig") and getattr(f, "name", None):
+        rows = read_bulk(Path(f.name), offset, ncols, delimiter, plan, buffer, current())
+        if rows is not None:
+            return FileInfo(path=name, sha256=sha, table=table, form="csv", encoding=encoding, rows=rows)
     reader = csv.reader(lines, delimiter=delimiter)
     start = offset + 1
     rows = 0
