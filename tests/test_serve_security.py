@@ -94,10 +94,15 @@ def test_secure_cookie_over_https(db):
     assert "secure" in cookie.lower()
 
 
-def test_session_expires_when_idle(db):
+def test_session_expires_when_idle_or_too_old(db):
     c = client(db, SessionPolicy(lifetime=timedelta(hours=8), idle=timedelta(seconds=0)))
     login(c, "sup")
     assert c.get("/", follow_redirects=False).status_code == 303
+    c = client(db, SessionPolicy(lifetime=timedelta(seconds=0), idle=timedelta(hours=1)))
+    login(c, "sup")
+    assert c.get("/", follow_redirects=False).status_code == 303
+    with open_store(db, create=False) as conn:  # expired sessions are deleted, not kept
+        assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
 
 
 def test_csrf_missing_or_wrong_is_refused(db):

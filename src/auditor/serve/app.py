@@ -51,6 +51,9 @@ class ServeConfig:
     exports_root: Path | None = None  # folder whose subfolders supervisors may audit from the board
     rules: Path | None = None
     profile: Path | None = None
+    # Host headers accepted (None = any). On loopback this refuses DNS-rebinding pages that reach the
+    # server under another name.
+    allowed_hosts: tuple[str, ...] | None = None
 
 
 class HttpError(Exception):
@@ -261,5 +264,9 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.jobs.mark_interrupted()
     # The rule pack (for the item pages' law and correction) loads in the background, not on a click.
     threading.Thread(target=_preload_rules, args=(config,), daemon=True).start()
+    if config.allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
     app.add_middleware(_Headers)
     return app
