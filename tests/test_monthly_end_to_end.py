@@ -279,3 +279,17 @@ def test_three_months_with_squads_returning_their_lists(district):
     assert months_row[1:4] == ("2026-08", "2026-09", "2026-10")
     html = (octo / "report.html").read_text(encoding="utf-8")
     assert 'id="progress-chart"' in html and html.count('class="panel"') == len(status.index) - 1
+
+    # The monthly form for October: one row per open 重点 (严重) item; November has no audit: refused.
+    form = root / "月度反馈表-2026-10.xlsx"
+    res = _cli("monthly", "--month", "2026-10", "--history", db, "--out", form)
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(form)["全区"]
+    labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    first, last = labels.index("重点整治问题进展情况") + 2, labels.index("督导情况") + 1  # 1-based rows
+    listed = [ws.cell(r, 4).value.split("\n")[1] for r in range(first, last)]
+    items = list_items(db, MONTHS[2])
+    key_open = items[(items["severity"] == "严重") & items["status"].isin(OPEN)]
+    assert sorted(listed) == sorted(key_open["case_id"]) and len(listed) > 0
+    res = _cli("monthly", "--month", "2026-11", "--history", db, "--out", root / "nov.xlsx")
+    assert res.exit_code == 2 and "没有 2026-11 月内的审计记录" in res.output
