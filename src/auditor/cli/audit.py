@@ -9,7 +9,8 @@ import click
 
 from auditor.api import AuditConfig
 from auditor.cli import main
-from auditor.cli.options import all_known_option, as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
+from auditor.cli.options import (all_known_option, as_of_option, engine_option, limit_options, make_limits,
+                                 parse_formats, rule_pack_options)
 from auditor.job import ALL_FORMATS, AuditJob, run_job
 
 
@@ -27,9 +28,8 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--fail-on", default="严重", show_default=True, type=click.Choice(["严重", "一般", "提示"]),
               help="存在此严重程度及以上的问题时退出码为 1。")
 @click.option("--lang", default="zh", show_default=True, type=click.Choice(["zh", "en"]), help="报告语言。")
-@click.option("--engine", default="vectorized", show_default=True, type=click.Choice(["vectorized", "rete"]),
-              help="规则评估引擎。")
-@click.option("--check-parity", is_flag=True, help="同时用两个引擎评估，结果不一致时报错（退出码 2）。")
+@engine_option
+@click.option("--check-parity", is_flag=True, help="用参照引擎和其他引擎评估同一批数据，结果不一致时报错（退出码 2）。")
 @click.option("--show-personal-data", is_flag=True, help="报告中显示完整的当事人姓名和证件号码。")
 @click.option("--strict", is_flag=True, help="有被拒绝的数据行时退出码为 3。")
 @click.option("--accept-partial", is_flag=True,
