@@ -368,29 +368,13 @@ def profile_params(result: Any) -> list[tuple[str, Any]]:
 
 def param_descriptions(result: Any, lang: str) -> dict[str, str]:
     """Parameter name -> its one-line description, from the run metadata when it carries them, else
-    from the rule pack's parameter declarations named in the metadata; {} when neither is readable."""
+    from the declarations the pipeline put in the result (a reporter never reads the rule pack)."""
     meta = result.metadata or {}
     given = (meta.get("profile") or {}).get("descriptions")
     if isinstance(given, dict):
         return {str(k): tr(v, lang) for k, v in given.items() if tr(v, lang)}
-    path = str((meta.get("rule_pack") or {}).get("path") or "")
-    return dict(_declared_descriptions(path, lang)) if path else {}
-
-
-@lru_cache(maxsize=8)
-def _declared_descriptions(pack_path: str, lang: str) -> tuple[tuple[str, str], ...]:
-    from pathlib import Path
-
-    from auditor.errors import AuditorError
-    from auditor.rules.loader import PARAMS_FILE
-    from auditor.rules.params import load_param_declarations
-
-    path = Path(pack_path) / PARAMS_FILE
-    try:
-        declared = load_param_declarations(path) if path.is_file() else {}
-    except (AuditorError, OSError, ValueError):
-        return ()
-    return tuple(sorted((n, tr(p.description, lang)) for n, p in declared.items() if tr(p.description, lang)))
+    declared = getattr(result, "param_descriptions", None) or {}
+    return {str(k): tr(v, lang) for k, v in sorted(declared.items()) if tr(v, lang)}
 
 
 def param_value_text(name: str, value: Any, lang: str, *, full: bool = False) -> str:
