@@ -229,3 +229,25 @@ def test_unknown_user_and_open_redirect(db):
     assert login(c, "nobody", "whatever-pass").status_code == 401
     page = c.get("/login?next=//evil.example/x")
     assert 'value="/"' in page.text and "evil" not in page.text
+
+
+def test_concurrent_wrong_passwords_all_count(db):
+    """Failures are counted under the write lock: simultaneous attempts cannot lose a count."""
+    import threading
+
+    from auditor.serve.accounts import authenticate
+
+    def attempt():
+        with open_store(db, create=False) as conn:
+            authenticate(conn, "sqb", "wrong-password")
+
+    threads = [threading.Thread(target=attempt) for _ in range(MAX_FAILURES)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with open_store(db, create=False) as conn:
+        locked_until = conn.execute("SELECT locked_until FROM users WHERE name = 'sqb'").fetchone()[0]
+        assert locked_until is not None
+        result = authenticate(conn, "sqb", PASSWORDS["sqb"])
+    assert result.user is None and "锁定" in result.error

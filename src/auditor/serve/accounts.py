@@ -124,35 +124,58 @@ class LoginResult:
 
 
 def authenticate(conn: sqlite3.Connection, name: str, password: str, *, now: datetime | None = None) -> LoginResult:
-    """Check a name and password, counting failures; the caller holds a write transaction.
+    """Check a name and password, counting failures. `conn` is in autocommit mode: the slow hash check
+    runs outside any transaction (it must not hold the store's write lock), the bookkeeping after it in
+    one short transaction.
 
     After MAX_FAILURES consecutive failures the account is locked for LOCK_MINUTES, and while locked
     even the right password is refused."""
     now = now or now_utc()
-    row = conn.execute("SELECT user_id, name, role, squad, password_hash, disabled, failed_logins, locked_until"
+    row = conn.execute("SELECT user_id, name, role, squad, password_hash, disabled, locked_until"
                        " FROM users WHERE name = ?", (name,)).fetchone()
     wrong = LoginResult(None, "用户名或密码错误")
     if row is None:
         _verify(_DUMMY_HASH, password)
         return wrong
-    user_id, name, role, squad, password_hash, disabled, failures, locked_until = row
-    if locked_until and parse_stamp(locked_until) > now:
-        return LoginResult(None, f"连续 {MAX_FAILURES} 次密码错误，账户已锁定至 {_local(locked_until)}，请稍后再试或联系管理员")
+    user_id, name, role, squad, password_hash, disabled, locked_until = row
+    if _locked(locked_until, now):
+        return _locked_result(locked_until)
     if disabled:
         _verify(_DUMMY_HASH, password)
         return LoginResult(None, "账户已停用，请联系管理员")
-    if not _verify(password_hash, password):
-        failures += 1
-        lock = stamp(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILURES else None
-        conn.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE user_id = ?",
-                     (0 if lock else failures, lock, user_id))
-        if lock:
-            return LoginResult(None, f"连续 {MAX_FAILURES} 次密码错误，账户已锁定 {LOCK_MINUTES} 分钟")
-        return wrong
-    conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE user_id = ?", (user_id,))
-    if _HASHER.check_needs_rehash(password_hash):
+    good = _verify(password_hash, password)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: concurrent attempts may have counted failures meanwhile.
+        failures, locked_until = conn.execute("SELECT failed_logins, locked_until FROM users WHERE user_id = ?",
+                                              (user_id,)).fetchone()
+        if _locked(locked_until, now):
+            result = _locked_result(locked_until)
+        elif not good:
+            failures += 1
+            lock = stamp(now + timedelta(minutes=LOCK_MINUTES)) if failures >= MAX_FAILURES else None
+            conn.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE user_id = ?",
+                         (0 if lock else failures, lock, user_id))
+            result = LoginResult(None, f"连续 {MAX_FAILURES} 次密码错误，账户已锁定 {LOCK_MINUTES} 分钟") if lock else wrong
+        else:
+            conn.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE user_id = ?", (user_id,))
+            result = LoginResult(User(user_id, name, role, squad), None)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    if result.user is not None and _HASHER.check_needs_rehash(password_hash):
         conn.execute("UPDATE users SET password_hash = ? WHERE user_id = ?", (_HASHER.hash(password), user_id))
-    return LoginResult(User(user_id, name, role, squad), None)
+    return result
+
+
+def _locked(locked_until: str | None, now: datetime) -> bool:
+    return bool(locked_until) and parse_stamp(locked_until) > now
+
+
+def _locked_result(locked_until: str) -> LoginResult:
+    return LoginResult(None, f"连续 {MAX_FAILURES} 次密码错误，账户已锁定至 {_local(locked_until)}（北京时间），"
+                             "请稍后再试或联系管理员")
 
 
 def _verify(password_hash: str, password: str) -> bool:

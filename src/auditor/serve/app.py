@@ -8,6 +8,7 @@ thread pool so a slow write never blocks other requests.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,9 +162,11 @@ def _login(request: Request, form: FormData) -> Response:
         return _error(app.env, 403, "表单校验失败（CSRF 令牌缺失或不符），请刷新登录页后重试", None)
     name, password = str(form.get("name") or "").strip()[:64], str(form.get("password") or "")[:1024]
     with open_store(app.config.db_path, create=False) as conn:
-        with transaction(conn):
-            result = authenticate(conn, name, password)
-            token = create_session(conn, result.user, app.config.policy) if result.user else None
+        result = authenticate(conn, name, password)  # its own short transaction, after the hash check
+        token = None
+        if result.user:
+            with transaction(conn):
+                token = create_session(conn, result.user, app.config.policy)
     if token is None:
         html = app.env.get_template("login.html.j2").render(user=None, csrf=form.get("csrf"), path="/login",
                                                             next=next_url, error=result.error)
@@ -213,6 +216,16 @@ class _Headers:
         await self.app(scope, receive, send_with_headers)
 
 
+def _preload_rules(config: ServeConfig) -> None:
+    from auditor.errors import AuditorError
+    from auditor.serve.rulebook import rule_pack
+
+    try:
+        rule_pack(config)
+    except AuditorError:
+        pass  # the item page says the rule is unknown; `auditor serve --rules` names a bad pack at start
+
+
 def create_app(config: ServeConfig) -> Starlette:
     from auditor.serve import pages, runs_pages
     from auditor.serve.jobs import JobRunner
@@ -230,5 +243,7 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.env = _environment()
     app.state.jobs = JobRunner(config)
     app.state.jobs.mark_interrupted()
+    # The rule pack (for the item pages' law and correction) loads in the background, not on a click.
+    threading.Thread(target=_preload_rules, args=(config,), daemon=True).start()
     app.add_middleware(_Headers)
     return app

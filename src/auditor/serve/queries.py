@@ -7,6 +7,7 @@ are dated today, and the figures must include them.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -32,15 +33,33 @@ def squad_rows(conn: sqlite3.Connection, user: User, day: date) -> list[dict]:
     return rows
 
 
+_TREND_CACHE: dict[tuple, list[dict]] = {}
+_TREND_LOCK = threading.Lock()
+
+
 def run_trend(conn: sqlite3.Connection, user: User) -> list[dict]:
-    """销项率 at each recorded run's as-of date (the last run of a day), per visible squad."""
-    runs = conn.execute("SELECT MAX(run_id), as_of FROM runs GROUP BY as_of ORDER BY as_of").fetchall()
-    out = []
-    for run_id, as_of in runs[-12:]:  # a year of monthly runs is what the board has room for
-        rows = squad_rows(conn, user, date.fromisoformat(as_of))
-        out.append({"run_id": run_id, "as_of": as_of,
-                    "rates": {r["squad"]: r["closure_rate"] for r in rows}})
-    return out
+    """销项率 at each recorded run's as-of date (the last run of a day), per visible squad.
+
+    The figures at past dates change only with events dated on or before the last run's day, so they
+    are cached on (runs, latest such event): the board's own edits, dated later, leave the cache valid."""
+    runs = conn.execute("SELECT MAX(run_id), as_of FROM runs GROUP BY as_of ORDER BY as_of").fetchall()[-12:]
+    if not runs:
+        return []
+    last_event = conn.execute("SELECT MAX(event_id) FROM item_events WHERE on_date <= ?", (runs[-1][1],)).fetchone()[0]
+    key = (tuple(runs), last_event)
+    with _TREND_LOCK:
+        trend = _TREND_CACHE.get(key)
+    if trend is None:
+        trend = []
+        for run_id, as_of in runs:  # a year of monthly runs is what the board has room for
+            frame = squad_figures(conn, date.fromisoformat(as_of), total=True)
+            trend.append({"run_id": run_id, "as_of": as_of,
+                          "rates": dict(zip(frame["squad"], frame["closure_rate"]))})
+        with _TREND_LOCK:
+            _TREND_CACHE.clear()  # one store per server: only the newest key is worth keeping
+            _TREND_CACHE[key] = trend
+    visible = lambda squad: squad == TOTAL_LABEL and user.role != "中队" or user.sees_squad(squad)  # noqa: E731
+    return [{**t, "rates": {s: r for s, r in t["rates"].items() if visible(s)}} for t in trend]
 
 
 def case_scores(conn: sqlite3.Connection, user: User) -> tuple[int | None, list[dict]]:
