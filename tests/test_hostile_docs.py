@@ -74,7 +74,22 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   default or prefixed namespace and a `<case>` inside `<disclosures>` (or the reverse) are rejected
   rows of their table; any other element, and stray text, is an `unknown_element` / `unknown_text`
   warning; a wrapper holding cases is reported and each case inside it rejected;
-- officers given partly as text and partly as `<officer>` children are all read (the text was dropped).
+- officers given partly as text and partly as `<officer>` children are all read (the text was dropped);
+- a CSV whose header and rows are in different encodings (GBK header, UTF-8 rows, or the reverse)
+  is refused naming both lines (it loaded as mojibake with exit 0); a header cell with a quoted line
+  break (`"案件\n编号"`, as Excel writes it) is one header cell (every row was rejected); a 20 MB header
+  cell is quoted as an 80-character excerpt in warnings and messages, never whole;
+- dates outside what a date column can hold (0001-01-01, 1600-01-01, 9999-12-31, also as
+  9999年12月31日) are rejected with the range in the reason (numpy wrapped them into other centuries);
+  an open-ended 暂缓至 9999-12-31 can be mapped to empty with the mapping profile's `values`;
+- a mapping profile's `date_formats` are tried before ISO, so `%Y-%d-%m` reads `2025-03-04` as
+  3 April (ISO read it as 4 March while reading `2025-25-04` the profile's way: one column, two ways);
+- the same record read from two files (a disclosure in both the XML and the CSV export, a recording
+  nested in the XML and in recordings.csv) is loaded once, the repeat rejected naming the first;
+- a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
+  staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
+  a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a
+  zero-byte `.tmp` or a mix of two runs; a folder holding files that are no report is never replaced.
 
 Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run
 bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only

@@ -41,3 +41,13 @@ def mask_id(value: str | None, organisation: bool = False) -> str | None:
     if len(value) <= 4:
         return "*" * len(value)
     return "*" * (len(value) - 4) + value[-4:]
+
+
+def mask_field(name: str, value, field, party_type):
+    """The one masking policy for a cell of a canonical field: a personal field is masked (a name partly,
+    an ID number but its last four characters, an organisation's code not at all); others stay whole."""
+    if field is None or not getattr(field, "personal", False) or value is None:
+        return value
+    if "name" in name:
+        return mask_name(value)
+    return mask_id(value, organisation=party_type not in ("自然人", None))

@@ -9,7 +9,8 @@ import click
 
 from auditor.api import AuditConfig
 from auditor.cli import main
-from auditor.cli.options import all_known_option, as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
+from auditor.cli.options import (all_known_option, as_of_option, engine_option, limit_options, make_limits,
+                                 parse_formats, rule_pack_options)
 from auditor.job import ALL_FORMATS, AuditJob, run_job
 
 
@@ -27,9 +28,8 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--fail-on", default="严重", show_default=True, type=click.Choice(["严重", "一般", "提示"]),
               help="存在此严重程度及以上的问题时退出码为 1。")
 @click.option("--lang", default="zh", show_default=True, type=click.Choice(["zh", "en"]), help="报告语言。")
-@click.option("--engine", default="vectorized", show_default=True, type=click.Choice(["vectorized", "rete"]),
-              help="规则评估引擎。")
-@click.option("--check-parity", is_flag=True, help="同时用两个引擎评估，结果不一致时报错（退出码 2）。")
+@engine_option
+@click.option("--check-parity", is_flag=True, help="用参照引擎和其他引擎评估同一批数据，结果不一致时报错（退出码 2）。")
 @click.option("--show-personal-data", is_flag=True, help="报告中显示完整的当事人姓名和证件号码。")
 @click.option("--strict", is_flag=True, help="有被拒绝的数据行时退出码为 3。")
 @click.option("--accept-partial", is_flag=True,
@@ -113,19 +113,25 @@ def summary_text(outcome, lang: str) -> str:
         lines.append(outcome.parity.format(lang))
     if outcome.run_summary is not None:
         s = outcome.run_summary
-        lines.append(f"历史库: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，复现 {s.reopened}，"
-                     f"超期未整改 {s.overdue}" if zh else
-                     f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
-                     f"reopened {s.reopened}, overdue {s.overdue}")
+        lines.append(f"历史库 {outcome.history}: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，"
+                     f"复现 {s.reopened}，未整改 {s.open_items}（超期 {s.overdue}）" if zh else
+                     f"History store {outcome.history}: run #{s.run_id}, new {s.new}, persisting {s.persisting}, "
+                     f"resolved {s.resolved}, reopened {s.reopened}, open {s.open_items} (overdue {s.overdue})")
     folders: dict = {}  # the HTML report's pages: one line per folder, not one per page
+    lists: dict = {}  # the squads' corrections lists (整改清单/): one line for the folder
     for path in outcome.written:
         if path.parent.name.endswith("_pages") and path.parent.with_name(path.parent.name[:-6] + ".html") \
                 in outcome.written:
             folders[path.parent] = folders.get(path.parent, 0) + 1
             continue
+        if path.parent.name == "整改清单" and path.suffix == ".xlsx":
+            lists[path.parent] = lists.get(path.parent, 0) + 1
+            continue
         lines.append(("已写入 " if zh else "Wrote ") + str(path))
     for folder, n in folders.items():
         lines.append((f"已写入 {folder}/（{n} 个页面）" if zh else f"Wrote {folder}/ ({n} pages)"))
+    for folder, n in lists.items():
+        lines.append((f"已写入 {folder}/（{n} 个中队的整改清单）" if zh else f"Wrote {folder}/ ({n} squad lists)"))
     lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else
                   f"Verdict: {len(outcome.gating)} findings at or above the fail-on level"))
     return "\n".join(lines)

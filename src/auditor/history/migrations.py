@@ -181,6 +181,27 @@ CREATE INDEX item_events_fp ON item_events(fingerprint, event_id);
 CREATE INDEX item_events_on ON item_events(on_date);
 ALTER TABLE items ADD COLUMN evidence TEXT;
 """),
+    ("tracking_0001_issued_lists", """
+-- Every corrections list handed out (one per squad, and the district workbook), with each item as the
+-- store held it then: an import applies only what the squad changed relative to this, never a value
+-- it merely copied back (docs/history.md, "Returned corrections workbook").
+CREATE TABLE issued_lists (
+    list_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id),
+    squad      TEXT,                             -- NULL = the district workbook (every squad)
+    token      TEXT NOT NULL UNIQUE,             -- written into the workbook: names this list in this store
+    issued_at  TEXT NOT NULL,
+    file_name  TEXT
+);
+CREATE TABLE issued_items (
+    list_id     INTEGER NOT NULL REFERENCES issued_lists(list_id),
+    fingerprint TEXT NOT NULL REFERENCES items(fingerprint),
+    status      TEXT NOT NULL,
+    note        TEXT,
+    due         TEXT,
+    PRIMARY KEY (list_id, fingerprint)
+);
+"""),
 ]
 
 

@@ -163,6 +163,8 @@ def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
     rejected_cases = {(r.file, r.line) for r in rejected["cases"]}
     frames["recordings"] = _check_recordings(frames["recordings"], buffers["recordings"].parents,
                                              cases, rejected_cases, rejected)
+    for t in ("recordings", "disclosures"):
+        frames[t] = _reject_repeated_across_files(frames[t], t, rejected[t])
     _warn_duplicate_recording_ids(frames["recordings"], warnings)
     _check_disclosures(frames["disclosures"], cases, warnings)
 
@@ -209,6 +211,31 @@ def _check_recordings(rec: pd.DataFrame, parents: list, cases: pd.DataFrame,
     if missing_id.any():  # the contract: unique within the case; the line number when absent
         rec.loc[missing_id, "recording_id"] = rec.loc[missing_id, "_line"].astype(str)
     return rec
+
+
+def _reject_repeated_across_files(frame: pd.DataFrame, table: str, rejected: list[RejectedRow]) -> pd.DataFrame:
+    """The same record read from two files (a disclosure in both the XML and the CSV export, a
+    recording nested in the XML and listed in recordings.csv) is loaded once; the repeat is a rejected
+    row naming the first, so nothing is counted twice and nothing disappears without a word."""
+    if frame.empty or frame["_file"].nunique() < 2:
+        return frame
+    fields = [f.name for f in TABLES[table]]
+    dup = frame.duplicated(fields, keep="first")
+    if not dup.any():
+        return frame
+    keys = frame[fields].astype(str).agg("\x1f".join, axis=1)  # NaN-safe, only when repeats exist
+    first = {}
+    for key, f, ln in zip(keys, frame["_file"], frame["_line"]):
+        first.setdefault(key, (f, int(ln)))
+    keep = ~dup.to_numpy()
+    for i in [i for i, d in enumerate(dup) if d]:
+        f0, l0 = first[keys.iat[i]]
+        if f0 == frame["_file"].iat[i]:
+            keep[i] = True  # a repeat inside one file is that file's business (e.g. two real uploads)
+            continue
+        rejected.append(RejectedRow(table, frame["_file"].iat[i], int(frame["_line"].iat[i]), None,
+                                    f"与 {f0}:{l0} 的记录完全相同（同一记录从两个文件读入），未重复载入"))
+    return frame.loc[keep].reset_index(drop=True)
 
 
 def _warn_duplicate_recording_ids(rec: pd.DataFrame, warnings: list[InputWarning]) -> None:

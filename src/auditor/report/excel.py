@@ -140,7 +140,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     c = "：" if lang != "en" else ": "
     w.put(ws, row, 0, f"{t('as_of')}{c}{result.as_of.isoformat()}    {t('rule_pack')}{c}{pack.get('version') or '—'}"
                       f"（{pack.get('rules', len(result.rules))}）    "
-                      f"{t('engine')}{c}{labels.engine_label(str(meta.get('engine') or '—'), lang)}    "
+                      f"{t('engine')}{c}{labels.engine_label(result, lang, '—')}    "
                       f"{t('mapping_profile')}{c}{labels.mapping_label(str(meta.get('mapping_profile') or ''), lang)}",
           w.f_meta)
     row += 1
@@ -200,7 +200,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
 
 
 def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptions: dict, as_of: date,
-                 first: int = 1, max_rows: int = EXCEL_MAX_ROWS) -> None:
+                 first: int = 1, max_rows: int = EXCEL_MAX_ROWS, tracking: Any = None) -> None:
     # Sized so the sheet prints one A4 landscape page wide at a readable scale: the long texts get
     # the room, the short ones wrap (a rule id breaks at its hyphens).
     widths = [4, 21, 14, 9, 18, 6, 40, 28, 32, 14, 11, 9, 10]
@@ -229,12 +229,18 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
         ws.write_string(i, 7, basis, w.f_wrap)
         ws.write_string(i, 8, correction, w.f_wrap)
         ws.write_string(i, 9, departments, w.f_wrap)
-        if f.correction_due is not None:
-            ws.write_datetime(i, 10, f.correction_due, w.f_date)
+        # A recorded run shows each item's progress carried forward: its status, the first 完成时限
+        # still in force and the squad's 备注 (auditor.history.tracking).
+        item = tracking.items.get(f.fingerprint) if tracking is not None else None
+        due = item.due if item is not None else f.correction_due
+        if due is not None:
+            ws.write_datetime(i, 10, due, w.f_date)
         exempt = exemptions.get(f.fingerprint)
         # An exempted finding is listed as 已豁免 with its reason, so a returned sheet imports cleanly.
-        ws.write_string(i, 11, EXEMPT if exempt else state, w.f_text)
-        if exempt:
+        ws.write_string(i, 11, item.status if item is not None else EXEMPT if exempt else state, w.f_text)
+        if item is not None and item.note:
+            ws.write_string(i, 12, text(item.note), w.f_wrap)
+        elif exempt:
             ws.write_string(i, 12, text(f"豁免：{exempt.get('reason', '')}（{exempt.get('approver', '')}）"), w.f_wrap)
         height = _row_height([(f.rule_id, widths[3]), (kind, widths[4]), (message, widths[6]), (basis, widths[7]),
                               (correction, widths[8]), (departments, widths[9])])
@@ -290,6 +296,7 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
     rejected_parts = _parts(load_list(result, "rejected"), max_rows)
     extra_reserved = [_part_name(reserved[1], k) for k in range(1, len(warning_parts))]
     extra_reserved += [_part_name(reserved[3], k) for k in range(1, len(rejected_parts))]
+    extra_reserved.append("销项进度")  # auditor.report.progress_sheet.SHEET, for a recorded run
     names = sheet_names([_part_name(s.squad, k) for s in summary.squads for k in range(len(squad_parts[s.squad]))],
                         reserved + extra_reserved)
     split_notes = [_split_note(sq.squad, len(squad_parts[sq.squad]), lang) for sq in summary.squads
@@ -310,11 +317,15 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
         ws = wb.add_worksheet(reserved[0])
         _summary_sheet(w, ws, result, summary, lang, show_personal_data, split_notes)
         ws.activate()
+        if getattr(result, "tracking", None) is not None:  # a recorded run: progress across months
+            from auditor.report.progress_sheet import SHEET, write_progress_sheet
+
+            write_progress_sheet(w, wb.add_worksheet(SHEET), result.tracking)
         for sq in summary.squads:
             first = 1
             for k, part in enumerate(squad_parts[sq.squad]):
                 _squad_sheet(w, wb.add_worksheet(names[_part_name(sq.squad, k)]), sq.squad, part, lang, exemptions,
-                             result.as_of, first=first, max_rows=max_rows)
+                             result.as_of, first=first, max_rows=max_rows, tracking=getattr(result, "tracking", None))
                 first += len(part)
         for k, part in enumerate(warning_parts):
             _table_sheet(w, wb.add_worksheet(_part_name(reserved[1], k)), labels.WARNING_COLUMNS,

@@ -29,6 +29,7 @@ from auditor.report.common import (
     profile_params, rule_attr, source_of, source_text, tr, xml_safe,
 )
 from auditor.report.html_cases import case_sections, finding_view
+from auditor.report.progress_chart import progress_section
 from auditor.report.summary import Summary, summarize
 
 DEFAULT_MAX_CASE_SECTIONS = 2000
@@ -165,7 +166,7 @@ def page_context(result: Any, lang: str, show_personal_data: bool) -> dict[str, 
                                for k, v in profile_params(result)]},
         "rule_pack": {"version": str(pack.get("version") or ""), "path": str(pack.get("path") or ""),
                       "rules": pack.get("rules", len(result.rules))},
-        "engine": labels.engine_label(str(meta.get("engine") or ""), lang),
+        "engine": labels.engine_label(result, lang),
         "mapping_profile": labels.mapping_label(str(meta.get("mapping_profile") or ""), lang),
         "tool_version": str(meta.get("tool_version") or __version__),
         "squad_filter": meta.get("squad_filter"),
@@ -227,6 +228,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
                                       f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}"
                                       for s in SEVERITIES)),
         "charts": _charts(result, summary, lang),
+        "progress": progress_section(getattr(result, "tracking", None)),
         "filter_squads": [s.squad for s in summary.squads],
         "table": table,
         "table_total": len(result.findings),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import ConfigError
-from auditor.rules.conditions import did_you_mean
+from auditor.suggest import did_you_mean
 from auditor.rules.yamlload import load_yaml
 
 MAX_TABLE_BYTES = 20_000_000
