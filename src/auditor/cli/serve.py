@@ -93,7 +93,7 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
     Example:
 
     \b
-        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history h.sqlite
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history reports/auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import add_user
@@ -112,7 +112,13 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
 @users.command("list")
 @history_option
 def list_cmd(db: Path) -> None:
-    """列出用户、角色、所属中队和锁定状态。"""
+    """列出用户、角色、所属中队和锁定状态。
+
+    Example:
+
+    \b
+        auditor users list --history reports/auditor-history.sqlite
+    """
     from auditor.history.store import open_store
     from auditor.history.text import table
     from auditor.serve.accounts import list_users
@@ -129,7 +135,13 @@ def list_cmd(db: Path) -> None:
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取新密码（一行）。")
 @history_option
 def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
-    """重设密码（同时解除锁定并结束该用户的所有登录）。"""
+    """重设密码（同时解除锁定并结束该用户的所有登录）。
+
+    Example:
+
+    \b
+        auditor users passwd 王科长 --history reports/auditor-history.sqlite
+    """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_password
 
@@ -144,7 +156,13 @@ def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
 @click.option("--enable", is_flag=True, help="重新启用。")
 @history_option
 def disable_cmd(db: Path, name: str, enable: bool) -> None:
-    """停用（或用 --enable 重新启用）用户；停用立即结束其登录。"""
+    """停用（或用 --enable 重新启用）用户；停用立即结束其登录。
+
+    Example:
+
+    \b
+        auditor users disable 王科长 --enable --history reports/auditor-history.sqlite
+    """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_disabled
 
