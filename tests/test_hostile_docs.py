@@ -84,6 +84,14 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   an open-ended 暂缓至 9999-12-31 can be mapped to empty with the mapping profile's `values`;
 - a mapping profile's `date_formats` are tried before ISO, so `%Y-%d-%m` reads `2025-03-04` as
   3 April (ISO read it as 4 March while reading `2025-25-04` the profile's way: one column, two ways);
+- symbolic links, the policy: a link named on the command line is the user's choice and is followed; a
+  link found inside an export folder is followed only while it stays inside that folder — one that
+  leaves it (to `/etc/passwd`, to another district's export) or loops is skipped with a
+  `skipped_file` warning naming where it points, never what it holds (a loop crashed the loader); a
+  CSV whose header has no known column at all (a system file named `cases.csv`) is refused without
+  being read as rows, so none of its lines reaches the console, the JSON or the HTML; any unknown text
+  that is quoted (a header cell, an element name, a rejected value) is an excerpt of at most 80
+  characters;
 - the same record read from two files (a disclosure in both the XML and the CSV export, a recording
   nested in the XML and in recordings.csv) is loaded once, the repeat rejected naming the first;
 - a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a

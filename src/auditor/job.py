@@ -32,6 +32,7 @@ class AuditJob:
     new_only: bool = False
     exceptions: Path | None = None
     check_parity: bool = False
+    force: bool = False  # replace an --out folder that holds files other than auditor reports
     accept_partial: bool = False  # audit an export that could not be read to its end (else exit 3)
 
 
@@ -108,11 +109,7 @@ def run_job(job: AuditJob) -> JobOutcome:
         from auditor.report import write_reports
 
         outcome.written = write_reports(result, job.out_dir, list(job.formats), lang=job.lang,
-                                        show_personal_data=job.config.show_personal_data)
-        if "xlsx" in job.formats:
-            from auditor.report.squad_lists import LISTS_DIR, write_squad_lists
-
-            outcome.written += write_squad_lists(result, Path(job.out_dir) / LISTS_DIR, result.tracking)
+                                        show_personal_data=job.config.show_personal_data, force=job.force)
     limit = severity_rank(job.fail_on)
     outcome.gating = [f for f in candidates if severity_rank(f.severity) <= limit]
     outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK

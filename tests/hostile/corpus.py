@@ -162,6 +162,13 @@ def _config_dir(d: Path) -> Path:
     return p
 
 
+def _other_export(d: Path) -> Path:
+    (d / "other_district").mkdir()
+    target = d / "other_district" / "cases.csv"
+    target.write_text(CSV_HEADER + ROW.format(id="Z9", name="王五"), encoding="utf-8")
+    return target
+
+
 def _disclosure_twice(d: Path) -> Path:
     p = d / "export"
     p.mkdir()
@@ -183,7 +190,42 @@ def _huge_header_cell(d: Path) -> Path:
     return p
 
 
+def _folder_with_link(target: Callable[[Path], Path]) -> Callable[[Path], Path]:
+    """An export folder holding other.csv (a real export) and cases.csv, a symlink to `target(folder)`."""
+    def make(d: Path) -> Path:
+        p = d / "export"
+        p.mkdir()
+        (p / "other.csv").write_text(CSV_HEADER + ROW.format(id="A1", name="张三"), encoding="utf-8")
+        (p / "cases.csv").symlink_to(target(p))
+        return p
+    return make
+
+
+def _inside(folder: Path) -> Path:
+    (folder / "data").mkdir()
+    (folder / "data" / "real.csv").write_text(CSV_HEADER + ROW.format(id="B1", name="李四"), encoding="utf-8")
+    return folder / "data" / "real.csv"
+
+
+def _explicit_loop(d: Path) -> Path:
+    p = d / "cases.csv"
+    p.symlink_to(p)
+    return p
+
+
+def _explicit_system_file(d: Path) -> Path:
+    p = d / "cases.csv"
+    p.symlink_to("/etc/passwd")
+    return p
+
+
 GENERATORS: dict[str, Callable[[Path], Path]] = {
+    "path_link_leaves_folder": _folder_with_link(lambda folder: Path("/etc/passwd")),
+    "path_link_to_other_folder": _folder_with_link(lambda folder: _other_export(folder.parent)),
+    "path_link_loop_in_folder": _folder_with_link(lambda folder: folder / "cases.csv"),
+    "path_link_inside_folder": _folder_with_link(_inside),
+    "path_link_loop": _explicit_loop,
+    "path_explicit_link_to_system_file": _explicit_system_file,
     "dup_disclosure_xml_and_csv": _disclosure_twice,
     "csv_20mb_header_cell": _huge_header_cell,
     "mapping_fifo": _config_fifo,
@@ -421,6 +463,18 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("path_folder_with_non_files", "export",
             "a folder whose recordings.csv is a FIFO, disclosures.csv a broken link, old.xml a folder",
             Loaded(_one(1), _one(1), warnings=("skipped_file",))),
+    # --- symbolic links: followed only inside the export folder --------------------------------
+    Hostile("path_link_leaves_folder", "export", "in a folder, cases.csv is a symlink to /etc/passwd",
+            Loaded(_one(1), _one(1), warnings=("skipped_file",), values={"cases.case_id": ("A1",)})),
+    Hostile("path_link_to_other_folder", "export", "in a folder, cases.csv links to another district's export",
+            Loaded(_one(1), _one(1), warnings=("skipped_file",), values={"cases.case_id": ("A1",)})),
+    Hostile("path_link_loop_in_folder", "export", "in a folder, cases.csv is a symlink to itself (a loop; crashed)",
+            Loaded(_one(1), _one(1), warnings=("skipped_file",), values={"cases.case_id": ("A1",)})),
+    Hostile("path_link_inside_folder", "export", "in a folder, cases.csv links to data/real.csv in the same folder",
+            Loaded(_one(2), _one(2), values={"cases.case_id": ("B1", "A1")})),
+    Hostile("path_link_loop", "export", "a symlink loop named on the command line", Refused(3, "符号链接循环")),
+    Hostile("path_explicit_link_to_system_file", "export", "cases.csv named on the command line, a link to /etc/passwd",
+            Refused(3, "表头中没有任何已知列名", 1)),
     # --- YAML: rule files, district profiles, mapping profiles, calendars, exception registers --
     *(Hostile(f"{k}_yaml_bomb", k, "YAML billion laughs (9 alias levels, 10^9 nodes)",
               Refused(2, "展开炸弹"), f"{k}_yaml_bomb.yaml")
@@ -485,7 +539,7 @@ CLI_IDS = frozenset({
     "xml_xinclude", "xml_disclosures_hostile", "xml_undecodable_mid_file", "xml_case_default_namespace",
     "xml_case_in_disclosures", "xml_disclosure_in_cases", "xml_unknown_root_children", "xml_officers_mixed",
     "csv_header_cell_line_break", "csv_20mb_header_cell", "csv_dates_out_of_range", "dup_disclosure_xml_and_csv",
-    "csv_profile_date_formats_first", "path_folder_with_non_files", "mapping_deep_nesting",
+    "csv_profile_date_formats_first", "path_link_leaves_folder", "path_link_loop_in_folder", "path_folder_with_non_files", "mapping_deep_nesting",
     "mapping_non_text_codec", "mapping_fifo", "district_fifo", "calendar_dev_zero", "exceptions_directory",
     *(h.id for h in CORPUS if h.id.endswith(("_yaml_bomb", "_unsafe_tag"))),
 })

@@ -132,6 +132,7 @@ def detect_table(name: str, header: list[str], profile: Profile) -> str | None:
     return best
 
 
+NO_KNOWN_COLUMN = "无法判断是哪一类导出：表头中没有任何已知列名（不像案件、全过程记录或公示导出），未读取"
 _TITLE_ROWS = 5  # at most this many lines before the header are skipped as a title
 _HEADER_LINES = 5  # a header record spans at most this many physical lines (quoted line breaks)
 
@@ -216,6 +217,8 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     offset, header_line = head[pick]
     delimiter, header = split(header_line)
     lines = itertools.chain(buffered[offset:], lines)
+    if not _known_labels(header, profile):  # e.g. a system file named cases.csv: not read, not quoted
+        raise InputError(NO_KNOWN_COLUMN, file=name, line=offset)
     table = detect_table(name, header, profile)
     if table is None:
         raise InputError("无法判断是哪一类导出（案件 / 全过程记录 / 公示）：文件名与表头都不匹配", file=name,
