@@ -280,6 +280,12 @@ def test_three_months_with_squads_returning_their_lists(district):
     html = (octo / "report.html").read_text(encoding="utf-8")
     assert 'id="progress-chart"' in html and html.count('class="panel"') == len(status.index) - 1
 
+    # All October lists returned untouched, as a folder: nothing changes.
+    files = sorted((octo / "整改清单").iterdir())
+    res = _cli("corrections", "import", octo / "整改清单", "--history", db, "--date", "2026-11-02")
+    assert res.exit_code == 0 and res.output.count("更新 0 条") == len(files) > 4, res.output
+    _check(db, oracle, date(2026, 11, 2))
+
     # The monthly form for October: one row per open 重点 (严重) item; November has no audit: refused.
     form = root / "月度反馈表-2026-10.xlsx"
     res = _cli("monthly", "--month", "2026-10", "--history", db, "--out", form)

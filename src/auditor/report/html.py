@@ -228,7 +228,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
                                       f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}"
                                       for s in SEVERITIES)),
         "charts": _charts(result, summary, lang),
-        "progress": progress_section(getattr(result, "tracking", None)),
+        "progress": progress_section(getattr(result, "tracking", None), lang),
         "filter_squads": [s.squad for s in summary.squads],
         "table": table,
         "table_total": len(result.findings),
