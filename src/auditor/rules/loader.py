@@ -26,7 +26,7 @@ from auditor.suggest import did_you_mean
 from auditor.rules.model import DueRule, Effective, Example, Rule
 from auditor.rules.params import Param, load_param_declarations
 from auditor.rules.template import DEADLINE_ATTRS, placeholders
-from auditor.rules.yamlload import LineDict, load_yaml, read_config_bytes
+from auditor.yamlio import LineDict, load_yaml, read_config_bytes
 
 PACK_META = "pack.yaml"
 PARAMS_FILE = "params.yaml"

@@ -14,7 +14,7 @@ from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.suggest import did_you_mean
-from auditor.rules.yamlload import load_yaml
+from auditor.yamlio import load_yaml
 
 MAX_TABLE_BYTES = 20_000_000
 PARAM_TYPES = ("int", "number", "bool", "list", "date", "table")
