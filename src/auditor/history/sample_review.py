@@ -19,7 +19,7 @@ import xlsxwriter
 
 from auditor.atomic import atomic_path
 from auditor.errors import ConfigError
-from auditor.report.common import is_missing, neutralise, xml_safe
+from auditor.cells import is_missing, neutralise, xml_safe
 from auditor.yamlio import load_yaml
 
 DECIDED = ("已决定", "执行中", "已结案")
