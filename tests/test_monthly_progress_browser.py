@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from auditor.cli import main
-from auditor.history import squad_trend
+from auditor.history import squad_status, squad_trend
 
 pytestmark = pytest.mark.browser
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -61,6 +61,10 @@ def test_progress_chart_renders_in_chromium(tmp_path):
             assert panel.locator("circle.rate").count() == 2
             rows = page.locator("#progress-table tbody tr")
             assert rows.count() == len(squads) + 1 and "全区合计" in rows.nth(len(squads)).inner_text()
+            status = squad_status(db, MONTHS[1], total=True)
+            shown = [[rows.nth(i).locator("td").nth(c).inner_text() for c in (0, 1, 2, 6)] for i in range(rows.count())]
+            assert shown == [[s, str(n), str(o), str(d)] for s, n, o, d in
+                             zip(status["squad"], status["items"], status["open"], status["overdue"])]
             shot = tmp_path / "progress.png"
             chart.screenshot(path=str(shot))
             assert shot.stat().st_size > 5000
