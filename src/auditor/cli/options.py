@@ -113,3 +113,28 @@ def _default_engine():
 def engine_option(fn):
     return click.option("--engine", default=_default_engine, type=EngineChoice(),
                         help="规则评估引擎（默认：参照引擎 vectorized）。")(fn)
+
+
+def _keep_mapping(ctx, param, value):
+    return value if value is not None else ctx.params.get("mapping")
+
+
+def _old_mapping_spelling(ctx, param, value):
+    if value is not None:
+        click.echo(f"提示: {ctx.info_name} 的 --profile 已更名为 --mapping（导出文件的字段映射配置）；"
+                   "--profile 在 audit 等命令中指区参数配置。本次按 --mapping 处理。", err=True)
+        ctx.params["mapping"] = value
+    return value
+
+
+def mapping_option(old_profile_spelling: bool = False):
+    """--mapping: the export's field mapping (YAML). Where `--profile` used to mean it (inspect,
+    sample-review) the old spelling still works, with a notice: `--profile` is the district parameters."""
+    def decorate(fn):
+        fn = click.option("--mapping", type=click.Path(path_type=Path), callback=_keep_mapping,
+                          help="导出文件的字段映射配置（YAML）；默认内置配置。")(fn)
+        if old_profile_spelling:
+            fn = click.option("--profile", "old_mapping", type=click.Path(path_type=Path), hidden=True,
+                              expose_value=False, callback=_old_mapping_spelling)(fn)
+        return fn
+    return decorate

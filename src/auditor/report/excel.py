@@ -22,6 +22,7 @@ from typing import Any
 
 import xlsxwriter
 
+from auditor.scoring import describe as describe_score
 from auditor.atomic import atomic_path
 from auditor.findings import SEVERITIES
 from auditor.model.fields import TABLE_ZH
@@ -158,9 +159,9 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     themes = list(summary.themes)
     head = [t("rank"), t("squad"), t("cases"), t("cases_with_findings"), t("findings")]
     head += [labels.theme_label(th, lang) for th in themes]
-    head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("score")]
+    head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("failed_cases"), t("score")]
     squad_w = min(max([16] + [display_width(s.squad) + 2 for s in summary.squads]), 40)  # full names
-    widths = [5, squad_w, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 9]
+    widths = [5, squad_w, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 8, 9]
     head_row = row
     w.header(ws, head_row, head, widths)
     w.page_titles(ws, t("report_title"), f"{t('as_of')} {result.as_of.isoformat()}", lang)
@@ -168,7 +169,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
         row += 1
         vals = [sq.rank, sq.squad, sq.cases, sq.cases_with_findings, sq.findings]
         vals += [sq.by_theme.get(th, 0) for th in themes] + [sq.by_severity[s] for s in SEVERITIES]
-        vals += [sq.warnings]
+        vals += [sq.warnings, sq.failed_cases]
         for c, v in enumerate(vals):
             w.put(ws, row, c, v)
         w.put(ws, row, len(vals), sq.score, w.f_score)
@@ -176,16 +177,15 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     row += 1
     tot = summary.total
     vals = ["", t("total"), tot.cases, tot.cases_with_findings, tot.findings]
-    vals += [tot.by_theme.get(th, 0) for th in themes] + [tot.by_severity[s] for s in SEVERITIES] + [tot.warnings]
+    vals += [tot.by_theme.get(th, 0) for th in themes] + [tot.by_severity[s] for s in SEVERITIES]
+    vals += [tot.warnings, tot.failed_cases]
     for c, v in enumerate(vals):
         w.put(ws, row, c, v, w.f_total)
     w.put(ws, row, len(vals), tot.score, w.f_total_score)
     ws.freeze_panes(head_row + 1, 2)
     ws.autofilter(head_row, 0, max(last, head_row), len(head) - 1)
     row += 2
-    ded = ("、" if lang != "en" else ", ").join(
-        f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}" for s in SEVERITIES)
-    w.put(ws, row, 0, t("score_note", base=f"{summary.base:g}", ded=ded), w.f_meta)
+    w.put(ws, row, 0, describe_score(summary.model, lang, labels.severity_label), w.f_meta)
     row += 2
     w.put(ws, row, 0, t("load"), w.f_profile)
     ws.set_row(row, 20)  # the bigger title font must not run under the table header below
