@@ -9,9 +9,9 @@ from auditor.enrich.calendar import load_calendar_file
 from auditor.errors import AuditorError
 from auditor.exceptions_register import load_register
 from auditor.ingest import Limits, load_exports
-from auditor.ingest import load_profile as load_mapping
+from auditor.ingest import load_mapping
 from auditor.rules.loader import load_rule_pack
-from auditor.rules.params import load_profile as load_district
+from auditor.rules.params import load_mapping as load_district
 from hostile.corpus import FILES, Hostile, Loaded, Refused
 
 
