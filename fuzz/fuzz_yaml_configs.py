@@ -21,7 +21,7 @@ with atheris.instrument_imports():
     from auditor.exceptions_register import load_register
     from auditor.ingest import load_mapping
     from auditor.rules.loader import load_rule_pack
-    from auditor.rules.params import load_mapping as load_district
+    from auditor.rules.params import load_profile as load_district
 
 _DIR = Path(tempfile.mkdtemp(prefix="fuzz-yaml-"))
 _PACK = load_rule_pack()
