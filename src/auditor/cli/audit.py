@@ -48,7 +48,7 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
     at or above --fail-on, 1 such findings, 2 usage/configuration/rule error, 3 unreadable input (with
     --strict: rejected rows too).
 
-    Example:
+    示例:
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
     """

@@ -34,9 +34,9 @@ _VERDICT = {"fires": ("✗ 违规", "✗ fires"), "passes": ("✓ 合规", "✓ 
 def explain_command(case_id, exports, as_of, rules, profile, calendars, mapping, lang, all_rules, show_personal_data):
     """解释一个案件：时间线、计算出的各项期限、每条规则的判定和证据。
 
-    Example:
+    示例:
 
-        auditor explain JA-2025-000123 fixtures/sample/xml --as-of 2026-11-25
+        auditor explain 3101062025020000002 fixtures/sample/xml --as-of 2026-11-25
     """
     config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
                          calendars=tuple(calendars), show_personal_data=show_personal_data)

@@ -47,6 +47,38 @@ class _HashingReader:
         return self.sha.hexdigest()
 
 
+class _PullEvents:
+    """The parser's events, fed in chunks, that still yields every event read before a syntax error.
+
+    `etree.iterparse` under libxml2 2.14 (lxml 6) drops the events of the chunk in which the error
+    occurs, so the cases before a broken byte would be lost; a pull parser keeps them readable."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, reader: _HashingReader):
+        self.reader = reader
+        self.root = None
+        self.parser = etree.XMLPullParser(
+            events=("start", "end"), tag=("cases", "disclosures", "case", "disclosure"),
+            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+            remove_comments=True, remove_pis=True,
+        )
+
+    def __iter__(self):
+        parser = self.parser
+        while chunk := self.reader.read(self.CHUNK):
+            try:
+                parser.feed(chunk)
+            except etree.XMLSyntaxError:
+                yield from parser.read_events()
+                raise
+            yield from parser.read_events()
+        # On a premature end, close() reports the error and then ends the open elements itself:
+        # those "end" events were never in the file, so they are dropped with the error.
+        self.root = parser.close()
+        yield from parser.read_events()
+
+
 class _Shape:
     """Field indexes and renames for one table, computed once per file.
 
@@ -80,11 +112,7 @@ def read_xml(path: Path, name: str, profile: Profile, buffers: dict[str, TableBu
 
 def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[str, TableBuffer],
            warnings: list[InputWarning], fast: bool) -> tuple[int, str]:
-    events = etree.iterparse(
-        reader, events=("start", "end"), tag=("cases", "disclosures", "case", "disclosure"),
-        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-        remove_comments=True, remove_pis=True,
-    )
+    events = _PullEvents(reader)
     root = None
     table = "cases"
     child_tag = "case"
