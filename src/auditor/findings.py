@@ -38,6 +38,7 @@ class Basis:
     article: str
     quote: str
     confidence: str  # "P", "S" or "UNCONFIRMED" (see LEGAL_REFERENCE.md)
+    source: str = ""  # where the quote comes from when its document is not among the statute texts
 
 
 @dataclass(frozen=True)
@@ -98,3 +99,4 @@ class AuditResult:
     load: Any = None  # the LoadReport (rows in = loaded + rejected)
     cases: Any = None  # canonical case table (pandas DataFrame) for per-case pages
     deadlines: Any = None  # per-case computed deadlines (DataFrame: case_id, rule_id, name, from, due, to, ...)
+    tracking: Any = None  # auditor.history.tracking.Tracking once the run is recorded: progress carried forward

@@ -21,7 +21,7 @@ from auditor.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED, Aud
 # Command modules, imported in this order so that `auditor --help` lists them consistently.
 COMMAND_MODULES = (
     "inspect", "generate", "rules", "audit", "explain", "history", "corrections", "monthly",
-    "sample_review",
+    "sample_review", "serve",
 )
 
 
@@ -89,13 +89,18 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
               help="显示 auditor 及其规则包的版本并退出。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), expose_value=False, is_eager=True,
               help="命令行与帮助的语言（默认中文；也可用环境变量 AUDITOR_LANG 或 LANG）。")
-def main() -> None:
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="显示/不显示进度（默认：仅在终端且不在 CI 中显示）。")
+def main(show_progress: bool | None) -> None:
     """auditor：城管执法案卷合规审计工具。
 
     示例:
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports
     """
+    from auditor import progress
+
+    progress.FORCE = show_progress  # None: decided by the stream (a terminal, not CI)
 
 
 def _register() -> None:

@@ -41,6 +41,13 @@ COMMANDS = {
     "corrections": "Corrections lists: import the statuses and notes squads return.",
     "corrections import": "Import a returned corrections workbook: update status and notes by item id.",
     "monthly": "Write the monthly feedback form (annex 3): one for the district, one per squad.",
+    "serve": "Open the corrections board (挂图作战) in the browser: the supervision section sees the district, "
+             "each squad sees and updates only its own items.",
+    "users": "Manage board users (supervisor / squad / leader). Passwords are stored only as argon2id hashes.",
+    "users add": "Create a user.",
+    "users list": "List users, roles, squads and lock-out state.",
+    "users passwd": "Reset a password (also lifts a lock-out and ends the user's sessions).",
+    "users disable": "Disable a user (or re-enable with --enable); disabling ends their sessions at once.",
     "sample-review": "Double-random cross-check of full-process recordings: draw N decided, executing or closed "
                      "cases with audio-video records and assign reviewers from other squads.",
 }
@@ -66,6 +73,29 @@ OPTIONS = {
     "--seed": "Random seed (recorded, so the draw can be repeated).",
     "--rule": "Only this rule (repeatable).",
     "--engine": "Rule evaluation engine.",
+    "(main) --progress": "Show / hide progress (default: only on a terminal and not in CI).",
+    "--all-known": "Audit with everything the export knows, including events and cases after the as-of date "
+                   "(default: each case as it stood on the as-of date).",
+    "--accept-partial": "When an export could not be read to its end (e.g. an undecodable byte), still audit "
+                        "what was read and say so in every report; by default exit 3.",
+    "inspect --accept-partial": "Exit normally even when an export could not be read to its end; by default exit 3.",
+    "generate --view-as-of": "Export the same district as it looked on an earlier day (YYYY-MM-DD, not after "
+                             "--as-of): one seed exported month by month gives a growing export.",
+    "rules validate --laws": "Folder of statute texts (one Markdown file per law): check that every basis quote "
+                             "appears in the cited law and article.",
+    "serve --host": "Address to listen on. Default: this machine only; for the office network give the "
+                    "machine's intranet address (e.g. 10.1.2.3) or 0.0.0.0.",
+    "serve --port": "Port to listen on.",
+    "serve --exports": "Export root: supervisors may start audits of its sub-folders from the board.",
+    "serve --history": "History store (written by auditor audit --history).",
+    "serve --certfile": "HTTPS certificate (PEM); use with --keyfile.",
+    "serve --keyfile": "HTTPS private key (PEM).",
+    "users add --role": "监督: whole district, may edit; 中队: sees and edits its own squad only; 领导: whole "
+                        "district, read-only.",
+    "users add --squad": "The squad of a 中队 user (as squads are named in the audit results).",
+    "users add --password-stdin": "Read the password from standard input (one line), for scripts.",
+    "users passwd --password-stdin": "Read the new password from standard input (one line).",
+    "users disable --enable": "Re-enable instead.",
     "audit --format": "Report formats, comma-separated: xlsx,html,json,csv,sarif,junit.",
     "audit --fail-on": "Exit 1 when there is a finding of this severity or higher.",
     "audit --check-parity": "Evaluate with both engines and fail (exit 2) if they disagree.",

@@ -22,6 +22,7 @@ from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.profiles import Profile, normalise_label
 from auditor.ingest.report import FileInfo, InputWarning
 from auditor.model.fields import TABLE_ZH, TABLES
+from auditor.progress import current
 
 _CHUNK = 1 << 20
 csv.field_size_limit(2**31 - 1)  # the per-field limit is ours (Limits.max_field_chars), with a clear reason
@@ -182,7 +183,12 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     start = offset + 1
     rows = 0
     add = buffer.add
+    meter, raw, reported = current(), getattr(f, "buffer", None), 0
     for record in reader:
+        if meter.enabled and raw is not None and not rows % 4096:
+            position = raw.tell()  # bytes the decoder has taken so far (a chunk ahead): good enough
+            meter.advance(max(0, position - reported))
+            reported = max(position, reported)
         line = start
         start = offset + reader.line_num + 1
         if not record or not any(record):
