@@ -113,7 +113,7 @@ def test_every_help_example_runs_as_written(tmp_path, monkeypatch):
     # Two recorded runs, so that the history examples (compare 1 2, items, trend) have something to show.
     for as_of in ("2026-10-31", "2026-11-25"):
         r = runner.invoke(main, ["audit", "fixtures/sample/xml", "--as-of", as_of, "--out", f"runs/{as_of}",
-                                 "--history", "reports/auditor-history.sqlite", "--format", "json"])
+                                 "--history", "auditor-history.sqlite", "--format", "json"])
         assert r.exit_code in (0, 1), r.output
     examples = [a for a in _examples() if a[0] not in SERVES_UNTIL_STOPPED]
     assert len(examples) >= 15

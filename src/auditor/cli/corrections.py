@@ -19,7 +19,7 @@ def corrections() -> None:
     示例:
 
     \b
-        auditor corrections import reports/report.xlsx --history reports/auditor-history.sqlite
+        auditor corrections import reports/report.xlsx --history auditor-history.sqlite
     """
 
 
@@ -40,7 +40,7 @@ def import_cmd(workbook: str, db: str, on, actor: str | None, dry_run: bool, str
     示例:
 
     \b
-        auditor corrections import reports/report.xlsx --history reports/auditor-history.sqlite --by 张三
+        auditor corrections import reports/report.xlsx --history auditor-history.sqlite --by 张三
     """
     day = on.date() if on else date.today()
     report = import_corrections(workbook, db, on=day, actor=actor, dry_run=dry_run)

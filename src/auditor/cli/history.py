@@ -23,9 +23,9 @@ def history(ctx: click.Context, db: str) -> None:
     示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite list
-        auditor history --history reports/auditor-history.sqlite compare 1 2
-        auditor history --history reports/auditor-history.sqlite squads --as-of 2026-11-30
+        auditor history --history auditor-history.sqlite list
+        auditor history --history auditor-history.sqlite compare 1 2
+        auditor history --history auditor-history.sqlite squads --as-of 2026-11-30
     """
     ctx.obj = db
 
@@ -38,7 +38,7 @@ def list_cmd(db: str) -> None:
     示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite list
+        auditor history --history auditor-history.sqlite list
     """
     runs = list_runs(db)
     if runs.empty:
@@ -59,7 +59,7 @@ def compare_cmd(db: str, run_a: int, run_b: int) -> None:
     示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite compare 1 2
+        auditor history --history auditor-history.sqlite compare 1 2
     """
     cmp = compare_runs(db, run_a, run_b)
     rows = [[r.squad, r.new, r.resolved, r.persisting] for r in cmp.by_squad.itertuples()]
@@ -80,7 +80,7 @@ def squads_cmd(db: str, as_of) -> None:
     示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite squads --as-of 2026-11-30
+        auditor history --history auditor-history.sqlite squads --as-of 2026-11-30
     """
     day: date | None = as_of.date() if as_of else None
     frame = squad_status(db, day, total=True)
@@ -102,7 +102,7 @@ def trend_cmd(db: str, squad: str | None) -> None:
     示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite trend --squad 机动执法中队
+        auditor history --history auditor-history.sqlite trend --squad 机动执法中队
     """
     frame = squad_trend(db)
     if squad:
@@ -128,7 +128,7 @@ def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_
     示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite items --squad 机动执法中队 --overdue
+        auditor history --history auditor-history.sqlite items --squad 机动执法中队 --overdue
     """
     frame = list_items(db, as_of.date() if as_of else None, squad=squad, status=status, overdue_only=overdue)
     if frame.empty:
@@ -149,7 +149,7 @@ def item_cmd(db: str, fingerprint: str) -> None:
     示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite item 1b8386602ccb25ce81d1
+        auditor history --history auditor-history.sqlite item 1b8386602ccb25ce81d1
     """
     frame = item_history(db, fingerprint)
     sources = {"run": "审计", "import": "整改清单导入", "exception": "豁免登记"}

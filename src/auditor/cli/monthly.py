@@ -22,7 +22,7 @@ def monthly(month: str, db: str, out: str, authority: str) -> None:
     示例:
 
     \b
-        auditor monthly --month 2026-11 --history reports/auditor-history.sqlite --out 月度反馈表-2026-11.xlsx
+        auditor monthly --month 2026-11 --history auditor-history.sqlite --out 月度反馈表-2026-11.xlsx
     """
     figures = write_monthly(db, month, out, authority=authority)
     d = figures.district

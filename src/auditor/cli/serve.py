@@ -27,11 +27,11 @@ HISTORY_HELP = "历史库文件（auditor audit --history 写入）"
 def serve_command(db, host, port, exports, rules, profile, certfile, keyfile):
     """在浏览器中打开挂图作战看板：监督科看全区，各中队只看、只改本中队的整改事项。
 
-    Example:
+    示例:
 
     \b
-        auditor users add 王科长 --role 监督 --history reports/auditor-history.sqlite
-        auditor serve --history reports/auditor-history.sqlite
+        auditor users add 王科长 --role 监督 --history auditor-history.sqlite
+        auditor serve --history auditor-history.sqlite
     """
     import uvicorn
 
@@ -61,11 +61,11 @@ def serve_command(db, host, port, exports, rules, profile, certfile, keyfile):
 def users() -> None:
     """管理看板用户（监督 / 中队 / 领导）。密码只以 argon2id 散列保存。
 
-    Example:
+    示例:
 
     \b
-        auditor users add 王科长 --role 监督 --history reports/auditor-history.sqlite
-        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history reports/auditor-history.sqlite
+        auditor users add 王科长 --role 监督 --history auditor-history.sqlite
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history auditor-history.sqlite
     """
 
 
@@ -88,10 +88,10 @@ def _password(password_stdin: bool) -> str:
 def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: bool) -> None:
     """新建用户。
 
-    Example:
+    示例:
 
     \b
-        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history h.sqlite
+        auditor users add 李队长 --role 中队 --squad 机动执法中队 --history auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import add_user
@@ -110,7 +110,12 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
 @users.command("list")
 @history_option
 def list_cmd(db: Path) -> None:
-    """列出用户、角色、所属中队和锁定状态。"""
+    """列出用户、角色、所属中队和锁定状态。
+
+    示例:
+
+        auditor users list --history auditor-history.sqlite
+    """
     from auditor.history.store import open_store
     from auditor.history.text import table
     from auditor.serve.accounts import list_users
@@ -127,7 +132,12 @@ def list_cmd(db: Path) -> None:
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取新密码（一行）。")
 @history_option
 def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
-    """重设密码（同时解除锁定并结束该用户的所有登录）。"""
+    """重设密码（同时解除锁定并结束该用户的所有登录）。
+
+    示例:
+
+        auditor users passwd 张队长 --history auditor-history.sqlite
+    """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_password
 
@@ -142,7 +152,12 @@ def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
 @click.option("--enable", is_flag=True, help="重新启用。")
 @history_option
 def disable_cmd(db: Path, name: str, enable: bool) -> None:
-    """停用（或用 --enable 重新启用）用户；停用立即结束其登录。"""
+    """停用（或用 --enable 重新启用）用户；停用立即结束其登录。
+
+    示例:
+
+        auditor users disable 李队长 --history auditor-history.sqlite
+    """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_disabled
 

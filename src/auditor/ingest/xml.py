@@ -11,6 +11,7 @@ stops being well-formed keeps the cases before the break and reports the rest as
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,9 +69,15 @@ class _PullEvents:
             remove_comments=True, remove_pis=True,
         )
 
+    # The head goes in small pieces: libxml2 2.14 converts a whole fed buffer when the declaration
+    # switches encoding, so a wrongly declared file would otherwise fail before its root is seen.
+    HEAD, PIECE = 4096, 64
+
     def __iter__(self):
         parser = self.parser
-        while chunk := self.reader.read(self.CHUNK):
+        head = self.reader.read(self.HEAD)
+        pieces = (head[i:i + self.PIECE] for i in range(0, len(head), self.PIECE))
+        for chunk in itertools.chain(pieces, iter(lambda: self.reader.read(self.CHUNK), b"")):
             try:
                 parser.feed(chunk)
             except etree.XMLSyntaxError:
