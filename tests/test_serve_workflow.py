@@ -77,8 +77,9 @@ def test_audit_from_board_then_pages_download_and_import(setup, tmp_path):
 
     with open_store(db, create=False) as conn:
         squad, n_items = conn.execute("SELECT squad, COUNT(*) FROM items GROUP BY squad ORDER BY 2 DESC").fetchone()
-        case_id, fp = conn.execute("SELECT case_id, fingerprint FROM items WHERE squad = ? ORDER BY fingerprint",
-                                   (squad,)).fetchone()
+        (case_id, fp), (_, fp2) = conn.execute(
+            "SELECT case_id, fingerprint FROM items WHERE squad = ? AND status = '待整改' ORDER BY fingerprint LIMIT 2",
+            (squad,)).fetchall()
         n_runs = conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
         add_user(conn, "team", "中队", "squad-team-pass", squad)
     assert n_runs == 1 and n_items > 0
@@ -97,14 +98,22 @@ def test_audit_from_board_then_pages_download_and_import(setup, tmp_path):
     wb = openpyxl.load_workbook(io.BytesIO(workbook.content))
     ws = wb.worksheets[0]
     header = [c.value for c in ws[1]]
-    assert ws.title.startswith(squad[:20]) and len(wb.worksheets) == 1  # only the squad's own sheet
+    assert ws.title.startswith(squad[:20]) and wb.sheetnames[1:] == ["说明"]  # only the squad's own sheet
+    stamp = next(r[1].value for r in wb["说明"].iter_rows() if r[0].value == "发放标记")
+    assert stamp.startswith("R1-")
+    # After the download, the squad moves another item on the board; the workbook still shows 待整改.
+    edit = team.get(f"/items/{fp2}").text
+    team.post(f"/items/{fp2}", data={"csrf": csrf_of(edit), "status": "整改中",
+                                     "version": re.search(r'name="version" value="(\d+)"', edit).group(1)})
     row = next(r for r in ws.iter_rows(min_row=2) if r[header.index("问题编号")].value == fp)
     row[header.index("整改状态")].value = "整改中"
     row[header.index("备注")].value = "已组织补正"
     path = tmp_path / "returned.xlsx"
     wb.save(path)
     report = import_corrections(path, db, on=date.today(), actor="内勤 王某")
-    assert [u[0] for u in report.updated] == [fp] and not report.rejected
+    assert [u[0] for u in report.updated] == [fp] and not report.rejected and report.issued
+    with open_store(db, create=False) as conn:  # the row copied back unchanged did not undo the board edit
+        assert conn.execute("SELECT status FROM items WHERE fingerprint = ?", (fp2,)).fetchone()[0] == "整改中"
 
     item = team.get(f"/items/{fp}").text
     assert "整改清单导入" in item and "内勤 王某" in item and "已组织补正" in item

@@ -44,12 +44,14 @@ def serve_command(db, host, port, exports, rules, profile, certfile, keyfile):
         users = conn.execute("SELECT COUNT(*) FROM users WHERE disabled = 0").fetchone()[0]
     if not users:
         raise UsageError(f"历史库 {db} 中还没有用户：先用 auditor users add NAME --role 监督 --history {db} 创建")
+    loopback = host in ("127.0.0.1", "localhost", "::1")
     app = create_app(ServeConfig(db_path=db, exports_root=exports.resolve() if exports else None, rules=rules,
-                                 profile=profile))
+                                 profile=profile,
+                                 allowed_hosts=("127.0.0.1", "localhost", "::1", "[::1]") if loopback else None))
     scheme = "https" if certfile else "http"
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"挂图作战看板：{scheme}://{shown}:{port}/  （历史库 {db}）")
-    if host in ("127.0.0.1", "localhost", "::1"):
+    if loopback:
         click.echo(f"只监听本机地址 {host}：其他电脑无法访问。局域网使用请加 --host 本机内网地址。")
     else:
         click.echo(f"监听 {host}：同一网络中的其他电脑可以访问。" + ("" if certfile else "未启用 HTTPS（--certfile/--keyfile）。"))
@@ -91,7 +93,7 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
     示例:
 
     \b
-        auditor users add 李队长 --role 中队 --squad 机动执法中队 --history auditor-history.sqlite
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import add_user
@@ -114,6 +116,7 @@ def list_cmd(db: Path) -> None:
 
     示例:
 
+    \b
         auditor users list --history auditor-history.sqlite
     """
     from auditor.history.store import open_store
@@ -136,7 +139,8 @@ def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
 
     示例:
 
-        auditor users passwd 张队长 --history auditor-history.sqlite
+    \b
+        auditor users passwd 王科长 --history auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_password
@@ -156,7 +160,8 @@ def disable_cmd(db: Path, name: str, enable: bool) -> None:
 
     示例:
 
-        auditor users disable 李队长 --history auditor-history.sqlite
+    \b
+        auditor users disable 王科长 --enable --history auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_disabled

@@ -1,7 +1,7 @@
-"""Run two evaluators on the same facts and list every (case, rule) on which they disagree.
+"""Judge one prepared run with several evaluators and list every (case, rule) on which they disagree.
 
-The vectorized and the Rete evaluator are written independently from one condition tree; where they
-differ, one of them (or durable_rules itself) has a bug. `auditor audit --check-parity` exits 2 with
+The evaluators are written independently from one condition tree; where one differs from the reference
+(the registry's REFERENCE engine), one of them (or the engine underneath, e.g. durable_rules) has a bug. `auditor audit --check-parity` exits 2 with
 `ParityReport.format()` when the report is not `ok`.
 """
 
@@ -11,10 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
-from auditor.enrich.calendar import WorkCalendar
-from auditor.evaluate.base import RunContext, build_facts
+from auditor.evaluate import registry
+from auditor.evaluate.context import PreparedRun
 
 
 @dataclass(frozen=True)
@@ -22,12 +21,13 @@ class Difference:
     rule_id: str
     case_id: str
     subject: str  # e.g. the recording id of a recording-scope rule; "" for case rules
-    found_by: str  # the evaluator that fired; the other one did not
+    found_by: str  # the evaluator that fired
+    missed_by: str = ""  # the evaluator that did not
 
 
 @dataclass
 class ParityReport:
-    engines: tuple[str, str]
+    engines: tuple[str, ...]  # the reference first
     as_of: dt.date
     rules: int
     rows: dict[str, int]  # scope -> rows judged
@@ -39,7 +39,7 @@ class ParityReport:
         return not self.differences
 
     def format(self, lang: str = "zh", limit: int = 50) -> str:
-        a, b = self.engines
+        a, b = self.engines[0], "、".join(self.engines[1:])
         rows = "、".join(f"{scope} {n}" for scope, n in self.rows.items())
         if lang == "en":
             head = (f"Parity {a} vs {b} (as of {self.as_of}): {self.rules} rules, rows {rows}; "
@@ -56,38 +56,27 @@ class ParityReport:
         return "\n".join([head, *lines, *more])
 
 
-def _evaluator(spec):
-    if isinstance(spec, str):
-        from auditor.api import get_evaluator
-
-        return get_evaluator(spec)
-    return spec
-
-
-def check_parity(tables: dict[str, pd.DataFrame], pack, profile, as_of: dt.date, *,
-                 calendar: WorkCalendar | None = None, rule_ids=(), squads=(),
-                 engines=("vectorized", "rete")) -> ParityReport:
-    """Judge `tables` with both `engines` (names or evaluator objects) on the same enriched facts."""
-    from auditor.api import filter_squads, select_rules
-
-    calendar = calendar or WorkCalendar()
-    tables = filter_squads(tables, squads)
-    params = profile.values
-    ctx = RunContext(as_of=as_of, calendar=calendar, params=params,
-                     warning_days=int(params.get("warning_days", 7)))
-    rules = [r.bind(params) for r in select_rules(pack, rule_ids)]
-    facts = build_facts(tables, rules, ctx)
-    left, right = (_evaluator(e) for e in engines)
-    hits = (left.hits(rules, facts, ctx), right.hits(rules, facts, ctx))
-    report = ParityReport(engines=(left.name, right.name), as_of=as_of, rules=len(rules),
+def check_parity(run: PreparedRun, engines=None, *, known_hits: dict | None = None) -> ParityReport:
+    """Judge `run` with every engine in `engines` (names or evaluator objects; default: the registry's
+    parity set) and compare each with the first. `known_hits` (engine name → hits) reuses verdicts
+    already made on this same run, e.g. by the engine the audit itself used."""
+    known_hits = known_hits or {}
+    evaluators = [registry.create(e) if isinstance(e, str) else e for e in (engines or registry.parity_names())]
+    hits = [known_hits[ev.name] if ev.name in known_hits else ev.hits(run.rules, run.facts, run.ctx)
+            for ev in evaluators]
+    facts = run.facts
+    report = ParityReport(engines=tuple(ev.name for ev in evaluators), as_of=run.as_of, rules=len(run.rules),
                           rows={scope: len(frame) for scope, frame in facts.frames.items()}, agreed=0)
-    for rule in rules:
-        a = set(np.asarray(hits[0].get(rule.id, ()), dtype=np.int64).tolist())
-        b = set(np.asarray(hits[1].get(rule.id, ()), dtype=np.int64).tolist())
-        report.agreed += len(a & b)
-        frame = facts.frames[rule.scope]
-        for pos, name in sorted([(p, left.name) for p in a - b] + [(p, right.name) for p in b - a]):
-            subject = str(frame[rule.subject].iat[pos]) if rule.subject else ""
-            report.differences.append(Difference(rule.id, str(frame["case_id"].iat[pos]), subject, name))
+    reference = evaluators[0].name
+    for other, other_hits in zip(evaluators[1:], hits[1:]):
+        for rule in run.rules:
+            a = set(np.asarray(hits[0].get(rule.id, ()), dtype=np.int64).tolist())
+            b = set(np.asarray(other_hits.get(rule.id, ()), dtype=np.int64).tolist())
+            report.agreed += len(a & b)
+            frame = facts.frames[rule.scope]
+            for pos, name, missed in sorted([(p, reference, other.name) for p in a - b]
+                                            + [(p, other.name, reference) for p in b - a]):
+                subject = str(frame[rule.subject].iat[pos]) if rule.subject else ""
+                report.differences.append(Difference(rule.id, str(frame["case_id"].iat[pos]), subject, name, missed))
     report.differences.sort(key=lambda d: (d.case_id, d.rule_id, d.subject, d.found_by))
     return report

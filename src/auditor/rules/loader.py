@@ -22,11 +22,12 @@ from auditor.errors import RuleError
 from auditor.findings import Basis
 from auditor.model.fields import TABLES
 from auditor.packdata import PACK_META, default_pack_path  # noqa: F401  (default_pack_path re-exported)
-from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, did_you_mean, parse_condition
+from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, parse_condition
+from auditor.suggest import did_you_mean
 from auditor.rules.model import DueRule, Effective, Example, Rule
 from auditor.rules.params import Param, load_param_declarations
 from auditor.rules.template import DEADLINE_ATTRS, placeholders
-from auditor.rules.yamlload import LineDict, load_yaml, read_config_bytes
+from auditor.yamlio import LineDict, load_yaml, read_config_bytes
 
 PARAMS_FILE = "params.yaml"
 NON_RULE_FILES = {PACK_META, PARAMS_FILE}

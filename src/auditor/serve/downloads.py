@@ -1,7 +1,10 @@
 """Downloads of the item list (整改清单) the user may see, as CSV or xlsx.
 
 The columns include 问题编号, 案件编号, 整改状态 and 备注, so a downloaded workbook can be filled in and
-imported back with `auditor corrections import` (one sheet per squad, header in the first row). Case
+imported back with `auditor corrections import` (one sheet per squad, header in the first row). An
+xlsx download is recorded as an issued list (`issued_lists`, as the audit's own 整改清单 are) and
+carries its stamp (发放标记) on a 说明 sheet: the import then applies only what the squad changed in
+it, and a row it merely copied back never overwrites a later change made on the board. Case
 text is neutralised for spreadsheets: CSV cells that look like formulas get a leading quote, and xlsx
 cells are written as strings, never as formulas.
 """
@@ -10,10 +13,16 @@ from __future__ import annotations
 
 import csv
 import io
+import secrets
 from datetime import date
 
+from auditor.history.store import transaction
 from auditor.report.common import neutralise, xml_safe
+from auditor.serve.accounts import now_utc, stamp
 from auditor.serve.queries import overdue_days
+
+STAMP_SHEET = "说明"  # the sheet and key `auditor corrections import` reads the stamp from
+STAMP_KEY = "发放标记"
 
 HEADER = ("问题编号", "中队", "案件编号", "规则编号", "问题类型", "严重程度", "问题描述", "完成时限", "超期天数",
           "整改状态", "备注", "整改佐证")
@@ -45,7 +54,23 @@ def to_csv(rows: list[dict]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel and WPS then read UTF-8
 
 
-def to_xlsx(rows: list[dict]) -> bytes:
+def issue(conn, rows: list[dict], squad: str | None, file_name: str) -> str | None:
+    """Record the download as an issued list of the latest run (squad None = several squads) and
+    return its stamp; None when the store has no run yet."""
+    run = conn.execute("SELECT run_id FROM runs ORDER BY as_of DESC, run_id DESC LIMIT 1").fetchone()
+    if run is None:
+        return None
+    token = f"R{run[0]}-{secrets.token_hex(8)}"
+    with transaction(conn):
+        list_id = conn.execute(
+            "INSERT INTO issued_lists (run_id, squad, token, issued_at, file_name) VALUES (?,?,?,?,?)",
+            (run[0], squad, token, stamp(now_utc()), file_name)).lastrowid
+        conn.executemany("INSERT INTO issued_items (list_id, fingerprint, status, note, due) VALUES (?,?,?,?,?)",
+                         [(list_id, r["fingerprint"], r["status"], r["note"], r["due"]) for r in rows])
+    return token
+
+
+def to_xlsx(rows: list[dict], token: str | None = None, issued_to: str = "") -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -72,6 +97,17 @@ def to_xlsx(rows: list[dict]) -> bytes:
         ws.set_column(6, 6, 40)
         ws.set_column(10, 11, 30)
         ws.freeze_panes(1, 0)
+    about = wb.add_worksheet(STAMP_SHEET)
+    lines = [("发放对象", issued_to), (STAMP_KEY, token or "（无：导入时按历史库当前状态比较）"),
+             ("问题", f"{len(rows)} 条"),
+             ("填写说明", "只修改“整改状态”“备注”两列；整改状态可填 待整改 / 整改中 / 已销项。"
+                          "未改动的行导入时不会覆盖其他人之后在看板上的变更。")]
+    about.write_row(0, 0, ["项目", "内容"], bold)
+    for r, (key, value) in enumerate(lines, start=1):
+        about.write_string(r, 0, key)
+        about.write_string(r, 1, xml_safe(value))
+    about.set_column(0, 0, 12)
+    about.set_column(1, 1, 90)
     wb.close()
     return buffer.getvalue()
 

@@ -116,7 +116,10 @@ def download(ctx: Ctx) -> Response:
         return Response(downloads.to_csv(rows), media_type="text/csv; charset=utf-8",
                         headers={"content-disposition": disposition})
     if fmt == "xlsx":
-        return Response(downloads.to_xlsx(rows), headers={"content-disposition": disposition},
+        issued_to = squad or (ctx.user.squad if ctx.user.role == "中队" else "全区")
+        token = downloads.issue(ctx.conn, rows, squad or ctx.user.squad, name)
+        return Response(downloads.to_xlsx(rows, token, f"{issued_to}（{ctx.user.name} 下载）"),
+                        headers={"content-disposition": disposition},
                         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     raise HttpError(404, "只能下载 csv 或 xlsx")
 
