@@ -100,6 +100,16 @@ class _LazyCommands(dict):
         return dict.items(self)
 
 
+def _summary_source(name: str) -> str:
+    """The help a command's summary is cut from, in the current language."""
+    if lang.current() == "en":
+        from auditor.cli.help_en import COMMANDS
+
+        if name in COMMANDS:
+            return COMMANDS[name]
+    return declared_commands()[name][1]
+
+
 class AuditorGroup(click.Group):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,8 +125,8 @@ class AuditorGroup(click.Group):
             return
         limit = formatter.width - 6 - max(len(n) for n in names)
         # A bare Command with the same help gives the very summary the real one would (click's own rule).
-        rows = [(n, click.Command(n, help=declared_commands()[n][1]).get_short_help_str(limit)) for n in names]
-        with formatter.section("Commands"):
+        rows = [(n, click.Command(n, help=_summary_source(n)).get_short_help_str(limit)) for n in names]
+        with formatter.section(lang.translate("Commands")):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):

@@ -96,6 +96,13 @@ OPTIONS = {
     "users add --password-stdin": "Read the password from standard input (one line), for scripts.",
     "users passwd --password-stdin": "Read the new password from standard input (one line).",
     "users disable --enable": "Re-enable instead.",
+    "audit --force": "Replace the output folder as a whole even when it holds files that are not auditor "
+                     "reports (refused by default).",
+    "monthly --allow-no-audit": "When the month has no recorded audit, report the state of the latest audit "
+                                "(refused by default).",
+    "history squads --out": "Also write the table to a file: .xlsx or .csv (by its extension).",
+    "history trend --out": "Also write the table to a file: .xlsx or .csv (by its extension).",
+    "history items --out": "Also write the table to a file: .xlsx or .csv (by its extension).",
     "audit --format": "Report formats, comma-separated: xlsx,html,json,csv,sarif,junit.",
     "audit --fail-on": "Exit 1 when there is a finding of this severity or higher.",
     "audit --check-parity": "Evaluate with both engines and fail (exit 2) if they disagree.",

@@ -166,7 +166,7 @@ def item_cmd(db: str, fingerprint: str) -> None:
     示例:
 
     \b
-        auditor history --history auditor-history.sqlite item 1b8386602ccb25ce81d1
+        auditor history --history auditor-history.sqlite item 05d62d36b3cb7c339d26
     """
     frame = item_history(db, fingerprint)
     sources = {"run": "审计", "import": "整改清单导入", "exception": "豁免登记"}

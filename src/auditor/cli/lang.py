@@ -122,7 +122,15 @@ def activate(lang: str, root: click.Command | None = None) -> None:
             module._ = _gettext
         if hasattr(module, "ngettext"):
             module.ngettext = _ngettext
-    if root is not None:
+    # Help texts are switched only for English (and back once switched): walking the command tree
+    # imports every command module, which a Chinese `auditor --help` must not pay for.
+    if root is not None and (_state["lang"] == "en" or _state.get("tree_en")):
         from auditor.cli.help_en import apply_help_language
 
         apply_help_language(root, _state["lang"])
+        _state["tree_en"] = _state["lang"] == "en"
+
+
+def translate(message: str) -> str:
+    """click's own word in the current language (for sections we format ourselves)."""
+    return _gettext(message)
