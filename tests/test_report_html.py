@@ -13,7 +13,8 @@ import pytest
 
 from _report_factory import HTML_PAYLOADS, district_result, small_result
 from browser import dump_dom
-from auditor.report.html import SCRIPT, render_html, write_html
+from auditor.report.html import SCRIPT, render_html
+from auditor.report.html_pages import write_html
 
 
 
