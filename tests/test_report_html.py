@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from _report_factory import HTML_PAYLOADS, district_result, small_result
-from auditor.report.html import SCRIPT, render_html, write_html
+from auditor.report.html import SCRIPT, render_html
+from auditor.report.html_pages import write_html
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 

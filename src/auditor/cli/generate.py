@@ -12,10 +12,12 @@ from auditor.generate import DEFAULT_AS_OF, generate_export
 
 
 def _parse_date(text: str) -> date:
+    from auditor.cli.options import iso_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of 应为 YYYY-MM-DD 格式的日期: {text!r}") from None
+        return iso_date(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
 
 
 @main.command("generate")

@@ -188,7 +188,7 @@ def fields_command(scope):
 
         auditor rules fields --scope recording
     """
-    from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+    from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 
     fields = case_fact_fields() if scope == "case" else recording_fact_fields()
     for f in fields.values():

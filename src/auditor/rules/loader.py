@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jsonschema
 
-from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 from auditor.errors import RuleError
 from auditor.findings import Basis
 from auditor.model.fields import TABLES
