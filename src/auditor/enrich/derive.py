@@ -347,8 +347,9 @@ def _add_case_membership(facts: pd.DataFrame, by_case: pd.DataFrame) -> None:
     """Whether a recording belongs to its case: its day within the case's life, its officers on the case."""
     facts["recorded_on"] = facts["recorded_at"].dt.normalize()
     start = by_case["discovery_date"].fillna(by_case["filing_date"])
-    facts["case_start_date"] = facts["case_id"].map(start).to_numpy(dtype="datetime64[ns]")
-    facts["case_closure_date"] = facts["case_id"].map(by_case["closure_date"]).to_numpy(dtype="datetime64[ns]")
+    # reindex, not map: map of an empty column loses the datetime dtype under pandas 3.
+    facts["case_start_date"] = start.reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
+    facts["case_closure_date"] = by_case["closure_date"].reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
     rec = _officer_names(facts["case_id"], facts["officers"])
     case = _officer_names(pd.Series(by_case.index), by_case["officers"])[["case_id", "name"]].drop_duplicates()
     pos = rec.merge(case, on=["case_id", "name"])["pos"].to_numpy(dtype=np.int64)
