@@ -18,7 +18,7 @@ from auditor.model.fact_fields import (DERIVED_CASE_FIELDS, DERIVED_RECORDING_FI
                                        case_fact_fields, recording_fact_fields)
 from auditor.model.fields import CASE_FIELDS, DISCLOSURE_FIELDS, OPEN_STATUSES, STAGES
 
-# 双公示 fields treated as required ([S]: LEGAL_REFERENCE.md §5e); the canonical disclosure names.
+# 双公示 fields treated as required (a secondary source [S]: the platform's field list); the canonical disclosure names.
 PUBLIC_REQUIRED = ("party_name", "party_category", "decision_no", "violation_type", "violation_facts",
                    "penalty_basis", "penalty_category", "penalty_content", "decision_date", "authority",
                    "authority_code", "data_source", "data_source_code")
@@ -347,8 +347,9 @@ def _add_case_membership(facts: pd.DataFrame, by_case: pd.DataFrame) -> None:
     """Whether a recording belongs to its case: its day within the case's life, its officers on the case."""
     facts["recorded_on"] = facts["recorded_at"].dt.normalize()
     start = by_case["discovery_date"].fillna(by_case["filing_date"])
-    facts["case_start_date"] = facts["case_id"].map(start).to_numpy(dtype="datetime64[ns]")
-    facts["case_closure_date"] = facts["case_id"].map(by_case["closure_date"]).to_numpy(dtype="datetime64[ns]")
+    # reindex, not map: map of an empty column loses the datetime dtype under pandas 3.
+    facts["case_start_date"] = start.reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
+    facts["case_closure_date"] = by_case["closure_date"].reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
     rec = _officer_names(facts["case_id"], facts["officers"])
     case = _officer_names(pd.Series(by_case.index), by_case["officers"])[["case_id", "name"]].drop_duplicates()
     pos = rec.merge(case, on=["case_id", "name"])["pos"].to_numpy(dtype=np.int64)
