@@ -81,7 +81,7 @@ def _changed(root: Path, before: set[str]) -> bool:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to see the signal handler")
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, EXIT_INTERRUPTED), (signal.SIGTERM, EXIT_TERMINATED)])
-@pytest.mark.parametrize("phase", ["reading", "writing"])
+@pytest.mark.parametrize("phase", ["reading", "writing", "several-reports-written"])
 def test_signal_mid_run_keeps_the_previous_reports(tmp_path, sig, code, phase):
     out = tmp_path / "reports"
     first = _audit(out, "2026-10-31")
@@ -99,6 +99,10 @@ def test_signal_mid_run_keeps_the_previous_reports(tmp_path, sig, code, phase):
     if phase == "writing":  # wait for the first new file or folder: a report is being written
         while not _changed(tmp_path, paths_before):
             assert run.poll() is None and time.monotonic() < deadline, "audit ended before writing started"
+            time.sleep(0.002)
+    if phase == "several-reports-written":  # three new reports exist: a naive writer would leave a mix
+        while len([p for p in tmp_path.rglob("*") if p.is_file() and str(p) not in paths_before]) < 3:
+            assert run.poll() is None and time.monotonic() < deadline, "audit ended before three reports"
             time.sleep(0.002)
     run.send_signal(sig)
     _, err = run.communicate(timeout=300)

@@ -43,7 +43,7 @@ class Basis:
     law: str
     article: str
     quote: str
-    confidence: str  # "P", "S" or "UNCONFIRMED" (see LEGAL_REFERENCE.md)
+    confidence: str  # "P", "S" or "UNCONFIRMED" (P: the statute text; S: a secondary source)
     source: str = ""  # where the quote comes from when its document is not among the statute texts
 
 

@@ -18,7 +18,7 @@ from auditor.model.fact_fields import (DERIVED_CASE_FIELDS, DERIVED_RECORDING_FI
                                        case_fact_fields, recording_fact_fields)
 from auditor.model.fields import CASE_FIELDS, DISCLOSURE_FIELDS, OPEN_STATUSES, STAGES
 
-# 双公示 fields treated as required ([S]: LEGAL_REFERENCE.md §5e); the canonical disclosure names.
+# 双公示 fields treated as required (a secondary source [S]: the platform's field list); the canonical disclosure names.
 PUBLIC_REQUIRED = ("party_name", "party_category", "decision_no", "violation_type", "violation_facts",
                    "penalty_basis", "penalty_category", "penalty_content", "decision_date", "authority",
                    "authority_code", "data_source", "data_source_code")
