@@ -38,7 +38,7 @@ def generate(cases: int, seed: int, out_dir: str, violation_rate: float, as_of: 
     Generate a sample export of a Shanghai district (静安区, 16 squads): cases with recordings,
     disclosure records, and truth.csv listing each case's injected violations (rule ids).
 
-    Example:
+    示例:
 
     \b
         auditor generate --cases 400 --seed 20251 --as-of 2026-11-25 --out fixtures/sample

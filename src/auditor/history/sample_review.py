@@ -18,8 +18,8 @@ import pandas as pd
 import xlsxwriter
 
 from auditor.atomic import atomic_path
+from auditor.cells import is_missing, neutralise, xml_safe
 from auditor.errors import ConfigError
-from auditor.report.common import is_missing, neutralise, xml_safe
 from auditor.yamlio import load_yaml, read_config_bytes
 
 DECIDED = ("已决定", "执行中", "已结案")
