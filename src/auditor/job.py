@@ -104,7 +104,8 @@ def run_job(job: AuditJob) -> JobOutcome:
         outcome.history = Path(job.history)
         # Recorded first, so the lists carry each item's progress (status, first 完成时限, 备注).
         if job.out_dir is not None and job.formats:
-            result.tracking = issue_lists(job.history, outcome.run_summary.run_id, file_names=_list_names(job, result))
+            result.tracking = issue_lists(job.history, outcome.run_summary.run_id, file_names=_list_names(job, result),
+                                          record="xlsx" in job.formats)
     if job.out_dir is not None and job.formats:
         from auditor.report import write_reports
 
