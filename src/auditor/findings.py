@@ -100,4 +100,5 @@ class AuditResult:
     cases: Any = None  # canonical case table (pandas DataFrame) for per-case pages
     deadlines: Any = None  # per-case computed deadlines (DataFrame: case_id, rule_id, name, from, due, to, ...)
     engine_label: dict = field(default_factory=dict)  # {"zh", "en"}: how reports name the engine
+    param_descriptions: dict = field(default_factory=dict)  # parameter name -> its description (zh/en)
     tracking: Any = None  # auditor.history.tracking.Tracking once the run is recorded: progress carried forward

@@ -35,6 +35,7 @@ def audit_result(run: PreparedRun, hits: dict, engine: str) -> AuditResult:
         rules=list(run.pack.rules if not run.rule_ids else rules),
         cases=run.tables["cases"], deadlines=deadline_table(rules, run.applicable, facts),
         engine_label={lang: registry.label(engine, lang) for lang in ("zh", "en")},
+        param_descriptions={name: p.description for name, p in run.pack.params.items() if p.description},
     )
     params = ctx.params
     result.metadata = {

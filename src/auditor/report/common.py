@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from auditor.model.fields import TABLES
-from auditor.privacy import mask_id, mask_name
+from auditor.privacy import mask_personal
 from auditor.report import labels
 
 # A cell whose text starts with one of these is a formula to Excel/WPS/LibreOffice (CSV injection).
@@ -25,7 +25,6 @@ _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 PERSONAL_FIELDS = frozenset(f.name for fs in TABLES.values() for f in fs if f.personal)
-_ID_FIELDS = frozenset({"party_id", "credit_code"})
 DEFAULT_SCORE = {"deductions": {"严重": 10, "一般": 5, "提示": 1}, "base": 100}
 
 
@@ -199,14 +198,10 @@ def departments_text(departments: Any, lang: str) -> str:
 
 
 def mask_value(field: str, value: Any, *, organisation: bool = False) -> Any:
-    """Mask one value of a personal field; other fields and missing values pass through."""
-    if field not in PERSONAL_FIELDS or not isinstance(value, str):
+    """Mask one value of a personal field by the one policy (auditor.privacy); others pass through."""
+    if field not in PERSONAL_FIELDS:
         return value
-    if field in _ID_FIELDS:
-        return mask_id(value, organisation=organisation)
-    if field in ("party_name", "legal_rep"):
-        return value if organisation else mask_name(value)
-    return mask_name(value)
+    return mask_personal(field, value, organisation=organisation)
 
 
 def masked_evidence(finding: Any, show_personal_data: bool) -> list[tuple[str, Any]]:
@@ -373,29 +368,13 @@ def profile_params(result: Any) -> list[tuple[str, Any]]:
 
 def param_descriptions(result: Any, lang: str) -> dict[str, str]:
     """Parameter name -> its one-line description, from the run metadata when it carries them, else
-    from the rule pack's parameter declarations named in the metadata; {} when neither is readable."""
+    from the declarations the pipeline put in the result (a reporter never reads the rule pack)."""
     meta = result.metadata or {}
     given = (meta.get("profile") or {}).get("descriptions")
     if isinstance(given, dict):
         return {str(k): tr(v, lang) for k, v in given.items() if tr(v, lang)}
-    path = str((meta.get("rule_pack") or {}).get("path") or "")
-    return dict(_declared_descriptions(path, lang)) if path else {}
-
-
-@lru_cache(maxsize=8)
-def _declared_descriptions(pack_path: str, lang: str) -> tuple[tuple[str, str], ...]:
-    from pathlib import Path
-
-    from auditor.errors import AuditorError
-    from auditor.rules.loader import PARAMS_FILE
-    from auditor.rules.params import load_param_declarations
-
-    path = Path(pack_path) / PARAMS_FILE
-    try:
-        declared = load_param_declarations(path) if path.is_file() else {}
-    except (AuditorError, OSError, ValueError):
-        return ()
-    return tuple(sorted((n, tr(p.description, lang)) for n, p in declared.items() if tr(p.description, lang)))
+    declared = getattr(result, "param_descriptions", None) or {}
+    return {str(k): tr(v, lang) for k, v in sorted(declared.items()) if tr(v, lang)}
 
 
 def param_value_text(name: str, value: Any, lang: str, *, full: bool = False) -> str:
