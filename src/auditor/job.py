@@ -110,7 +110,8 @@ def run_job(job: AuditJob) -> JobOutcome:
         from auditor.report import write_reports
 
         outcome.written = write_reports(result, job.out_dir, list(job.formats), lang=job.lang,
-                                        show_personal_data=job.config.show_personal_data, force=job.force)
+                                        show_personal_data=job.config.show_personal_data, force=job.force,
+                                        squad_lists=True)
     limit = severity_rank(job.fail_on)
     outcome.gating = [f for f in candidates if severity_rank(f.severity) <= limit]
     outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK
