@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from auditor.scoring import model_from_params
 from auditor import __version__
 from auditor.evaluate import registry
 from auditor.evaluate.context import PreparedRun
@@ -44,9 +45,7 @@ def audit_result(run: PreparedRun, hits: dict, engine: str) -> AuditResult:
         "squad_filter": list(run.squads) or None, "rule_filter": list(run.rule_ids) or None,
         "show_personal_data": ctx.show_personal_data,
         "warning_days": ctx.warning_days,
-        "score": {"base": 100, "deductions": {
-            severity: params.get(f"score_deduction_{key}", default)
-            for severity, key, default in (("严重", "serious", 10), ("一般", "general", 5), ("提示", "notice", 1))}},
+        "score": model_from_params(params).as_metadata(),
         "calendar_years": [run.calendar.covered_years[0], run.calendar.covered_years[-1]],
     }
     return result
