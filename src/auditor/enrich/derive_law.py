@@ -26,6 +26,8 @@ LAW_CASE_FIELDS = (
           doc="service_date + lawsuit_months; a rest day rolls over to the next working day"),
     Field("court_window_from", "申请法院强制执行期起算日", "date",
           doc="the later of lawsuit_end_date and deferral_until (行政处罚法 72 ¶2)"),
+    Field("illegal_building", "违法建筑案件", "bool",
+          doc="cause_code in illegal_building_cause_codes, or a cause naming 违法建筑 / 搭建"),
     Field("service_act_date", "送达行为日期", "date",
           doc="service_date; for 公告送达 the publication date, service_date − public_notice_deemed_days"),
 )
@@ -43,6 +45,10 @@ def add_law_facts(facts: pd.DataFrame, params: dict, calendar=None) -> None:
     later = np.where(np.isnat(deferral) | (~np.isnat(end) & (end >= deferral)), end, deferral)
     later = np.where(np.isnat(end), np.datetime64("NaT", "D"), later)
     facts["court_window_from"] = pd.to_datetime(later.astype("datetime64[ns]"))
+    codes = set(params.get("illegal_building_cause_codes") or ())
+    named = facts["cause"].fillna("").astype(str).str.contains("违法建筑|违建|搭建", regex=True).to_numpy(dtype=bool)
+    coded = facts["cause_code"].isin(codes).to_numpy(dtype=bool)
+    facts["illegal_building"] = pd.array(named | coded, dtype="boolean")
     # 公告送达: the export records the deemed service date; what the agency did (and what the 7-day
     # service limit measures) is publishing the notice, that many days earlier.
     by_notice = (facts["service_method"] == "公告送达").fillna(False).to_numpy(dtype=bool)
