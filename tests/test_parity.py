@@ -16,20 +16,15 @@ from hypothesis import strategies as st
 
 from auditor.api import audit_tables, get_evaluator, load_pack_and_profile
 from auditor.enrich.calendar import WorkCalendar
-from auditor.enrich.derive import case_fact_fields
+from auditor.model.fact_fields import case_fact_fields
 from auditor.evaluate.context import RunContext
 from auditor.evaluate.facts import build_facts
 from auditor.evaluate.parity import check_parity
 from auditor.evaluate.prepare import prepare
 from auditor.model.fields import CASE_FIELDS, RECORDING_FIELDS
 from auditor.model.frame import to_frame
-from auditor.rules.conditions import (
-    ALWAYS_TRUE,
-    ParseContext,
-    bind,
-    fields_of,
-    parse_condition,
-)
+from auditor.rules.condition_parser import ParseContext, parse_condition
+from auditor.rules.conditions import ALWAYS_TRUE, bind, fields_of
 from auditor.pipeline.examples import run_examples
 
 ENGINES = ["vectorized", "rete"]

@@ -13,7 +13,7 @@ import pytest
 
 from auditor.api import get_evaluator, load_pack_and_profile
 from auditor.enrich.calendar import WorkCalendar
-from auditor.enrich.derive import case_fact_fields
+from auditor.model.fact_fields import case_fact_fields
 from auditor.errors import RuleError
 from auditor.evaluate import rete
 from auditor.evaluate.rete import compiler, encoder
@@ -28,6 +28,7 @@ from auditor.evaluate.rete.regex import (
 )
 from auditor.model.frame import to_frame
 from auditor.progress import Progress
+from auditor.rules.condition_parser import ParseContext, parse_condition
 from auditor.rules.conditions import (
     ALWAYS_TRUE,
     OPERATORS,
@@ -44,9 +45,7 @@ from auditor.rules.conditions import (
     Literal,
     Matches,
     Not,
-    ParseContext,
     Present,
-    parse_condition,
 )
 
 D = dt.date

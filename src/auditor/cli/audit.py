@@ -53,7 +53,7 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
     at or above --fail-on, 1 such findings, 2 usage/configuration/rule error, 3 unreadable input (with
     --strict: rejected rows too).
 
-    Example:
+    示例:
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
     """

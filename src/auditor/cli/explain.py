@@ -37,9 +37,9 @@ def explain_command(case_id, exports, as_of, all_known, rules, profile, calendar
                     show_personal_data, engine):
     """解释一个案件：时间线、计算出的各项期限、每条规则的判定和证据。
 
-    Example:
+    示例:
 
-        auditor explain JA-2025-000123 fixtures/sample/xml --as-of 2026-11-25
+        auditor explain 3101062025020000002 fixtures/sample/xml --as-of 2026-11-25
     """
     config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile,
                          mapping=mapping, calendars=tuple(calendars), show_personal_data=show_personal_data,

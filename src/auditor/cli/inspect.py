@@ -32,14 +32,14 @@ def inspect(exports: tuple[str, ...], mapping: Path | None, strict: bool, accept
     Read exports (files or folders) and print the load summary: rows in / loaded / rejected per
     table, cases per squad, every rejected row with file:line, field and reason, and the warnings.
 
-    Example:
+    示例:
 
     \b
         auditor inspect fixtures/sample/xml
         auditor inspect fixtures/edge/custom_profile --mapping fixtures/edge/custom_profile/profile.yaml
-        auditor inspect exports/cases.csv exports/recordings.csv --strict --lang en
+        auditor inspect fixtures/sample/csv/cases.csv fixtures/sample/csv/recordings.csv --lang en
     """
-    result = load_exports(list(exports), profile=mapping,
+    result = load_exports(list(exports), mapping=mapping,
                           limits=make_limits(max_file_mb, max_field_chars, max_rows))
     click.echo(render_text(result, lang), nl=False)
     if result.incomplete and not accept_partial:

@@ -26,12 +26,12 @@ def sample_review_cmd(exports: tuple[str, ...], reviewers: str, n: int, seed: st
     每件随机分配给其他中队的一名检查人员，生成逐项检查清单（关联性、两名执法人员、亮证、告知权利、
     记录完整无剪辑、送达过程等）。同一数据、名单和种子得到同一结果。
 
-    Example:
+    示例:
 
     \b
-        auditor sample-review --export fixtures/sample/csv --reviewers reviewers.csv --n 20 --seed 202505 --out 双随机-2025-05.xlsx
+        auditor sample-review --export fixtures/sample/csv --reviewers fixtures/reviewers.csv --n 20 --seed 202611 --out 双随机-2026-11.xlsx
     """
-    review = sample_review(list(exports), reviewers, n, seed, out, profile=mapping)
+    review = sample_review(list(exports), reviewers, n, seed, out, mapping=mapping)
     click.echo(f"已生成 {out}：从 {review.eligible} 件符合条件的案件中抽取 {len(review.assignments)} 件，随机种子 {review.seed}")
     for note in review.notes:
         click.echo(note)

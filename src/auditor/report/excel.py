@@ -15,7 +15,6 @@ sheet with the corrections header, so a split list imports whole.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from auditor.atomic import atomic_path
 from auditor.findings import SEVERITIES
 from auditor.model.fields import TABLE_ZH
 from auditor.exceptions_register import EXEMPT
+from auditor.cells import sheet_names  # noqa: F401 - re-exported
 from auditor.report import labels
 from auditor.report.common import (
     basis_text, departments_text, field_text, is_missing, load_counts, load_list, masked_rejected_value,
@@ -36,28 +36,10 @@ from auditor.report.common import (
 from auditor.report.summary import Summary, summarize
 from auditor.textwidth import display_width
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _MAX_CELL = 32767  # Excel's limit on the characters of one cell
 EXCEL_MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
 _SPARE_ROWS = 200  # below a corrections list: hand-added rows still get the status dropdown
 SEVERITY_COLORS = {"严重": "#C0392B", "一般": "#D68910", "提示": "#2874A6"}
-
-
-def sheet_names(squads: list[str], reserved: list[str]) -> dict[str, str]:
-    """Squad -> a legal, unique sheet name (31 chars max, no []:*?/\\, case-insensitively unique)."""
-    taken = {r.lower() for r in reserved}
-    out: dict[str, str] = {}
-    for squad in squads:
-        base = _SHEET_BAD.sub("_", xml_safe(squad)).strip("'") or "_"  # control chars corrupt workbook.xml
-        name = base[:31]
-        n = 2
-        while name.lower() in taken:
-            suffix = f"~{n}"
-            name = base[: 31 - len(suffix)] + suffix
-            n += 1
-        taken.add(name.lower())
-        out[squad] = name
-    return out
 
 
 def _row_height(cells: list[tuple[str, float]], line_height: float = 13.5) -> float | None:

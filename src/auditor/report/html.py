@@ -266,10 +266,3 @@ def render_html(result: Any, *, lang: str = "zh", show_personal_data: bool = Fal
     return render("report.html.j2", build_context(result, lang=lang, show_personal_data=show_personal_data,
                                                   max_case_sections=max_case_sections,
                                                   max_table_rows=max_table_rows))
-
-
-def write_html(result: Any, path: str | Path, **kwargs: Any) -> list[Path]:
-    """Write the report: report.html alone, or with its squad and case pages beside it (html_pages)."""
-    from auditor.report.html_pages import write_pages
-
-    return write_pages(result, path, **kwargs)

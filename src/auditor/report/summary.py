@@ -79,7 +79,22 @@ def _ordered_themes(present) -> tuple[str, ...]:
 
 
 def summarize(result: Any) -> Summary:
-    """Compute the shared statistics of `result` (an AuditResult)."""
+    """The shared statistics of `result` (an AuditResult), computed once: every reporter writing the
+    same result reads the same Summary (recomputed only if the findings, warnings or cases change)."""
+    key = tuple((id(part), len(part) if part is not None else 0)
+                for part in (result.findings, getattr(result, "warnings", None), getattr(result, "cases", None)))
+    cached = getattr(result, "summary_cache", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    summary = _summarize(result)
+    try:
+        result.summary_cache = (key, summary)
+    except AttributeError:  # a read-only stand-in for a result: nothing to remember it on
+        pass
+    return summary
+
+
+def _summarize(result: Any) -> Summary:
     model = model_from_metadata(result.metadata)
     deductions, base = model.deductions, model.base
     case_squad = _case_squads(result)
