@@ -10,7 +10,8 @@ from auditor.evaluate.facts import build_facts
 from auditor.evaluate.vectorized import VectorizedEvaluator
 from auditor.model.frame import to_frame
 from auditor.enrich.deadlines import compute_deadline
-from auditor.rules.conditions import ParseContext, bind, deadlines_of, parse_condition
+from auditor.rules.condition_parser import ParseContext, parse_condition
+from auditor.rules.conditions import bind, deadlines_of
 from auditor.model.fact_fields import case_fact_fields
 from auditor.rules.loader import load_rule_pack
 from pathlib import Path

@@ -107,6 +107,14 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   (`tests/test_hostile_special_files.py`; the reviewers file hung `sample-review`); `--as-of` takes
   only YYYY-MM-DD (20261125 and 2026-W01-1 were accepted), `monthly --month 0000-01` / `0001-01` are
   refused (they crashed), a baseline JSON nested 100,000 deep is an input error (RecursionError);
+- district parameters are range-checked, not only typed: numbers are finite, at least 0 and at most a
+  bound by unit (3,660 calendar days, 2,600 working days, 1,200 months, else 10^9) unless the
+  declaration sets `min`/`max` (`payment_days: -5` was accepted and changed findings, 10^20 overflowed);
+- a `matches` pattern that can backtrack for ever (`^(a|aa)+$`, `(a+)+`, `(.*a){20}`, back references)
+  is refused at rule load for both evaluators, and the vectorized evaluator checks again before running
+  one (`tests/test_hostile_regex.py`; it hung on an 80-character 案由);
+- a calendar file that redefines a year chinese-calendar covers is refused naming the line (it was
+  silently ignored);
 - a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
   staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
   a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a

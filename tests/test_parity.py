@@ -23,13 +23,8 @@ from auditor.evaluate.parity import check_parity
 from auditor.evaluate.prepare import prepare
 from auditor.model.fields import CASE_FIELDS, RECORDING_FIELDS
 from auditor.model.frame import to_frame
-from auditor.rules.conditions import (
-    ALWAYS_TRUE,
-    ParseContext,
-    bind,
-    fields_of,
-    parse_condition,
-)
+from auditor.rules.condition_parser import ParseContext, parse_condition
+from auditor.rules.conditions import ALWAYS_TRUE, bind, fields_of
 from auditor.pipeline.examples import run_examples
 
 ENGINES = ["vectorized", "rete"]

@@ -28,6 +28,7 @@ from auditor.evaluate.rete.regex import (
 )
 from auditor.model.frame import to_frame
 from auditor.progress import Progress
+from auditor.rules.condition_parser import ParseContext, parse_condition
 from auditor.rules.conditions import (
     ALWAYS_TRUE,
     OPERATORS,
@@ -44,9 +45,7 @@ from auditor.rules.conditions import (
     Literal,
     Matches,
     Not,
-    ParseContext,
     Present,
-    parse_condition,
 )
 
 D = dt.date

@@ -75,7 +75,7 @@ def load_inputs(config: AuditConfig):
 
     if not config.exports:
         raise UsageError("请至少指定一个导出文件或目录")
-    return load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
+    return load_exports([Path(p) for p in config.exports], mapping=config.mapping, limits=config.limits)
 
 
 def prepare_args(config: AuditConfig) -> dict:

@@ -39,7 +39,7 @@ def inspect(exports: tuple[str, ...], mapping: Path | None, strict: bool, accept
         auditor inspect fixtures/edge/custom_profile --mapping fixtures/edge/custom_profile/profile.yaml
         auditor inspect fixtures/sample/csv/cases.csv fixtures/sample/csv/recordings.csv --lang en
     """
-    result = load_exports(list(exports), profile=mapping,
+    result = load_exports(list(exports), mapping=mapping,
                           limits=make_limits(max_file_mb, max_field_chars, max_rows))
     click.echo(render_text(result, lang), nl=False)
     if result.incomplete and not accept_partial:

@@ -31,7 +31,7 @@ def sample_review_cmd(exports: tuple[str, ...], reviewers: str, n: int, seed: st
     \b
         auditor sample-review --export fixtures/sample/csv --reviewers fixtures/reviewers.csv --n 20 --seed 202611 --out 双随机-2026-11.xlsx
     """
-    review = sample_review(list(exports), reviewers, n, seed, out, profile=mapping)
+    review = sample_review(list(exports), reviewers, n, seed, out, mapping=mapping)
     click.echo(f"已生成 {out}：从 {review.eligible} 件符合条件的案件中抽取 {len(review.assignments)} 件，随机种子 {review.seed}")
     for note in review.notes:
         click.echo(note)

@@ -99,12 +99,12 @@ def pick_sample(cases: pd.DataFrame, recordings: pd.DataFrame, reviewers: list[R
 
 
 def sample_review(exports: list[str | Path], reviewers_path: str | Path, n: int, seed: int | str, out: str | Path, *,
-                  profile: str | Path | None = None) -> SampleReview:
+                  mapping: str | Path | None = None) -> SampleReview:
     """Load the exports, draw the sample and write the checklist workbook to `out`."""
     from auditor.ingest import load_exports  # the loader is only needed by this entry point
 
     reviewers = load_reviewers(reviewers_path)
-    loaded = load_exports(exports, profile)
+    loaded = load_exports(exports, mapping)
     review = pick_sample(loaded.tables["cases"], loaded.tables["recordings"], reviewers, n, seed)
     write_checklist(review, out)
     return review

@@ -20,7 +20,7 @@ from lxml import etree
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.fastcheck import VALIDATE_MODES, RowReader, fast_allowed
-from auditor.ingest.profiles import Profile, normalise_label
+from auditor.ingest.mapping import ExportMapping, normalise_label
 from auditor.ingest.partial import unread_from_line
 from auditor.ingest.report import FileInfo, InputWarning, preview
 from auditor.ingest.xsd import schema_errors
@@ -96,7 +96,7 @@ class _Shape:
     Rows are lists aligned with the table's fields plus one spare slot (`extra`) that holds the
     `recordings` element of a case; the buffer transposes a batch of them with one `zip`."""
 
-    def __init__(self, buffer: TableBuffer, profile: Profile):
+    def __init__(self, buffer: TableBuffer, profile: ExportMapping):
         self.buffer = buffer
         self.index = buffer.index
         self.extra = len(buffer.fields)
@@ -106,7 +106,7 @@ class _Shape:
         self.case_id = buffer.index.get("case_id")
 
 
-def read_xml(path: Path, name: str, profile: Profile, buffers: dict[str, TableBuffer],
+def read_xml(path: Path, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
              warnings: list[InputWarning], validate: str = "fast") -> FileInfo:
     """Read one XML export into `buffers`; `name` is how the file is shown in reports.
 
@@ -206,7 +206,7 @@ def _namespace(tag: str) -> str:
     return etree.QName(tag).namespace or ""
 
 
-def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[str, TableBuffer],
+def _parse(reader: _HashingReader, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
            warnings: list[InputWarning], fast: bool) -> tuple[int, str, tuple[int, str] | None]:
     """(rows of the root's table, table, (line, reason) where reading broke off, or None)."""
     events = _PullEvents(reader)

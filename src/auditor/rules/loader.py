@@ -22,7 +22,8 @@ from auditor.errors import RuleError
 from auditor.findings import Basis
 from auditor.model.fields import TABLES
 from auditor.packdata import PACK_META, default_pack_path  # noqa: F401  (default_pack_path re-exported)
-from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, parse_condition
+from auditor.rules.condition_parser import ParseContext, parse_condition
+from auditor.rules.conditions import ALWAYS_TRUE
 from auditor.suggest import did_you_mean
 from auditor.rules.model import DueRule, Effective, Example, Rule
 from auditor.rules.params import Param, load_param_declarations
