@@ -57,8 +57,8 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
     """
-    config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile, mapping=mapping,
-                         calendars=tuple(calendars), squads=tuple(squads), engine=engine,
+    config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile,
+                         mapping=mapping, calendars=tuple(calendars), squads=tuple(squads), engine=engine,
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids),
                          limits=make_limits(max_file_mb, max_field_chars, max_rows))
     history_explicit = history is not None

@@ -106,8 +106,8 @@ def _apply(rows, report: ImportReport, db_path, *, on: date, stamp: str, who: st
             # The status history is replayed by date: an update dated before the audit it answers
             # would rewrite the past.
             raise UsageError(f"导入日期 {on.isoformat()} 早于最近一次审计的截止日期 {latest}；请使用该日期或之后的日期")
-        items = {r[0]: {"status": r[1], "note": r[2], "case_id": r[3], "due": r[4], "squad": r[5]} for r in conn.execute(
-            "SELECT fingerprint, status, note, case_id, due, squad FROM items")}
+        items = {r[0]: {"status": r[1], "note": r[2], "case_id": r[3], "due": r[4], "squad": r[5]}
+                 for r in conn.execute("SELECT fingerprint, status, note, case_id, due, squad FROM items")}
         issued = None
         if report.stamp:
             found = issued_list(conn, report.stamp)
@@ -119,7 +119,7 @@ def _apply(rows, report: ImportReport, db_path, *, on: date, stamp: str, who: st
         first_seen: dict[str, tuple[str, int, str | None, str | None]] = {}
         events = []
         for sheet, row, fp, status, note, case_id in rows:
-            issue = _check_row(items, first_seen, sheet, row, fp, status, note, case_id)
+            issue = _check_row(items, first_seen, sheet, row, fp, status, note, case_id, stamped=issued is not None)
             if issue is None and issued is not None:
                 issue = _check_issued(issued, lst, items, fp)
             if issue:
@@ -211,7 +211,7 @@ class _DryRun(Exception):
     pass
 
 
-def _check_row(items, first_seen, sheet, row, fp, status, note, case_id) -> str | None:
+def _check_row(items, first_seen, sheet, row, fp, status, note, case_id, *, stamped: bool = False) -> str | None:
     if not fp:
         return "缺少问题编号"
     item = items.get(fp)
@@ -222,7 +222,9 @@ def _check_row(items, first_seen, sheet, row, fp, status, note, case_id) -> str 
     if fp in first_seen:  # an identical repeat passes (as unchanged); a different one is reported
         s, r, st, nt = first_seen[fp]
         return f"与工作表 {s} 第 {r} 行重复且内容不一致" if (st, nt) != (status, note) else None
-    if status is not None and status not in IMPORTABLE and status != item["status"]:
+    # A stamped list's status is judged against the list as issued (`_three_way`), not here: an
+    # untouched 已豁免 row is no change even if the exemption has lapsed since.
+    if status is not None and not stamped and status not in IMPORTABLE and status != item["status"]:
         return _transition_refusal(item["status"], status)
     return None
 
