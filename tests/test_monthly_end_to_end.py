@@ -67,8 +67,10 @@ def _check(db: Path, oracle: Oracle, day: date):
         due = want["due"].isoformat() if want["due"] else None
         assert stored[fp] == (want["status"], due, want["note"]), fp
     listed = list_items(db, day)
-    for fp, overdue in zip(listed["fingerprint"], listed["overdue_days"]):
+    assert set(listed["fingerprint"]) == set(oracle.items)
+    for fp, overdue, note in zip(listed["fingerprint"], listed["overdue_days"], listed["note"]):
         want = oracle.items[fp]
+        assert note == want["note"], fp  # the register shows the squad's 备注 as it stood that day
         expected = (day - want["due"]).days if want["status"] in OPEN and want["due"] and want["due"] < day else 0
         assert overdue == expected, fp
     rates = squad_status(db, day).set_index("squad")
