@@ -13,6 +13,7 @@ from auditor.errors import RuleError
 from auditor.rules.conditions import (COMPARE_OPS, UNITS, Absent, AllOf, AnyOf, Compare, Contains, Deadline,
                                       DeadlineSpec, FieldRef, In, Literal, Matches, Not, ParamRef, ParamTest,
                                       Present, SumOf)
+from auditor.rules.regex_safety import UnsafePattern, check_regex
 from auditor.suggest import did_you_mean
 
 
@@ -138,8 +139,11 @@ def parse_condition(raw, ctx: ParseContext, owner=None, owner_key=None):
                 raise ctx.error("matches 的值应为正则表达式字符串", raw, op)
             try:
                 re.compile(value)
+                check_regex(value)  # both evaluators: a pattern that can backtrack for ever is refused
             except re.error as exc:
                 raise ctx.error(f"正则表达式无效: {exc}", raw, op) from None
+            except UnsafePattern as exc:
+                raise ctx.error(str(exc), raw, op) from None
             return Matches(name, value)
     bad = sorted(map(str, keys - _NODE_KEYS)) or sorted(map(str, keys))
     raise ctx.error(f"未知的条件键 {bad[0]!r}{did_you_mean(bad[0], _NODE_KEYS | _LEAF_KEYS)}", raw, bad[0])
