@@ -106,8 +106,8 @@ def _apply(rows, report: ImportReport, db_path, *, on: date, stamp: str, who: st
             # The status history is replayed by date: an update dated before the audit it answers
             # would rewrite the past.
             raise UsageError(f"导入日期 {on.isoformat()} 早于最近一次审计的截止日期 {latest}；请使用该日期或之后的日期")
-        items = {r[0]: {"status": r[1], "note": r[2], "case_id": r[3], "due": r[4], "squad": r[5]} for r in conn.execute(
-            "SELECT fingerprint, status, note, case_id, due, squad FROM items")}
+        items = {r[0]: {"status": r[1], "note": r[2], "case_id": r[3], "due": r[4], "squad": r[5]}
+                 for r in conn.execute("SELECT fingerprint, status, note, case_id, due, squad FROM items")}
         issued = None
         if report.stamp:
             found = issued_list(conn, report.stamp)
