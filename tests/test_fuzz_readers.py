@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -122,3 +123,41 @@ def test_random_xml_case_elements(cases):
     assert result.counts["cases"].rows_in == len(cases)
     nested = sum(len(r) for _, r, _ in cases)
     assert result.counts["recordings"].rows_in == nested
+
+
+# Children of the root in any mix: plain rows, rows of the other kind, rows in a default or prefixed
+# namespace, wrappers holding rows, unknown elements, stray text. Every one must be read, rejected as a
+# row of its table, or reported as a warning; none may vanish.
+ROOT_CHILD = st.sampled_from([
+    ("row", '<case><case_id>{id}</case_id><squad>一中队</squad></case>'),
+    ("other", "<disclosure><decision_no>D{id}</decision_no></disclosure>"),
+    ("row_ns", '<case xmlns="urn:x"><case_id>{id}</case_id><squad>一中队</squad></case>'),
+    ("row_prefixed", '<p:case xmlns:p="urn:x"><case_id>{id}</case_id></p:case>'),
+    ("wrapped", '<batch><case><case_id>{id}</case_id><squad>一中队</squad></case></batch>'),
+    ("unknown", "<meta_{id}>x</meta_{id}>"),
+    ("text", "stray {id}"),
+])
+
+
+@FUZZ
+@given(st.lists(ROOT_CHILD, max_size=15), st.sampled_from(["cases", "disclosures"]))
+def test_every_element_under_the_root_is_accounted_for(children, root):
+    body = []
+    for i, (kind, template) in enumerate(children):
+        text = template.format(id=i)
+        if root == "disclosures":  # the same mix seen from a disclosure export: case and disclosure swap
+            text = re.sub(r"<(/?)(p:)?(case|disclosure)\b",
+                          lambda m: f"<{m[1]}{m[2] or ''}{'disclosure' if m[3] == 'case' else 'case'}", text)
+            text = text.replace("case_id>", "decision_no>")
+        body.append(text)
+    doc = f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n' + "\n".join(body) + f"\n</{root}>\n"
+    result = _load(doc.encode("utf-8"), f"{root}.xml")
+    assert result is not None
+    _reconciles(result)
+    rows = sum(1 for kind, _ in children if kind != "unknown" and kind != "text")
+    assert sum(c.rows_in for c in result.counts.values()) == rows, "a row-like element vanished"
+    codes = {w.code for w in result.warnings}
+    if any(kind in ("unknown", "wrapped") for kind, _ in children):
+        assert "unknown_element" in codes
+    if any(kind == "text" for kind, _ in children):
+        assert "unknown_text" in codes

@@ -12,7 +12,6 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -100,11 +99,6 @@ def test_mutated_real_rules(which, where, how, value, key):
     else:
         parent[last] = {key: value}
     _load_rules({"rules": [rule]})
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_rule_pack()
 
 
 PARAM_VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=3), st.dictionaries(st.text(max_size=4), SCALARS,

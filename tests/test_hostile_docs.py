@@ -116,6 +116,10 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   one (`tests/test_hostile_regex.py`; it hung on an 80-character 案由);
 - a calendar file that redefines a year chinese-calendar covers is refused naming the line (it was
   silently ignored);
+- beyond the list, the same kinds of input from squads' returned workbooks: a 32,767-character
+  问题编号, 整改状态 or 案件编号 is rejected quoting a 40-character excerpt, and an over-long 备注 is
+  rejected with its length (it was cut to 2,000 characters without a word); from exports: 40,000-
+  character element names are quoted as excerpts;
 - a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
   staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
   a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a

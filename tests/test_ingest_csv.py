@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -178,7 +179,7 @@ def test_round_trip_of_values_through_csv_text(tmp_path, rows):
     assert not r.rejected and len(cases) == len(rows)
     for (d, amount, flag, cause, _, _), (_, row) in zip(rows, cases.iterrows()):
         assert row["filing_date"].date() == d
-        assert (amount is None and row["fine_amount"] != row["fine_amount"]) or row["fine_amount"] == float(amount)
+        assert (amount is None and pd.isna(row["fine_amount"])) or row["fine_amount"] == float(amount)
         assert bool(row["rights_waived"]) is flag
         assert row["cause"] == (cause.strip() or None)
 

@@ -62,11 +62,6 @@ SPEC = DeadlineSpec(key="T/d", name="d", label={"zh": "d", "en": "d"}, from_fiel
                     to_field="decision_date", limit=0, unit="calendar_days")
 
 
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack_and_profile(None, None)[0]
-
-
 def _hits(engine, pack, node, cases=CASES):
     rule = replace(pack.rules[0], id="T", scope="case", applies=ALWAYS_TRUE, violation=node, effective=None)
     ctx = RunContext(as_of=AS_OF, calendar=WorkCalendar(), params={})

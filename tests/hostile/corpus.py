@@ -439,6 +439,8 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("xml_officers_mixed", "export", "officers partly as text, partly as <officer> (mixed content)",
             Loaded(_one(1), _one(1), values={"cases.officers": (
                 ("张伟(31010600123)", "李娜(31010600456)", "王强(31010600789)"),)}), "xml_officers_mixed.xml"),
+    Hostile("xml_huge_element_names", "export", "40,000-character element names under the root and in a case",
+            Loaded(_one(1), _one(1), warnings=("unknown_column", "unknown_element")), "xml_huge_element_names.xml"),
     Hostile("xml_unknown_root_children", "export", "an unknown element, stray text and a <batch> wrapper under the root",
             Loaded(_one(2), _one(1), ((_C, 6, None, "不在根元素下（位于 <batch> 内）"),),
                    ("unknown_element", "unknown_text")), "xml_unknown_root_children.xml"),

@@ -147,6 +147,7 @@ class _Root:
         self.reported.add(key)
         inside = sum(1 for _ in child.iter(_ANY_ROW))
         held = f"，其中含 {inside} 个 <case>/<disclosure>（已逐个拒收）" if inside else ""
+        local = preview(local)  # an element name may be 50,000 characters long
         self.warnings.append(InputWarning("unknown_element", self.name, child.sourceline, local,
                                           f"根元素下的未知元素 <{local}>{held}，已忽略（同名元素只提示一次）"))
 
@@ -234,8 +235,9 @@ def _normalise(el, shape: _Shape, name: str, warnings: list[InputWarning], unkno
         key = f"{shape.buffer.table}/{tag}"
         if key not in unknown:
             unknown.add(key)
-            warnings.append(InputWarning("unknown_column", name, child.sourceline, tag,
-                                         f"未知元素 <{tag}>（{shape.buffer.table}），已忽略"))
+            shown = preview(str(tag))  # an element name may be 50,000 characters long
+            warnings.append(InputWarning("unknown_column", name, child.sourceline, shown,
+                                         f"未知元素 <{shown}>（{shape.buffer.table}），已忽略"))
         el.remove(child)
 
 
