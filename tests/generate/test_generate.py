@@ -356,7 +356,8 @@ def test_nothing_is_dated_after_the_as_of_date(export):
                 assert v <= AS_OF, (k, v)
                 latest = max(latest, v)
     assert latest >= AS_OF - timedelta(days=7)
-    assert min(c["filing_date"] for c in cases) >= date(2024, 1, 1)
+    # (CX-FILING-NOT-RECORDED injects cases whose filing date is missing)
+    assert min(c["filing_date"] for c in cases if "filing_date" in c) >= date(2024, 1, 1)
 
 
 def test_all_sixteen_squads_and_a_realistic_mix(export):
