@@ -14,7 +14,8 @@ import yaml
 from auditor.api import audit_tables
 from auditor.enrich.derive import DATE_ORDER, id_shape
 from auditor.generate.export import generate_export
-from auditor.generate.lifecycle import finalize, make_context, plan_case
+from auditor.generate.export_view import finalize
+from auditor.generate.lifecycle import make_context, plan_case
 from auditor.generate.violations import REGISTRY
 from auditor.ingest import load_exports
 from auditor.model.frame import to_frame

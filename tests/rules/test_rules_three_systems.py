@@ -20,7 +20,8 @@ import pytest
 
 from auditor.api import AuditConfig, run_audit
 from auditor.enrich.derive import derive_case_facts
-from auditor.generate.lifecycle import finalize, make_context, plan_case
+from auditor.generate.export_view import finalize
+from auditor.generate.lifecycle import make_context, plan_case
 from auditor.generate.violations import REGISTRY
 from auditor.generate.writers import ExportWriter
 from auditor.model.frame import empty_frame, to_frame
