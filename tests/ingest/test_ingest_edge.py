@@ -77,7 +77,7 @@ def test_duplicates():
 
 def test_custom_profile():
     profile = EDGE / "custom_profile" / "profile.yaml"
-    r = _load("custom_profile", profile=profile)
+    r = _load("custom_profile", mapping=profile)
     cases = r.tables["cases"].set_index("case_id")
     assert list(cases.index) == ["JA-2025-000201", "JA-2025-000202"]
     assert cases.loc["JA-2025-000201", "procedure"] == "普通程序"
