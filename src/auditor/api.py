@@ -19,7 +19,8 @@ from auditor.enrich.calendar import WorkCalendar, load_calendar_file
 from auditor.errors import UsageError
 from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
                                    early_warnings, effective_condition, empty_field_notices)
-from auditor.findings import AuditResult
+from auditor.evaluate.outcome import build_undetermined, undetermined_findings
+from auditor.findings import AuditResult, Finding
 from auditor.rules.conditions import AllOf
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
@@ -40,6 +41,7 @@ class AuditConfig:
     show_personal_data: bool = False
     limits: Any = None
     rule_ids: tuple = ()  # only these rules (empty: all)
+    undetermined_as_findings: bool = False  # 无法判定 items also listed (and counted) as findings
     extra: dict = field(default_factory=dict)
 
 
@@ -78,7 +80,8 @@ def run_audit(config: AuditConfig) -> AuditResult:
     load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
     result = audit_tables(load.tables, as_of=config.as_of, pack=pack, profile=profile, calendar=calendar,
                           engine=config.engine, squads=config.squads, show_personal_data=config.show_personal_data,
-                          rule_ids=config.rule_ids)
+                          rule_ids=config.rule_ids, supplied=load.supplied,
+                          undetermined_as_findings=config.undetermined_as_findings)
     result.load = load
     result.metadata["inputs"] = [
         {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows}
@@ -100,29 +103,41 @@ def select_rules(pack: RulePack, rule_ids=()) -> list:
 
 def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RulePack, profile: Profile,
                  calendar: WorkCalendar | None = None, engine: str = "vectorized", squads=(),
-                 show_personal_data: bool = False, rule_ids=(), evaluator=None) -> AuditResult:
-    """Audit canonical tables already in memory (the examples runner and notebooks use this)."""
+                 show_personal_data: bool = False, rule_ids=(), evaluator=None, supplied=None,
+                 undetermined_as_findings: bool = False) -> AuditResult:
+    """Audit canonical tables already in memory (the examples runner and notebooks use this).
+
+    `supplied` (table -> supplied columns, as `LoadResult.supplied`) says what the export had; by
+    default every table given is supplied with all its columns."""
+    from auditor.coverage import all_supplied, measure_coverage
+
     calendar = calendar or WorkCalendar()
+    supplied = all_supplied(tables) if supplied is None else supplied
     tables = filter_squads(tables, squads)
     params = profile.values
     warning_days = int(params.get("warning_days", 7))
     ctx = RunContext(as_of=as_of, calendar=calendar, params=params, warning_days=warning_days,
                      show_personal_data=show_personal_data)
     rules = [r.bind(params) for r in select_rules(pack, rule_ids)]
-    facts = build_facts(tables, rules, ctx)
+    facts = build_facts(tables, rules, ctx, supplied)
     evaluator = evaluator or get_evaluator(engine)
-    hits = evaluator.hits(rules, facts, ctx)
+    outcomes = evaluator.outcomes(rules, facts, ctx)
+    hits = {rule_id: o.violated for rule_id, o in outcomes.items()}
     from auditor.evaluate.vectorized import VectorizedEvaluator
 
     # Where each rule applies (effective ∧ applies): for warnings, deadlines and notices, not findings.
     applicable = VectorizedEvaluator().masks(
         {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
     findings = build_findings(rules, hits, facts, ctx)
+    undetermined = build_undetermined(rules, outcomes, facts, as_of)
+    if undetermined_as_findings:
+        findings = sorted(findings + undetermined_findings(rules, outcomes, facts, ctx), key=Finding.sort_key)
     result = AuditResult(
         as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
         notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts),
         rules=list(pack.rules if not rule_ids else rules),
         cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
+        undetermined=undetermined, coverage=measure_coverage(tables, supplied),
     )
     result.metadata = {
         "tool_version": __version__, "rule_pack": pack.as_metadata(), "profile": profile.as_metadata(),
@@ -134,6 +149,7 @@ def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RuleP
             severity: params.get(f"score_deduction_{key}", default)
             for severity, key, default in (("严重", "serious", 10), ("一般", "general", 5), ("提示", "notice", 1))}},
         "calendar_years": [calendar.covered_years[0], calendar.covered_years[-1]],
+        "undetermined_as_findings": undetermined_as_findings,
     }
     return result
 

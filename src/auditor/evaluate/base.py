@@ -16,6 +16,7 @@ import pandas as pd
 
 from auditor.enrich.calendar import WorkCalendar
 from auditor.enrich.deadlines import DeadlineResult, compute_deadline
+from auditor.enrich.unknowns import Unknowns, compute_unknowns, deadline_unknown
 from auditor.enrich.derive import (case_fact_fields, derive_case_facts, derive_recording_facts,
                                    recording_fact_fields)
 from auditor.findings import EarlyWarning, Finding, Notice, fingerprint
@@ -36,6 +37,9 @@ class Facts:
     frames: dict[str, pd.DataFrame]  # scope -> facts (RangeIndex 0..n-1)
     deadlines: dict[str, DeadlineResult] = field(default_factory=dict)  # spec.key -> result
     fields: dict[str, dict] = field(default_factory=dict)  # scope -> name -> Field
+    unknowns: Unknowns | None = None  # which values the export does not establish (enrich/unknowns.py)
+    deadline_unknown: dict[str, np.ndarray] = field(default_factory=dict)  # spec.key -> unknown rows
+    supplied: dict | None = None  # table -> supplied columns (auditor.coverage)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,13 @@ class Evaluator(Protocol):
         """rule id → sorted positions (in the rule's scope frame) of the rows where the rule fires."""
 
 
-def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunContext) -> Facts:
+def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunContext,
+                supplied: dict | None = None) -> Facts:
+    """Enriched facts; `supplied` (table -> columns) says what the export had (default: every table
+    given, with all its columns)."""
+    from auditor.coverage import all_supplied
+
+    supplied = all_supplied(tables) if supplied is None else supplied
     cases = tables["cases"].reset_index(drop=True)
     recordings = tables.get("recordings")
     recordings = empty_frame("recordings") if recordings is None else recordings.reset_index(drop=True)
@@ -64,10 +74,16 @@ def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunCont
     rec_facts = derive_recording_facts(recordings, cases)
     facts = Facts(frames={"case": case_facts, "recording": rec_facts},
                   fields={"case": case_fact_fields(), "recording": recording_fact_fields()})
+    facts.supplied = supplied
+    facts.unknowns = compute_unknowns(facts.frames, facts.fields, supplied, case_facts)
     for rule in rules:
         frame = facts.frames[rule.scope]
         for spec in rule.deadlines:
-            facts.deadlines[spec.key] = compute_deadline(spec, frame, ctx.calendar, ctx.as_of, ctx.warning_days)
+            result = compute_deadline(spec, frame, ctx.calendar, ctx.as_of, ctx.warning_days)
+            facts.deadlines[spec.key] = result
+            unknown = deadline_unknown(result, lambda name, s=rule.scope: facts.unknowns.of(s, name), ctx.as_of)
+            if unknown.any():
+                facts.deadline_unknown[spec.key] = unknown
     return facts
 
 

@@ -177,6 +177,8 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     buffer = buffers[table]
     plan = _plan(header, table, profile, name, warnings)
     buffer.begin_file(name, plan)
+    buffer.declared.update(plan)
+    buffer.files_read += 1
     ncols = len(header)
     reader = csv.reader(lines, delimiter=delimiter)
     start = offset + 1

@@ -105,6 +105,9 @@ def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[st
                 readers = _readers() if fast else {}
                 for t, buffer in buffers.items():
                     buffer.begin_file(name, shapes[t].index)
+                buffers[table].files_read += 1
+                for t in ("cases", "recordings") if table == "cases" else (table,):
+                    buffers[t].declared.update(buffers[t].names)  # the XSD's form: every element
                 continue
             if event == "start" or el.tag != child_tag:
                 continue
