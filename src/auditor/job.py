@@ -65,7 +65,8 @@ def run_job(job: AuditJob) -> JobOutcome:
         pack, profile = load_pack_and_profile(job.config.rules, job.config.profile)
         outcome.parity = check_parity(result.load.tables, pack, profile, job.config.as_of,
                                       calendar=load_calendar(job.config.calendars),
-                                      rule_ids=job.config.rule_ids, squads=job.config.squads)
+                                      rule_ids=job.config.rule_ids, squads=job.config.squads,
+                                      supplied=result.load.supplied)
         if not outcome.parity.ok:  # before any report or history: a disputed audit is not published
             raise ConfigError(outcome.parity.format(job.lang))
     if job.exceptions:

@@ -41,7 +41,8 @@ import pandas as pd
 from durable.engine import Host
 
 from auditor.errors import RuleError
-from auditor.evaluate.base import Facts, RunContext, full_condition
+from auditor.evaluate.base import Facts, RunContext, effective_condition, full_condition
+from auditor.evaluate.outcome import Outcome, empty_overrides
 from auditor.evaluate.rete_regex import Unsupported, check_pattern
 from auditor.progress import progress
 from auditor.rules.conditions import (
@@ -129,9 +130,13 @@ def check_rules(rules: list[Rule], params: dict) -> list[RuleError]:
                 if why:
                     raise RuleError(why)
             bound = rule.bind(params)
-            expr = _Compiler(_Scope(catalogue)).expr(AllOf((bound.applies, bound.violation)))
-            if expr is not FALSE:
-                _split(expr)
+            # as large as a run can make it: every value possibly unknown, all three outcomes compiled
+            compiler = _Compiler(_Scope(catalogue, unknown_of=lambda name, means: True))
+            compiler.overrides = empty_overrides(rule)
+            for expr in (compiler.expr(AllOf((bound.applies, bound.violation))),
+                         compiler.expr(bound.applies, neg=True), compiler.expr(bound.violation, neg=True)):
+                if expr is not FALSE:
+                    _split(expr)
         except RuleError as exc:
             errors.append(RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id))
     return errors
@@ -163,12 +168,28 @@ def _unsupported(node, catalogue) -> str | None:
 class _Scope:
     """What one scope's ruleset needs from the facts: encoded fields, deadline and regex verdicts."""
 
-    def __init__(self, catalogue: dict, tag: str = "c"):
+    def __init__(self, catalogue: dict, tag: str = "c", unknown_of=None):
         self.catalogue = catalogue
         self.tag = tag  # "c" case, "r" recording: keeps verdict keys apart in the shared session
         self.keys: dict[tuple[str, str], str] = {}  # (field, unit) -> fact key; unit "" or "s"
         self.deadlines: dict[str, str] = {}  # spec.key -> fact key
         self.regexes: dict[tuple[str, str], tuple[str, str]] = {}  # (field, pattern) -> (fact key, durable)
+        # (field, empty override) -> unknown mask, or None when every value is known; "all" (rules
+        # validate): every field may be unknown, so the largest expressions are checked
+        self.unknown_of = unknown_of or (lambda name, means: None)
+        self.unknowns: dict[tuple[str, str | None], tuple[str, object]] = {}  # -> (fact key, mask)
+        self.touched = False  # the last compiled condition read a value that may be unknown
+        self.judged: set[str] = set()  # rules compiled with their "na" and "ok" parts
+
+    def known(self, name: str, means: str | None = None) -> dict:
+        """The fact's value of `name` is established: `{~cu<n>: 0}` (TRUE when every row's is)."""
+        if (name, means) not in self.unknowns:
+            mask = self.unknown_of(name, means)
+            if mask is None:
+                return TRUE
+            self.unknowns[(name, means)] = (f"~{self.tag}u{len(self.unknowns)}", mask)
+        self.touched = True
+        return {self.unknowns[(name, means)][0]: 0}
 
     def key(self, name: str, unit: str = "") -> str:
         self.keys.setdefault((name, unit), name + ("~s" if unit else ""))
@@ -222,8 +243,8 @@ def _is_eq(expr: dict) -> bool:
 def _rank(expr: dict) -> int:
     """Cheap and selective tests first: durable stops a rule's alpha chain at the first failing node."""
     key = next(iter(expr))
-    if _is_eq(expr):
-        return 2 if key in MARKS.values() else 0 if key.startswith("~") else 1
+    if _is_eq(expr):  # "~cu3 = 0" (a value is known) holds for most rows: no better a lead than the mark
+        return 2 if key in MARKS.values() or key[2:3] == "u" else 0 if key.startswith("~") else 1
     return {"$ex": 4, "$nex": 5, "$and": 6, "$or": 7}.get(key, 3)
 
 
@@ -308,11 +329,21 @@ def _scalar(value, kind: str):
 
 
 class _Compiler:
+    """Kleene three-valued conditions as durable expressions: `expr(node)` holds on the facts where
+    `node` is certainly true, `expr(node, neg=True)` where it is certainly false (the rest are
+    unknown). Leaves add `known` tests on the values they read (see evaluate/vectorized.py `_Judge`
+    for the same semantics); `all`, `any` and `not` then need no change: T(all) = all T, F(all) =
+    any F, T(not c) = F(c)."""
+
     def __init__(self, scope: _Scope):
         self.scope = scope
+        self.overrides: dict = {}  # the rule's own reading of empty cells (field -> means)
+
+    def known(self, name: str) -> dict:
+        return self.scope.known(name, self.overrides.get(name))
 
     def expr(self, node, neg: bool = False) -> dict:
-        """The durable expression of `node` (negated when `neg`), in negation normal form."""
+        """The durable expression of `node` certainly true (certainly false when `neg`), in NNF."""
         s = self.scope
         if isinstance(node, Const):
             return TRUE if bool(node.value) != neg else FALSE
@@ -323,22 +354,27 @@ class _Compiler:
             return (_all if isinstance(node, AllOf) != neg else _any)(parts)
         if isinstance(node, (Present, Absent)):
             key = s.key(node.field)
-            return _ex(key) if isinstance(node, Present) != neg else _nex(key)
+            if isinstance(node, Present) != neg:  # shown in a list (partial where unknown) is there
+                return _ex(key) if s.kind(node.field) in _LISTS else _all([_ex(key), self.known(node.field)])
+            return _all([_nex(key), self.known(node.field)])
         if isinstance(node, Compare):
             return self.compare(node, neg)
         if isinstance(node, In):
-            return self.member(node.field, tuple(node.values.value), neg)
+            raw = self.member(node.field, tuple(node.values.value), neg)
+            if not neg and s.kind(node.field) in _LISTS:
+                return raw
+            return _all([raw, self.known(node.field)])
         if isinstance(node, Contains):
             return self.contains(node, neg)
         if isinstance(node, Matches):
             key = s.key(node.field)
             verdict, durable_pattern = s.regex(node.field, node.pattern)
-            if not neg:
-                return {"$mt": {key: durable_pattern}}  # a missing text never matches
-            return {verdict: 0}  # durable's own verdict from the probe ruleset
+            if not neg:  # a missing text never matches
+                return _all([{"$mt": {key: durable_pattern}}, self.known(node.field)])
+            return _all([{verdict: 0}, self.known(node.field)])  # durable's own verdict (probe ruleset)
         if isinstance(node, Deadline):
             key = s.deadlines.setdefault(node.spec.key, f"~{s.tag}d{len(s.deadlines)}")
-            return {key: 0 if neg else 1}
+            return {key: 0 if neg else 1}  # 2: the deadline's verdict is unknown
         raise TypeError(f"Rete evaluator has no translation for {type(node).__name__}")
 
     def compare(self, node: Compare, neg: bool) -> dict:
@@ -353,9 +389,11 @@ class _Compiler:
                              if _PYOP[op](str(a), str(b))])
             else:
                 cond = _cmp(left, op, {"$m": right})
-            if neg:
-                return _any([_nex(left), _nex(right), cond])
-            return cond  # durable: a comparison with a missing side is false
+            kl, kr = self.known(node.field), self.known(node.value.name)
+            if neg:  # a side known to be empty makes the comparison false, whatever the other side
+                return _any([_all([_any([_nex(left), _nex(right), cond]), kl, kr]),
+                             _all([_nex(left), kl]), _all([_nex(right), kr])])
+            return _all([cond, kl, kr])  # durable: a comparison with a missing side is false
         value = node.value.value
         key = s.key(node.field)
         if kind == "bool" and node.op not in ("eq", "ne"):
@@ -364,7 +402,7 @@ class _Compiler:
             cond = _any([{key: b} for b in ok])
         else:
             cond = _cmp(key, op, _scalar(value, kind))
-        return _any([_nex(key), cond]) if neg else cond
+        return _all([_any([_nex(key), cond]) if neg else cond, self.known(node.field)])
 
     def _temporal_pair(self, a: str, akind: str, b: str, bkind: str) -> tuple[str, str]:
         s = self.scope
@@ -386,16 +424,20 @@ class _Compiler:
         return _any([_nex(key), _all([{"$neq": {key: v}} for v in lits])])
 
     def contains(self, node: Contains, neg: bool) -> dict:
+        """A list shown to hold the value holds it; that it does not is certain only where the list is known."""
         key = self.scope.key(node.field)
+        kl = self.known(node.field)
         if isinstance(node.value, FieldRef):
             other = self.scope.key(node.value.name)
+            kr = self.known(node.value.name)
             if not neg:
-                return {"$iany": {key: {"$i": {"$m": other}}}}
-            return _any([_nex(key), _nex(other), {"$iall": {key: {"$neq": {"$i": {"$m": other}}}}}])
+                return _all([{"$iany": {key: {"$i": {"$m": other}}}}, kr])
+            return _any([_all([_any([_nex(key), _nex(other), {"$iall": {key: {"$neq": {"$i": {"$m": other}}}}}]),
+                               kl, kr]), _all([_nex(other), kr])])
         value = node.value.value
         if not neg:
             return {"$iany": {key: {"$i": value}}}
-        return _any([_nex(key), {"$iall": {key: {"$neq": {"$i": value}}}}])
+        return _all([_any([_nex(key), {"$iall": {key: {"$neq": {"$i": value}}}}]), kl])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -439,7 +481,12 @@ class _Table:
 
     def __init__(self, scope: _Scope, frame: pd.DataFrame, facts: Facts, mark: str, verdicts: dict | None = None):
         self.scope, self.frame, self.mark = scope, frame, mark
-        self.hits = {key: facts.deadlines[spec_key].hit for spec_key, key in scope.deadlines.items()}
+        self.hits = {}  # deadline verdicts: 1 missed, 0 not missed, 2 unknown
+        for spec_key, key in scope.deadlines.items():
+            hit = facts.deadlines[spec_key].hit.astype(np.int64)
+            unknown = facts.deadline_unknown.get(spec_key)
+            self.hits[key] = hit if unknown is None else np.where(unknown, 2, hit)
+        self.flags = {key: mask for key, mask in scope.unknowns.values()}  # 1 where a value is unknown
         self.verdicts = verdicts or {}
 
     def rows(self, index: np.ndarray) -> _Rows:
@@ -447,7 +494,9 @@ class _Table:
         cols = {key: _encode_column(sub[name], self.scope.kind(name), unit)
                 for (name, unit), key in self.scope.keys.items()}
         for key, hit in self.hits.items():
-            cols[key] = hit[index].astype(np.int64).tolist()
+            cols[key] = hit[index].tolist()
+        for key, mask in self.flags.items():
+            cols[key] = mask[index].astype(np.int64).tolist()
         for key, verdict in self.verdicts.items():
             cols[key] = verdict[index].tolist()
         return _Rows(cols, self.mark, index)
@@ -606,34 +655,82 @@ def _assert_sessions(host: Host, name: str, sessions, n: int, label: str, quiet:
 class ReteEvaluator:
     name = "rete"
 
-    def compile(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, tuple[_Scope, dict]]:
-        """scope -> (its fact plan, {durable rule name: (rule id, expression)})."""
+    def compile(self, rules: list[Rule], facts: Facts, ctx: RunContext,
+                every_outcome: bool = False) -> dict[str, tuple[_Scope, dict]]:
+        """scope -> (its fact plan, {durable rule name: ((rule id, kind), expression)}).
+
+        kind "hit": effective ∧ applies ∧ violation certainly true (违规). For a rule that reads a value
+        some row may not establish (or for every rule when `every_outcome`), also "na": effective ∧
+        applies certainly false (不适用), and "ok": the violation certainly false; a row in none of
+        them is 无法判定.
+        """
         out = {}
         for scope_name in ("case", "recording"):
-            scope = _Scope(facts.fields[scope_name], scope_name[0])
+            unknowns = facts.unknowns
+
+            def unknown_of(name, means, scope_name=scope_name):
+                return unknowns.of(scope_name, name, means) if unknowns is not None else None
+
+            scope = _Scope(facts.fields[scope_name], scope_name[0], unknown_of)
             compiler = _Compiler(scope)
             exprs = {}
+            other = facts.fields["recording" if scope_name == "case" else "case"]
             for i, rule in enumerate(r for r in rules if r.scope == scope_name):
                 for node in _walk_all(rule):
                     why = _unsupported(node, scope.catalogue)
                     if why:
                         raise RuleError(why, file=rule.file, line=rule.line, rule_id=rule.id)
-                expr = compiler.expr(full_condition(rule, ctx.as_of))
-                if expr is FALSE:
-                    continue
-                try:
-                    parts = _split(_all([expr, {MARKS[scope_name]: 1}]))
-                except RuleError as exc:
-                    raise RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id) from None
-                other = facts.fields["recording" if scope_name == "case" else "case"]
-                for k, part in enumerate(parts):  # a rule split in parts fires once per part at most
-                    exprs[f"{scope.tag}{i}_{k}"] = (rule.id, _unmarked(part, MARKS[scope_name], scope.tag, other))
+                compiler.overrides = empty_overrides(rule)
+                scope.touched = False
+                full = full_condition(rule, ctx.as_of)
+                parts = {"hit": compiler.expr(full),
+                         "na": compiler.expr(AllOf((effective_condition(rule, ctx.as_of), rule.applies)), neg=True),
+                         "ok": compiler.expr(rule.violation, neg=True)}
+                # certainly-false parts test every value they read for being known (`touched`)
+                uncertain = scope.touched or any(s.key in facts.deadline_unknown for s in rule.deadlines)
+                if uncertain or every_outcome:
+                    scope.judged.add(rule.id)
+                else:
+                    del parts["na"], parts["ok"]
+                for kind, expr in parts.items():
+                    if expr is FALSE:
+                        continue
+                    try:
+                        pieces = _split(_all([expr, {MARKS[scope_name]: 1}]))
+                    except RuleError as exc:
+                        raise RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id) from None
+                    for k, part in enumerate(pieces):  # a rule split in parts fires once per part at most
+                        exprs[f"{scope.tag}{i}{kind}_{k}"] = (
+                            (rule.id, kind), _unmarked(part, MARKS[scope_name], scope.tag, other))
             out[scope_name] = (scope, exprs)
         return out
 
     def hits(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, np.ndarray]:
+        return {rule_id: o.violated for rule_id, o in self.outcomes(rules, facts, ctx).items()}
+
+    def outcomes(self, rules: list[Rule], facts: Facts, ctx: RunContext,
+                 every_outcome: bool = False) -> dict[str, Outcome]:
+        """Each rule's verdict on every row (see `compile`). Without `every_outcome`, `not_applicable`
+        is filled only for rules that can be undetermined."""
+        found, judged = self._fired(rules, facts, ctx, every_outcome)
+        out = {}
+        for rule in rules:
+            n = len(facts.frames[rule.scope])
+            sets = found.get(rule.id, {})
+            hit, na, ok = (np.array(sorted(sets.get(k, ())), dtype=np.int64) for k in ("hit", "na", "ok"))
+            undecided = np.zeros(0, dtype=np.int64)
+            if rule.id in judged:
+                open_ = np.ones(n, dtype=bool)
+                for decided in (hit, na, ok):
+                    open_[decided] = False
+                undecided = np.flatnonzero(open_)
+            out[rule.id] = Outcome(hit, undecided, np.setdiff1d(na, hit), n)
+        return out
+
+    def _fired(self, rules: list[Rule], facts: Facts, ctx: RunContext, every_outcome: bool) -> dict:
         """One durable session per case holding the case and its recordings; every rule in one ruleset."""
-        compiled = self.compile(rules, facts, ctx)
+        compiled = self.compile(rules, facts, ctx, every_outcome)
+        judged = set().union(*(scope.judged for scope, _exprs in compiled.values()))
         tables: dict[str, _Table | None] = {"case": None, "recording": None}
         exprs: dict = {}
         for scope_name, (scope, scope_exprs) in compiled.items():
@@ -642,7 +739,7 @@ class ReteEvaluator:
                 verdicts = self._regex_verdicts(scope, frame) if scope.regexes else {}
                 tables[scope_name] = _Table(scope, frame, facts, MARKS[scope_name], verdicts)
                 exprs.update(scope_exprs)
-        found: dict[str, set[int]] = {r.id: set() for r in rules}
+        found: dict[str, dict[str, set[int]]] = {r.id: {} for r in rules}
         if exprs:
             sink = _Sink()
             host = private_host({"auditor": _ruleset(exprs, sink)})
@@ -651,9 +748,9 @@ class ReteEvaluator:
             sessions = _sessions(tables["case"], tables["recording"], case_ids, rec_ids)
             _assert_sessions(host, "auditor", sessions, len(case_ids), "Rete")
             sink.check()
-            for rule_id, pos in sink.fired:
-                found[rule_id].add(pos)
-        return {rule_id: np.array(sorted(p), dtype=np.int64) for rule_id, p in found.items()}
+            for (rule_id, kind), pos in sink.fired:
+                found[rule_id].setdefault(kind, set()).add(pos)
+        return found, judged
 
     def _regex_verdicts(self, scope: _Scope, frame: pd.DataFrame) -> dict[str, np.ndarray]:
         """durable's own verdict on each regex that appears negated: 1 matched, 0 not (or no text)."""

@@ -145,7 +145,9 @@ class _Judge:
                 t, f = present.copy(), ~present & ~u
             else:
                 t, f = present & ~u, ~present & ~u
-            return (t, f) if isinstance(node, Present) else (f, t)
+            if isinstance(node, Absent):
+                return f, t
+            return t, f
         if isinstance(node, Compare) and isinstance(node.value, FieldRef):
             raw = _raw(node, self.cols, self.facts)
             lp, rp = self.cols.values(node.field)[1], self.cols.values(node.value.name)[1]
@@ -234,8 +236,10 @@ class VectorizedEvaluator:
         judged = self.judge({key: (scope, node, None) for key, (scope, node) in nodes.items()}, facts)
         return {key: t for key, (t, _f) in judged.items()}
 
-    def outcomes(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, Outcome]:
-        """rule id → its four-way verdict on every row of its scope (see evaluate/base.py `Outcome`)."""
+    def outcomes(self, rules: list[Rule], facts: Facts, ctx: RunContext,
+                 every_outcome: bool = True) -> dict[str, Outcome]:
+        """rule id → its four-way verdict on every row of its scope (evaluate/outcome.py `Outcome`);
+        always every outcome (`every_outcome` is for the Rete evaluator, where it costs)."""
         nodes = {}
         for r in rules:
             overrides = empty_overrides(r)
