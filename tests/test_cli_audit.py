@@ -29,7 +29,9 @@ def sample_run(tmp_path_factory):
 def test_audit_records_the_run_in_the_default_history_store(sample_run):
     proc, out = sample_run
     assert (out.parent / "auditor-history.sqlite").exists()
-    assert re.search(r"历史库: 运行 #\d+，新增 \d+", proc.stdout), proc.stdout
+    store = out.parent / "auditor-history.sqlite"
+    assert re.search(r"历史库 \S+: 运行 #\d+，新增 \d+", proc.stdout), proc.stdout
+    assert f"历史库 {store}: 运行 #" in proc.stdout  # the console names the store it wrote
 
 
 def test_audit_writes_every_format_and_exits_1_on_serious_findings(sample_run):
@@ -68,11 +70,17 @@ def test_fail_on_notice_level_and_csv_form_agree(tmp_path):
 
 
 def test_squad_filter_and_unknown_squad(tmp_path):
-    proc = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path, "--format", "json",
+    proc = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path / "r", "--format", "json",
                "--squad", "机动执法中队")
     assert proc.returncode in (0, 1), proc.stderr
-    data = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
+    data = json.loads((tmp_path / "r" / "findings.json").read_text(encoding="utf-8"))
     assert data["findings"] and {f["squad"] for f in data["findings"]} == {"机动执法中队"}
+    # A partial audit stays out of the default (monthly) store unless a store is named.
+    assert "部分审计（--squad 机动执法中队）未记入历史库" in proc.stdout
+    assert not (tmp_path / "auditor-history.sqlite").exists()
+    named = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path / "n", "--format", "json",
+                "--squad", "机动执法中队", "--history", tmp_path / "adhoc.sqlite")
+    assert "adhoc.sqlite: 运行 #1" in named.stdout, named.stdout + named.stderr
     bad = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", tmp_path, "--squad", "不存在中队")
     assert bad.returncode == 2 and "不存在中队" in bad.stderr and "Traceback" not in bad.stderr
 
@@ -151,7 +159,7 @@ def test_check_parity_passes_on_the_sample_and_fails_on_a_tampered_evaluator(tmp
 def test_back_dated_ad_hoc_audit_is_reported_but_not_recorded_in_the_default_store(tmp_path):
     out = tmp_path / "r"
     first = run("audit", SAMPLE / "xml", "--as-of", "2026-11-25", "--out", out, "--format", "json")
-    assert first.returncode == 1 and "历史库: 运行 #1" in first.stdout
+    assert first.returncode == 1 and "auditor-history.sqlite: 运行 #1" in first.stdout
     older = run("audit", SAMPLE / "xml", "--as-of", "2026-06-30", "--out", out, "--format", "json")
     assert older.returncode in (0, 1), older.stderr
     assert "未记入历史库" in older.stdout

@@ -149,7 +149,7 @@ def test_migrations_are_idempotent(tmp_path):
     conn = sqlite3.connect(db, isolation_level=None)
     assert migrate(conn) == [name for name, _ in MIGRATIONS]
     assert migrate(conn) == []
-    assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] == [n for n, _ in MIGRATIONS]
+    assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations ORDER BY rowid")] == [n for n, _ in MIGRATIONS]
     conn.execute("INSERT INTO schema_migrations VALUES ('9999_from_the_future', 'x')")
     conn.close()
     with pytest.raises(ConfigError, match="更新版本"):

@@ -61,6 +61,25 @@ mapping profile, a forced UTF-16 on a BOM-less file, an unusable `--out` folder 
 returned corrections workbook were tracebacks; a FIFO or broken link named like an export inside a folder
 was dropped without a word; a reversed holiday range silently dropped the holiday.
 
+Round two (issue #14), what a second adversarial pass found and what happens now:
+
+- an XML export that stops being readable part-way (one undecodable byte, a cut-off download, an
+  entity or nesting bomb) keeps the cases before the break, and the file is marked *not read to its
+  end*: the line and byte where reading stopped and the bytes left unread are the first lines of
+  `inspect` and of the `audit` summary, and `audit`/`inspect` exit **3** before any report is written
+  unless `--accept-partial` is given; then the first notice of every report, the case count of the
+  HTML headline and `metadata.inputs[].unread` of the JSON say so, and the run is not recorded in the
+  history store (cases never read would look resolved) — `tests/test_hostile_partial.py`;
+- every element directly under the root is read, rejected as a row, or reported: a `<case>` in a
+  default or prefixed namespace and a `<case>` inside `<disclosures>` (or the reverse) are rejected
+  rows of their table; any other element, and stray text, is an `unknown_element` / `unknown_text`
+  warning; a wrapper holding cases is reported and each case inside it rejected;
+- officers given partly as text and partly as `<officer>` children are all read (the text was dropped);
+- a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
+  staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
+  a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a
+  zero-byte `.tmp` or a mix of two runs; a folder holding files that are no report is never replaced.
+
 Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run
 bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only
 InputError and reconciling counts; random and mutated rule files and district profiles → only

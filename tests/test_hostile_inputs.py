@@ -73,6 +73,10 @@ def test_library_behaviour(h: Hostile, tmp_path, pack):
             assert Path(r.file).name == path.name and r.line >= 1
             assert len(r.value) <= 81, "offending values are truncated in the load report"
         assert sorted({w.code for w in result.warnings}) == sorted(set(exp.warnings))
+        assert [(Path(f.path).name, f.unread.line) for f in result.incomplete] == (
+            [(path.name, exp.unread_line)] if exp.unread_line else []), "a partial read must be stated"
+        for f in result.incomplete:
+            assert 0 < f.unread.bytes <= f.unread.size and f.unread.offset + f.unread.bytes == f.unread.size
         for key, values in exp.values.items():
             table, column = key.split(".")
             assert tuple(result.tables[table][column]) == values
@@ -129,6 +133,8 @@ def test_cli_behaviour(h: Hostile, cli_runs):
         assert proc.returncode == (3 if h.expect.rejected else 0), output[-2000:]
         for _table, line, _field, _words in h.expect.rejected:
             assert f"{path}:{line}" in proc.stdout, proc.stdout[-2000:]
+        if h.expect.unread_line:  # impossible to miss: the first lines of the summary say it
+            assert proc.stdout.splitlines()[1].startswith(f"!! 文件未读完: {path}: 读取在第 {h.expect.unread_line} 行")
     assert "\x1b" not in output, "terminal escape sequences from the input reach the terminal"
     assert not any(m in output for m in PASSWD_MARKERS)
 

@@ -6,7 +6,7 @@ import pytest
 
 from _report_factory import small_result
 from auditor.errors import UsageError
-from auditor.report import FORMATS, write_reports
+from auditor.report import FORMATS, RUN_MARKER, write_reports
 
 
 def test_every_format_written(tmp_path):
@@ -15,7 +15,9 @@ def test_every_format_written(tmp_path):
     assert names == ["findings.json", "findings.csv", "warnings.csv", "findings.sarif", "findings.junit.xml",
                      "report.xlsx", "report.html"]
     assert all(p.exists() and p.stat().st_size > 200 for p in paths)
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(names)  # no temp files left
+    # no temp files left; the run marker says which run wrote the set
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([*names, RUN_MARKER])
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left beside it
 
 
 def test_unknown_format_and_language_are_usage_errors(tmp_path):

@@ -263,7 +263,9 @@ class _Tty(io.StringIO):
         return True
 
 
-def test_progress_draws_only_on_a_terminal():
+def test_progress_draws_only_on_a_terminal(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("AUDITOR_PROGRESS", raising=False)
     tty = _Tty()
     with Progress(10, "Rete", stream=tty) as bar:
         for _ in range(10):

@@ -20,7 +20,8 @@ from auditor.errors import UsageError
 from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
                                    early_warnings, effective_condition, empty_field_notices)
 from auditor.evaluate.outcome import build_undetermined, undetermined_findings
-from auditor.findings import AuditResult, Finding
+from auditor.findings import AuditResult, Finding, Notice
+from auditor.progress import progress
 from auditor.rules.conditions import AllOf
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
@@ -42,6 +43,7 @@ class AuditConfig:
     limits: Any = None
     rule_ids: tuple = ()  # only these rules (empty: all)
     undetermined_as_findings: bool = False  # 无法判定 items also listed (and counted) as findings
+    all_known: bool = False  # audit everything the export knows instead of the files as they stood at as_of
     extra: dict = field(default_factory=dict)
 
 
@@ -78,17 +80,46 @@ def run_audit(config: AuditConfig) -> AuditResult:
     pack, profile = load_pack_and_profile(config.rules, config.profile)
     calendar = load_calendar(config.calendars)
     load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
-    result = audit_tables(load.tables, as_of=config.as_of, pack=pack, profile=profile, calendar=calendar,
+    tables, snapshot = as_it_stood(load.tables, config)
+    result = audit_tables(tables, as_of=config.as_of, pack=pack, profile=profile, calendar=calendar,
                           engine=config.engine, squads=config.squads, show_personal_data=config.show_personal_data,
                           rule_ids=config.rule_ids, supplied=load.supplied,
                           undetermined_as_findings=config.undetermined_as_findings)
     result.load = load
+    if load.incomplete:  # first of the notices: the audit covers only part of an export
+        result.notices.insert(0, partial_read_notice(load.incomplete))
     result.metadata["inputs"] = [
-        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows}
+        {"path": str(f.path), "sha256": f.sha256, "table": f.table, "form": f.form, "rows": f.rows,
+         **({"unread": {"line": f.unread.line, "offset": f.unread.offset, "bytes": f.unread.bytes,
+                        "size": f.unread.size}} if f.unread else {})}
         for f in load.files
     ]
     result.metadata["mapping_profile"] = str(config.mapping) if config.mapping else "default"
+    result.metadata["snapshot"] = snapshot.as_metadata()
+    if snapshot.mode == "all_known" or snapshot.dates_cleared or snapshot.cases_out_of_scope:
+        result.notices.append(Notice(code="snapshot", message={"zh": snapshot.message("zh"),
+                                                               "en": snapshot.message("en")},
+                                     count=snapshot.cases_out_of_scope))
     return result
+
+
+def partial_read_notice(files) -> Notice:
+    from auditor.ingest.partial import partial_message
+
+    return Notice(code="partial_read", count=len(files),
+                  message={"zh": "导出文件未能读完，本次审计只覆盖已读取的部分: " + partial_message(files, "zh"),
+                           "en": "An export could not be read to its end; this audit covers only the part "
+                                 "that was read: " + partial_message(files, "en")},
+                  detail=tuple(f"{f.path}: {f.unread.describe('zh')}" for f in files))
+
+
+def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):
+    """The tables as they stood at the as-of date (default), or untouched with `all_known`."""
+    from auditor.model.snapshot import Snapshot, snapshot_tables
+
+    if config.all_known:
+        return tables, Snapshot(as_of=config.as_of, mode="all_known")
+    return snapshot_tables(tables, config.as_of)
 
 
 def select_rules(pack: RulePack, rule_ids=()) -> list:
@@ -119,26 +150,39 @@ def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RuleP
     ctx = RunContext(as_of=as_of, calendar=calendar, params=params, warning_days=warning_days,
                      show_personal_data=show_personal_data)
     rules = [r.bind(params) for r in select_rules(pack, rule_ids)]
-    facts = build_facts(tables, rules, ctx, supplied)
-    evaluator = evaluator or get_evaluator(engine)
-    outcomes = evaluator.outcomes(rules, facts, ctx)
-    hits = {rule_id: o.violated for rule_id, o in outcomes.items()}
-    from auditor.evaluate.vectorized import VectorizedEvaluator
+    n = len(tables["cases"])
+    # The steps below have no loop worth counting; a person still sees which one runs and for how long.
+    with progress(5, f"审计 {n:,} 件案件：派生事实", unit="steps") as bar:
+        facts = build_facts(tables, rules, ctx, supplied)
+        bar.stage(f"审计 {n:,} 件案件：评估 {len(rules)} 条规则")
+        bar.advance()
+        evaluator = evaluator or get_evaluator(engine)
+        outcomes = evaluator.outcomes(rules, facts, ctx)
+        hits = {rule_id: o.violated for rule_id, o in outcomes.items()}
+        from auditor.evaluate.vectorized import VectorizedEvaluator
 
-    # Where each rule applies (effective ∧ applies): for warnings, deadlines and notices, not findings.
-    applicable = VectorizedEvaluator().masks(
-        {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
-    findings = build_findings(rules, hits, facts, ctx)
-    undetermined = build_undetermined(rules, outcomes, facts, as_of)
-    if undetermined_as_findings:
-        findings = sorted(findings + undetermined_findings(rules, outcomes, facts, ctx), key=Finding.sort_key)
-    result = AuditResult(
-        as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
-        notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts),
-        rules=list(pack.rules if not rule_ids else rules),
-        cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
-        undetermined=undetermined, coverage=measure_coverage(tables, supplied),
-    )
+        bar.stage(f"审计 {n:,} 件案件：适用范围")
+        bar.advance()
+        # Where each rule applies (effective ∧ applies): for warnings, deadlines and notices, not findings.
+        applicable = VectorizedEvaluator().masks(
+            {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
+        bar.stage(f"审计 {n:,} 件案件：生成问题")
+        bar.advance()
+        findings = build_findings(rules, hits, facts, ctx)
+        undetermined = build_undetermined(rules, outcomes, facts, as_of)
+        if undetermined_as_findings:
+            findings = sorted(findings + undetermined_findings(rules, outcomes, facts, ctx), key=Finding.sort_key)
+        bar.stage(f"审计 {n:,} 件案件：预警与期限")
+        bar.advance()
+        result = AuditResult(
+            as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
+            notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts),
+            rules=list(pack.rules if not rule_ids else rules),
+            cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
+            undetermined=undetermined, coverage=measure_coverage(tables, supplied),
+        )
+        bar.stage(f"审计 {n:,} 件案件")
+        bar.advance()
     result.metadata = {
         "tool_version": __version__, "rule_pack": pack.as_metadata(), "profile": profile.as_metadata(),
         "engine": evaluator.name, "as_of": as_of.isoformat(), "inputs": [], "mapping_profile": "default",
@@ -201,15 +245,19 @@ def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
 
     pack, profile = load_pack_and_profile(config.rules, config.profile)
     load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
-    cases = load.tables["cases"]
+    tables, _ = as_it_stood(load.tables, config)
+    cases = tables["cases"]
     match = cases[cases["case_id"] == case_id]
+    if match.empty and (load.tables["cases"]["case_id"] == case_id).any():
+        raise UsageError(f"案件 {case_id} 在 {config.as_of.isoformat()} 之后才发现或立案，不在该日的审计范围"
+                         "（要按导出中的全部信息查看请加 --all-known）")
     if match.empty:
         from auditor.rules.conditions import did_you_mean
 
         raise UsageError(f"导出中没有案件 {case_id}{did_you_mean(case_id, cases['case_id'].dropna().tolist()[:5000])}")
     one = {"cases": match.reset_index(drop=True)}
     for table in ("recordings", "disclosures"):
-        frame = load.tables.get(table)
+        frame = tables.get(table)
         if frame is None:
             continue
         key = "case_id" if table == "recordings" else "decision_no"

@@ -38,6 +38,7 @@ class Basis:
     article: str
     quote: str
     confidence: str  # "P", "S" or "UNCONFIRMED" (see LEGAL_REFERENCE.md)
+    source: str = ""  # where the quote comes from when its document is not among the statute texts
 
 
 @dataclass(frozen=True)
@@ -124,5 +125,6 @@ class AuditResult:
     load: Any = None  # the LoadReport (rows in = loaded + rejected)
     cases: Any = None  # canonical case table (pandas DataFrame) for per-case pages
     deadlines: Any = None  # per-case computed deadlines (DataFrame: case_id, rule_id, name, from, due, to, ...)
+    tracking: Any = None  # auditor.history.tracking.Tracking once the run is recorded: progress carried forward
     undetermined: list[Undetermined] = field(default_factory=list)  # 无法判定: 数据缺失，待核实
     coverage: Any = None  # auditor.coverage.Coverage: what the export supplied

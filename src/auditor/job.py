@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.api import AuditConfig, run_audit
-from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, UsageError
+from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, InputError, UsageError
 from auditor.exceptions_register import active_findings
 from auditor.findings import AuditResult, severity_rank
 
@@ -31,6 +31,7 @@ class AuditJob:
     new_only: bool = False
     exceptions: Path | None = None
     check_parity: bool = False
+    accept_partial: bool = False  # audit an export that could not be read to its end (else exit 3)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class JobOutcome:
     parity: object = None
     exit_code: int = EXIT_OK
     notes: list = field(default_factory=list)
+    history: Path | None = None  # the store this run was recorded in
 
 
 def run_job(job: AuditJob) -> JobOutcome:
@@ -58,6 +60,11 @@ def run_job(job: AuditJob) -> JobOutcome:
         job = replace(job, new_only=True, baseline=job.baseline or "latest")
     result = run_audit(job.config)
     outcome = JobOutcome(result=result)
+    incomplete = result.load.incomplete if result.load is not None else []
+    if incomplete and not job.accept_partial:  # before any report: a partial audit is not published
+        from auditor.ingest.partial import ACCEPT_HINT, partial_message
+
+        raise InputError(partial_message(incomplete, job.lang) + "\n" + ACCEPT_HINT[job.lang])
     if job.check_parity:
         from auditor.api import load_calendar, load_pack_and_profile
         from auditor.evaluate.parity import check_parity
@@ -75,21 +82,39 @@ def run_job(job: AuditJob) -> JobOutcome:
         result, outcome.exception_report = apply_exceptions(result, load_register(job.exceptions),
                                                             job.config.as_of)
         outcome.result = result
+    candidates = active_findings(result)
+    if job.new_only:  # resolved before this run is recorded ("latest" is the previous run)
+        from auditor.history.baseline import new_since_baseline
+
+        new = {f.fingerprint for f in new_since_baseline(result, job.baseline, db_path=job.history)}
+        candidates = [f for f in candidates if f.fingerprint in new]
+    if job.history is not None and incomplete:
+        # Cases that were never read would look resolved in the history: a partial run is not recorded.
+        outcome.notes.append(f"部分读取的审计未记入历史库 {job.history}（未读取的案件会被误当作已整改）"
+                             if job.lang == "zh" else
+                             f"A partial audit is not recorded in the history store {job.history} "
+                             "(cases never read would look resolved)")
+    elif job.history is not None and _history_accepts(job, outcome):
+        from auditor.history.store import record_run
+        from auditor.history.tracking import issue_lists
+        from auditor.progress import progress
+
+        with progress(len(result.findings), "记入历史库") as bar:
+            outcome.run_summary = record_run(job.history, result,
+                                             on_progress=lambda done, total: bar.advance(done - bar.done))
+        outcome.history = Path(job.history)
+        # Recorded first, so the lists carry each item's progress (status, first 完成时限, 备注).
+        if job.out_dir is not None and job.formats:
+            result.tracking = issue_lists(job.history, outcome.run_summary.run_id, file_names=_list_names(job, result))
     if job.out_dir is not None and job.formats:
         from auditor.report import write_reports
 
         outcome.written = write_reports(result, job.out_dir, list(job.formats), lang=job.lang,
                                         show_personal_data=job.config.show_personal_data)
-    candidates = active_findings(result)
-    if job.new_only:
-        from auditor.history.baseline import new_since_baseline
+        if "xlsx" in job.formats:
+            from auditor.report.squad_lists import LISTS_DIR, write_squad_lists
 
-        new = {f.fingerprint for f in new_since_baseline(result, job.baseline, db_path=job.history)}
-        candidates = [f for f in candidates if f.fingerprint in new]
-    if job.history is not None and _history_accepts(job, outcome):
-        from auditor.history.store import record_run
-
-        outcome.run_summary = record_run(job.history, result)
+            outcome.written += write_squad_lists(result, Path(job.out_dir) / LISTS_DIR, result.tracking)
     limit = severity_rank(job.fail_on)
     outcome.gating = [f for f in candidates if severity_rank(f.severity) <= limit]
     outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK
@@ -98,10 +123,26 @@ def run_job(job: AuditJob) -> JobOutcome:
     return outcome
 
 
+def _list_names(job: AuditJob, result) -> dict:
+    from auditor.report.squad_lists import LISTS_DIR, squad_file_name
+
+    names = {None: str(Path(job.out_dir) / "report.xlsx")}
+    names.update({f.squad: str(Path(job.out_dir) / LISTS_DIR / squad_file_name(f.squad)) for f in result.findings})
+    return names
+
+
 def _history_accepts(job: AuditJob, outcome: JobOutcome) -> bool:
-    """An ad-hoc audit dated before the last recorded run is not an error when the store is only the
-    default one: the audit is reported, not recorded. An explicitly named store still refuses it."""
-    if job.history_explicit or not Path(job.history).exists():
+    """The default store holds the monthly runs only. A partial audit (some squads, some rules) is not
+    recorded there unless a store is named; neither is an ad-hoc audit dated before the last recorded
+    run. An explicitly named store records a partial run (which resolves nothing outside its scope)
+    and still refuses a back-dated one."""
+    if job.history_explicit:
+        return True
+    if job.config.squads or job.config.rule_ids:
+        scope = "、".join([*(f"--squad {s}" for s in job.config.squads), *(f"--rule {r}" for r in job.config.rule_ids)])
+        outcome.notes.append(f"部分审计（{scope}）未记入历史库 {job.history}；要作为部分审计记入，请用 --history 指定历史库")
+        return False
+    if not Path(job.history).exists():
         return True
     from auditor.history.status import latest_as_of
     from auditor.history.store import open_store

@@ -141,6 +141,23 @@ FILES: dict[str, bytes | str] = {
                                    "</disclosure>\n<disclosure><decision_no>D3</decision_no></disclosure>\n"
                                    "</disclosures>\n",
     "xml_unknown_element.xml": xml_doc(case_xml(extra="<bogus>1</bogus>")),
+    # --- XML, round two: nothing under the root unaccounted for ---------------------------------
+    "xml_undecodable_mid_file.xml": xml_doc(case_xml("A1") + case_xml("A2")).encode().replace(
+        b"</cases>", case_xml("A3", "\u738b\u4e94").encode().replace("\u738b".encode(), b"\xff\xfe")
+        + "".join(case_xml(f"B{i}", "李四") for i in range(1, 41)).encode() + b"</cases>"),
+    "xml_case_default_namespace.xml": xml_doc(case_xml("A1").replace("<case>", '<case xmlns="urn:other">')
+                                              + case_xml("A2")),
+    "xml_case_prefixed_namespace.xml": xml_doc(case_xml("A1").replace("<case>", "<p:case>").replace(
+        "</case>", "</p:case>") + case_xml("A2")).replace("<cases>", '<cases xmlns:p="urn:other">'),
+    "xml_case_in_disclosures.xml": '<?xml version="1.0" encoding="UTF-8"?>\n<disclosures>\n'
+                                   "<disclosure><decision_no>D1</decision_no></disclosure>\n"
+                                   + case_xml("A1") + "</disclosures>\n",
+    "xml_disclosure_in_cases.xml": xml_doc(case_xml("A1") + "<disclosure><decision_no>D1</decision_no>"
+                                           "</disclosure>\n"),
+    "xml_officers_mixed.xml": xml_doc(case_xml(extra="<officers>张伟(31010600123)<officer>李娜(31010600456)"
+                                                     "</officer>、王强(31010600789)</officers>")),
+    "xml_unknown_root_children.xml": xml_doc("<exported_by>系统</exported_by>\n" + case_xml("A1")
+                                             + "孤立的文字\n<batch>" + case_xml("A2") + "</batch>\n"),
     # --- YAML configuration files ---------------------------------------------------------------
     **{f"{kind}_yaml_bomb.yaml": YAML_BOMB for kind in ("rules", "district", "mapping", "calendar",
                                                           "exceptions")},

@@ -47,7 +47,8 @@ def expected(h: Hostile) -> str:
     loaded = sum(e.loaded.values())
     rej = "; ".join(f"line {line} {fld or '(row)'} 「{words}」" for _t, line, fld, words in e.rejected)
     warn = f"; warnings {', '.join(e.warnings)}" if e.warnings else ""
-    return _cell(f"{loaded} of {rows} rows loaded" + (f"; rejected: {rej}" if rej else "") + warn)
+    unread = f"; NOT READ TO THE END from line {e.unread_line}" if e.unread_line else ""
+    return _cell(f"{loaded} of {rows} rows loaded" + (f"; rejected: {rej}" if rej else "") + warn + unread)
 
 
 def seen(h: Hostile, path: Path, pack) -> str:
@@ -76,4 +77,6 @@ def seen(h: Hostile, path: Path, pack) -> str:
         parts.append("rejected " + ", ".join(rejected[:6]) + (" …" if len(rejected) > 6 else ""))
     if result.warnings:
         parts.append("warnings: " + ", ".join(sorted({w.code for w in result.warnings})))
+    for info in result.incomplete:
+        parts.append(f"unread from line {info.unread.line}: {info.unread.bytes} of {info.unread.size} bytes")
     return _cell("; ".join(parts))

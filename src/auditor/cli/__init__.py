@@ -17,7 +17,7 @@ from auditor.errors import AuditorError
 # Command modules, imported in this order so that `auditor --help` lists them consistently.
 COMMAND_MODULES = (
     "inspect", "generate", "rules", "audit", "explain", "history", "corrections", "monthly",
-    "sample_review",
+    "sample_review", "serve",
 )
 
 
@@ -32,13 +32,18 @@ class AuditorGroup(click.Group):
 
 @click.group(cls=AuditorGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="auditor")
-def main() -> None:
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="显示/不显示进度（默认：仅在终端且不在 CI 中显示）。")
+def main(show_progress: bool | None) -> None:
     """auditor：城管执法案卷合规审计工具 (compliance audit of case-file exports).
 
     Example:
 
         auditor audit fixtures/sample/xml/cases.xml --as-of 2026-11-25 --out reports/
     """
+    from auditor import progress
+
+    progress.FORCE = show_progress  # None: decided by the stream (a terminal, not CI)
 
 
 def _register() -> None:

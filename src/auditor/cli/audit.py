@@ -9,13 +9,14 @@ import click
 
 from auditor.api import AuditConfig
 from auditor.cli import main
-from auditor.cli.options import as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
+from auditor.cli.options import all_known_option, as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
 from auditor.job import ALL_FORMATS, AuditJob, run_job
 
 
 @main.command("audit")
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @as_of_option
+@all_known_option
 @rule_pack_options
 @click.option("--mapping", type=click.Path(path_type=Path), help="导出文件的字段映射配置（YAML）。")
 @click.option("--squad", "squads", multiple=True, help="只审计这个中队（可重复）。")
@@ -31,6 +32,8 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--check-parity", is_flag=True, help="同时用两个引擎评估，结果不一致时报错（退出码 2）。")
 @click.option("--show-personal-data", is_flag=True, help="报告中显示完整的当事人姓名和证件号码。")
 @click.option("--strict", is_flag=True, help="有被拒绝的数据行时退出码为 3。")
+@click.option("--accept-partial", is_flag=True,
+              help="导出文件未能读完（如中途出现无法解码的字节）时仍审计已读取的部分，报告中注明；默认拒绝（退出码 3）。")
 @click.option("--history", type=click.Path(path_type=Path),
               help="历史库（SQLite），记录本次审计并跟踪整改；默认为输出目录上一级的 auditor-history.sqlite。")
 @click.option("--no-history", is_flag=True, help="不记录到历史库。")
@@ -39,8 +42,8 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--exceptions", type=click.Path(path_type=Path), help="豁免登记表（YAML）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
 @limit_options
-def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
-                  check_parity, show_personal_data, strict, history, no_history, baseline, new_only, exceptions,
+def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
+                  check_parity, show_personal_data, strict, accept_partial, history, no_history, baseline, new_only, exceptions,
                   rule_ids, max_file_mb, max_field_chars, max_rows):
     """审计案件导出文件，按中队输出问题清单和整改清单。
 
@@ -52,7 +55,7 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
     """
-    config = AuditConfig(exports=tuple(exports), as_of=as_of, rules=rules, profile=profile, mapping=mapping,
+    config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile, mapping=mapping,
                          calendars=tuple(calendars), squads=tuple(squads), engine=engine,
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids),
                          limits=make_limits(max_file_mb, max_field_chars, max_rows))
@@ -65,7 +68,7 @@ def audit_command(exports, as_of, rules, profile, calendars, mapping, squads, ou
         history = default_history_path(out_dir)
     job = AuditJob(config=config, out_dir=out_dir, formats=parse_formats(formats), fail_on=fail_on, lang=lang,
                    strict=strict, history=history, baseline=baseline, new_only=new_only, exceptions=exceptions,
-                   check_parity=check_parity, history_explicit=history_explicit)
+                   check_parity=check_parity, history_explicit=history_explicit, accept_partial=accept_partial)
     outcome = run_job(job)
     click.echo(summary_text(outcome, lang), err=False)
     sys.exit(outcome.exit_code)
@@ -79,6 +82,9 @@ def summary_text(outcome, lang: str) -> str:
     zh = lang == "zh"
     lines = []
     load = result.load
+    if load is not None:  # a partial read heads the summary: it must not pass for a smaller export
+        lines.extend(f"!! {'文件未读完' if zh else 'FILE NOT READ TO ITS END'}: {f.path}: {f.unread.describe(lang)}"
+                     for f in load.incomplete)
     if load is not None:
         for table, c in load.counts.items():
             if c.rows_in:
@@ -97,6 +103,8 @@ def summary_text(outcome, lang: str) -> str:
     profile = result.metadata.get("profile", {})
     lines.append(("参数方案: " if zh else "Parameter profile: ") + str(profile.get("name")))
     for notice in result.notices:
+        if notice.code == "partial_read":
+            continue  # already the first lines
         lines.append(("注意: " if zh else "Notice: ") + notice.message[lang])
     lines.extend(outcome.notes)
     if outcome.exception_report is not None:
@@ -105,12 +113,25 @@ def summary_text(outcome, lang: str) -> str:
         lines.append(outcome.parity.format(lang))
     if outcome.run_summary is not None:
         s = outcome.run_summary
-        lines.append(f"历史库: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，复现 {s.reopened}，"
-                     f"超期未整改 {s.overdue}" if zh else
-                     f"History: run #{s.run_id}, new {s.new}, persisting {s.persisting}, resolved {s.resolved}, "
-                     f"reopened {s.reopened}, overdue {s.overdue}")
+        lines.append(f"历史库 {outcome.history}: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，"
+                     f"复现 {s.reopened}，未整改 {s.open_items}（超期 {s.overdue}）" if zh else
+                     f"History store {outcome.history}: run #{s.run_id}, new {s.new}, persisting {s.persisting}, "
+                     f"resolved {s.resolved}, reopened {s.reopened}, open {s.open_items} (overdue {s.overdue})")
+    folders: dict = {}  # the HTML report's pages: one line per folder, not one per page
+    lists: dict = {}  # the squads' corrections lists (整改清单/): one line for the folder
     for path in outcome.written:
+        if path.parent.name.endswith("_pages") and path.parent.with_name(path.parent.name[:-6] + ".html") \
+                in outcome.written:
+            folders[path.parent] = folders.get(path.parent, 0) + 1
+            continue
+        if path.parent.name == "整改清单" and path.suffix == ".xlsx":
+            lists[path.parent] = lists.get(path.parent, 0) + 1
+            continue
         lines.append(("已写入 " if zh else "Wrote ") + str(path))
+    for folder, n in folders.items():
+        lines.append((f"已写入 {folder}/（{n} 个页面）" if zh else f"Wrote {folder}/ ({n} pages)"))
+    for folder, n in lists.items():
+        lines.append((f"已写入 {folder}/（{n} 个中队的整改清单）" if zh else f"Wrote {folder}/ ({n} squad lists)"))
     lines.append((f"判定: {len(outcome.gating)} 个问题达到退出阈值" if zh else
                   f"Verdict: {len(outcome.gating)} findings at or above the fail-on level"))
     return "\n".join(lines)

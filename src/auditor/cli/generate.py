@@ -27,7 +27,10 @@ def _parse_date(text: str) -> date:
 @click.option("--as-of", "as_of", default=DEFAULT_AS_OF.isoformat(), show_default=True,
               help="导出基准日 (YYYY-MM-DD)；不生成晚于此日的事件")
 @click.option("--form", "forms", default="xml,csv", show_default=True, help="导出形式: xml、csv 或 xml,csv")
-def generate(cases: int, seed: int, out_dir: str, violation_rate: float, as_of: str, forms: str) -> None:
+@click.option("--view-as-of", "view_as_of", default=None,
+              help="导出同一个区在更早某日的样子 (YYYY-MM-DD，不晚于 --as-of)：同一种子按月导出即为逐月增长的导出")
+def generate(cases: int, seed: int, out_dir: str, violation_rate: float, as_of: str, forms: str,
+             view_as_of: str | None) -> None:
     """生成静安区模拟案卷导出（XML 与 CSV）、公示数据及注入违规的真值表 truth.csv。
 
     Generate a sample export of a Shanghai district (静安区, 16 squads): cases with recordings,
@@ -39,7 +42,8 @@ def generate(cases: int, seed: int, out_dir: str, violation_rate: float, as_of: 
         auditor generate --cases 400 --seed 20251 --as-of 2026-11-25 --out fixtures/sample
     """
     form_list = tuple(f.strip() for f in forms.split(",") if f.strip())
-    summary = generate_export(out_dir, cases, seed, violation_rate, _parse_date(as_of), form_list)
+    summary = generate_export(out_dir, cases, seed, violation_rate, _parse_date(as_of), form_list,
+                              view_as_of=_parse_date(view_as_of) if view_as_of else None)
     injected = "，".join(f"{k} {v}" for k, v in sorted(summary.injected.items())) or "无"
     click.echo(f"已生成 {summary.cases} 件案件、{summary.recordings} 条全过程记录、"
                f"{summary.disclosures} 条公示信息 → {summary.out_dir}")

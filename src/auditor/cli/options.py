@@ -21,7 +21,11 @@ def _parse_date(ctx, param, value):
 
 as_of_option = click.option(
     "--as-of", "as_of", callback=_parse_date, metavar="YYYY-MM-DD",
-    help="审计基准日（在办案件的期限按此日计算）；默认今天。")
+    help="审计基准日（在办案件的期限按此日计算）；默认今天。按此日的案卷状态审计：之后的事件视为尚未发生，之后才立案的案件不在范围内。")
+
+all_known_option = click.option(
+    "--all-known", is_flag=True,
+    help="按导出中的全部信息审计，包括基准日之后的事件和案件（默认按基准日当日的案卷状态）。")
 
 
 def rule_pack_options(fn):

@@ -71,14 +71,18 @@ def show_command(rule_id, rules):
 
 @rules_group.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate_command(paths):
+@click.option("--laws", "laws_dir", type=click.Path(path_type=Path),
+              help="法规文本目录（每部法律一个 Markdown 文件）：核对每条依据的引文是否见于所引法律的条文。")
+def validate_command(paths, laws_dir):
     """校验规则文件或规则目录（schema、字段、运算符、参数、模板、示例字段）。
 
-    Exits 2 naming file, line, rule and key on the first error.
+    Exits 2 naming file, line, rule and key on the first error. With --laws, also checks every
+    basis quote against the cited law and article (whitespace and full/half-width punctuation
+    ignored); quotes from documents not in the directory must name their `source`.
 
     Example:
 
-        auditor rules validate rules/ my-rules.yaml
+        auditor rules validate --laws ../laws rules/
     """
     from auditor.rules.loader import default_pack_path, load_rule_pack
 
@@ -98,7 +102,24 @@ def validate_command(paths):
             raise errors[0]
         total += len(pack.rules)
         click.echo(f"✓ {target}: {len(pack.rules)} 条规则有效")
+        if laws_dir is not None:
+            _check_quotes(target, laws_dir)
     click.echo(f"校验通过（{total} 条规则）")
+
+
+def _check_quotes(target: Path, laws_dir: Path) -> None:
+    """Every basis quote against the statute texts; each mismatch printed with file:line, then exit 2."""
+    from auditor.errors import RuleError
+    from auditor.rules.loader import rule_files
+    from auditor.rules.quotecheck import check_quotes
+
+    report = check_quotes(rule_files(target), laws_dir)
+    for err in report.errors:
+        click.echo(f"✗ {err}", err=True)
+    if report.errors:
+        raise RuleError(f"{len(report.errors)} 条依据引文核对未通过（见上）", file=str(target), key="basis")
+    click.echo(f"✓ 引文核对：{len(report.verified)} 条与法规原文一致；{len(report.unverifiable)} 条出自法规文本目录以外的"
+               f"文件，已注明出处（source），无法核对")
 
 
 @rules_group.command("test")

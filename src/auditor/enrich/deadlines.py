@@ -37,6 +37,14 @@ class DeadlineResult:
     elapsed: np.ndarray  # in the deadline's unit (days for months), from start to end-or-as-of
     over: np.ndarray  # how far past due (late/overdue) or short of it (early), in the unit; 0 otherwise
     unknown_years: np.ndarray  # int year the calendar lacks, 0 if none
+    limits: np.ndarray | None = None  # per-row limit when it depends on the law text in force (versions)
+    units: np.ndarray | None = None  # per-row unit, likewise
+
+    def limit_at(self, pos: int) -> int:
+        return int(self.limits[pos]) if self.limits is not None else int(self.spec.limit)
+
+    def unit_at(self, pos: int) -> str:
+        return str(self.units[pos]) if self.units is not None else self.spec.unit
 
     @property
     def hit(self) -> np.ndarray:
@@ -71,6 +79,10 @@ def add_months(start: np.ndarray, months: int) -> np.ndarray:
 
 def compute_deadline(spec: DeadlineSpec, frame: pd.DataFrame, calendar: WorkCalendar, as_of: dt.date,
                      warning_days: int) -> DeadlineResult:
+    if spec.versions is not None:
+        from auditor.enrich.versioned import compute_versioned
+
+        return compute_versioned(spec, frame, calendar, as_of, warning_days, compute_deadline)
     n = len(frame)
     start = _dates(frame, spec.from_field)
     end = _dates(frame, spec.to_field)

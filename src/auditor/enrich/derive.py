@@ -91,7 +91,9 @@ _MASK = re.compile(r"[*＊×]")
 
 
 def case_fact_fields() -> dict[str, Field]:
-    return {f.name: f for f in (*CASE_FIELDS, *DERIVED_CASE_FIELDS)}
+    from auditor.enrich.derive_law import LAW_CASE_FIELDS
+
+    return {f.name: f for f in (*CASE_FIELDS, *DERIVED_CASE_FIELDS, *LAW_CASE_FIELDS)}
 
 
 def recording_fact_fields() -> dict[str, Field]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from auditor.enrich.calendar import WorkCalendar
 from auditor.enrich.deadlines import DeadlineResult, compute_deadline
+from auditor.enrich.derive_law import add_law_facts
 from auditor.enrich.unknowns import Unknowns, compute_unknowns, deadline_unknown
 from auditor.enrich.derive import (case_fact_fields, derive_case_facts, derive_recording_facts,
                                    recording_fact_fields)
@@ -71,6 +72,7 @@ def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunCont
     disclosures = tables.get("disclosures")
     disclosures = empty_frame("disclosures") if disclosures is None else disclosures
     case_facts = derive_case_facts(cases, recordings, disclosures, ctx.params)
+    add_law_facts(case_facts, ctx.params, ctx.calendar)
     rec_facts = derive_recording_facts(recordings, cases)
     facts = Facts(frames={"case": case_facts, "recording": rec_facts},
                   fields={"case": case_fact_fields(), "recording": recording_fact_fields()})
@@ -146,10 +148,22 @@ def _deadline_values(result: DeadlineResult, pos: int, units: dict, as_of: dt.da
     actual = {"zh": end.isoformat(), "en": end.isoformat()} if end else {
         "zh": f"截至 {as_of.isoformat()} 尚未办理", "en": f"not done as of {as_of.isoformat()}"}
     return {
-        "due": d(result.due[pos]), "limit": int(spec.limit), "unit": units[spec.unit],
+        "act_by": act_by(d(result.due[pos]), as_of),
+        "due": d(result.due[pos]), "limit": result.limit_at(pos), "unit": units[result.unit_at(pos)],
         "start": d(result.start[pos]), "end": end, "elapsed": int(result.elapsed[pos]),
         "over": int(result.over[pos]), "label": spec.label, "actual": actual,
     }
+
+
+def act_by(due: dt.date | None, as_of: dt.date) -> dict:
+    """What a correction tells a squad about a deadline: act before it, or — when it has already
+    passed at the as-of date — act now and say why it is late (never a bare past date)."""
+    if due is None:
+        return {"zh": "立即", "en": "at once"}
+    if due >= as_of:
+        return {"zh": f"于 {due.isoformat()} 前", "en": f"by {due.isoformat()}"}
+    return {"zh": f"立即（期限已于 {due.isoformat()} 届满，须在案卷中写明逾期的正当理由）",
+            "en": f"at once (the deadline passed on {due.isoformat()}; record the good cause for the delay)"}
 
 
 def _template_fields(rule: Rule) -> list[str]:
@@ -304,8 +318,9 @@ def deadline_table(rules: list[Rule], applicable: dict[str, np.ndarray], facts: 
                 "case_id": case_ids[sel], "rule_id": rule.id, "name": spec.name, "label_zh": spec.label["zh"],
                 "label_en": spec.label["en"], "start_field": spec.from_field,
                 "start": res.start[sel].astype("datetime64[ns]"), "due": res.due[sel].astype("datetime64[ns]"),
-                "end_field": spec.to_field, "end": res.end[sel].astype("datetime64[ns]"), "unit": spec.unit,
-                "limit": int(spec.limit), "status": res.status[sel],
+                "end_field": spec.to_field, "end": res.end[sel].astype("datetime64[ns]"),
+                "unit": res.units[sel] if res.units is not None else spec.unit,
+                "limit": res.limits[sel] if res.limits is not None else int(spec.limit), "status": res.status[sel],
             }))
     if not chunks:
         table = pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c in ("start", "due", "end") else object)

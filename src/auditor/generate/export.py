@@ -9,6 +9,7 @@ drawn uniformly among the registry's kinds that apply to that case.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from auditor.errors import UsageError
 from auditor.generate.lifecycle import finalize, make_context, plan_case
 from auditor.generate.violations import applicable
 from auditor.generate.writers import ExportWriter
+from auditor.progress import progress
 
 DEFAULT_AS_OF = date(2026, 11, 25)
 FORMS = ("xml", "csv")
@@ -37,8 +39,14 @@ class GenerateSummary:
 
 
 def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: float = 0.1,
-                    as_of: date = DEFAULT_AS_OF, forms: tuple[str, ...] = FORMS) -> GenerateSummary:
-    """Write the export forms and `truth.csv` (case_id, status, injected violation ids) to `out_dir`."""
+                    as_of: date = DEFAULT_AS_OF, forms: tuple[str, ...] = FORMS,
+                    view_as_of: date | None = None) -> GenerateSummary:
+    """Write the export forms and `truth.csv` (case_id, status, injected violation ids) to `out_dir`.
+
+    `view_as_of` (not after `as_of`) writes the same district as its systems showed it on that earlier
+    day: the cases are planned up to `as_of`, those discovered later are left out and later events are
+    not yet there, so exports of one seed at several view dates grow month by month. truth.csv still
+    lists the violations planned up to `as_of` (some may not be visible yet)."""
     if cases < 0:
         raise UsageError(f"案件数须为非负整数: {cases}")
     if not 0 <= violation_rate <= 1:
@@ -50,15 +58,19 @@ def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: 
     if not (covered[0] + 2 <= as_of.year <= covered[-1]):
         raise UsageError(f"基准日 {as_of} 超出节假日数据覆盖范围（{covered[0] + 2}–{covered[-1]} 年）")
     ctx = make_context(seed, as_of)
+    if view_as_of is not None and view_as_of > as_of:
+        raise UsageError(f"导出视图日期 {view_as_of} 不能晚于基准日 {as_of}")
+    view = dataclasses.replace(ctx, as_of=view_as_of) if view_as_of is not None else ctx
     out = Path(out_dir)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"无法创建输出目录 {out}: {exc.strerror or exc}") from None
     summary = GenerateSummary(out)
-    exported_at = datetime.combine(as_of, time(18, 0))
+    exported_at = datetime.combine(view.as_of, time(18, 0))
     with ExportWriter(out, tuple(f for f in FORMS if f in forms), exported_at) as writer, \
-            open(out / "truth.csv", "w", encoding="utf-8", newline="") as truth_fh:
+            open(out / "truth.csv", "w", encoding="utf-8", newline="") as truth_fh, \
+            progress(cases, "生成案件") as bar:
         truth = csv.writer(truth_fh)
         truth.writerow(["case_id", "status", "violations"])
         for i in range(cases):
@@ -72,7 +84,9 @@ def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: 
                     kind = vrng.choice(kinds)
                     kind.mutate(plan, vrng, ctx)
                     injected.append(kind.id)
-            case, recordings, disclosure = finalize(plan, ctx, rng)
+            if plan["discovery_date"] > view.as_of:
+                continue  # not known to the systems yet on the view date
+            case, recordings, disclosure = finalize(plan, view, rng)
             writer.write(case, recordings, disclosure)
             truth.writerow([case["case_id"], case["status"], ";".join(injected)])
             summary.cases += 1
@@ -80,5 +94,6 @@ def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: 
             summary.disclosures += disclosure is not None
             summary.statuses[case["status"]] += 1
             summary.injected.update(injected)
+            bar.advance()
         summary.files = [*writer.paths, out / "truth.csv"]
     return summary

@@ -48,6 +48,7 @@ from auditor.generate.catalog import Catalog, Roster, build_roster, load_catalog
 from auditor.generate.parties import make_party
 from auditor.generate.workdays import Workdays, add_months
 from auditor.model.fields import CASE_FIELDS
+from auditor.model.snapshot import COMPANIONS
 from auditor.privacy import mask_id, mask_name
 
 SUMMARY_LIMIT = {"individual": 200, "unit": 3000}  # 行政处罚法 51
@@ -63,20 +64,9 @@ WORKDAY_FIELDS = (
 # Dates that lie in the future by nature (expiry dates), allowed after the as-of date.
 FUTURE_FIELDS = ("retention_until", "validity_until", "disclosure_until")
 
-# A planned date and the fields that only exist once it has happened (dropped together by `finalize`).
-_COMPANIONS: dict[str, tuple[str, ...]] = {
-    "investigation_end_date": ("suspended_days",),
-    "notice_date": ("rights_waived", "hearing_requested"),
-    "hearing_request_date": (),
-    "legal_review_date": ("legal_reviewer", "legal_reviewer_qualified", "legal_review_opinion",
-                          "legal_review_result"),
-    "decision_date": ("decision_no", "decision_type", "fine_amount", "confiscation_amount",
-                      "reduced_penalty", "appeal_filed"),
-    "service_date": ("service_method", "e_service_consent"),
-    "payment_date": ("paid_amount", "surcharge_amount"),
-    "termination_date": ("termination_reason", "termination_approver"),
-    "revocation_date": ("revocation_reason", "revocation_approver"),
-}
+# A planned date and the fields that only exist once it has happened (dropped together by `finalize`);
+# the audit's as-of snapshot uses the same table.
+_COMPANIONS = COMPANIONS
 _CASE_NAMES = tuple(f.name for f in CASE_FIELDS)
 _DATE_NAMES = tuple(f.name for f in CASE_FIELDS if f.kind == "date")
 

@@ -11,26 +11,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 
-OPEN_TODO = "待整改"
-IN_PROGRESS = "整改中"
-CLOSED = "已销项"
-EXEMPT = "已豁免"
-STATUSES = (OPEN_TODO, IN_PROGRESS, CLOSED, EXEMPT)
-OPEN_STATUSES = (OPEN_TODO, IN_PROGRESS)
-IMPORTABLE = (OPEN_TODO, IN_PROGRESS, CLOSED)  # 已豁免 comes only from the exception register
+from auditor.history.transitions import (  # noqa: F401  (re-exported: older imports use this module)
+    CLOSED, EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO, ROLE_SQUAD, SETTABLE, STATUSES, transition_error,
+)
+
+IMPORTABLE = SETTABLE  # 已豁免 comes only from the exception register
 
 
 def import_transition_error(old: str, new: str) -> str | None:
     """Why a returned corrections sheet may not move an item from `old` to `new` (None = allowed)."""
-    if new not in STATUSES:
-        return f"无效的整改状态 {new!r}（应为 {' / '.join(IMPORTABLE)}）"
-    if new == EXEMPT and old != EXEMPT:
-        return "已豁免 只能由豁免登记表设置，不能通过整改清单导入"
-    if old == EXEMPT and new != EXEMPT:
-        return "该问题已豁免，状态只能通过豁免登记表变更"
-    if old == CLOSED and new in OPEN_STATUSES:
-        return f"不可能的状态变更 已销项 → {new}：已销项的问题只有在审计再次发现时才会重新打开"
-    return None
+    return transition_error(old, new, ROLE_SQUAD)
 
 
 @dataclass

@@ -116,6 +116,92 @@ CREATE INDEX item_events_on ON item_events(on_date);
 -- A run restricted to some rules (auditor audit --rule) says nothing about the other rules' items.
 ALTER TABLE runs ADD COLUMN rule_filter_json TEXT;
 """),
+    ("serve_0001_users_sessions_web_edits", """
+-- auditor serve: local accounts, browser sessions, background audits, and edits made on the board.
+CREATE TABLE users (
+    user_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    name          TEXT NOT NULL UNIQUE,
+    role          TEXT NOT NULL CHECK (role IN ('监督', '中队', '领导')),
+    squad         TEXT,                          -- required for 中队, NULL otherwise
+    password_hash TEXT NOT NULL,                 -- argon2id, PHC string
+    created_at    TEXT NOT NULL,
+    disabled      INTEGER NOT NULL DEFAULT 0,
+    failed_logins INTEGER NOT NULL DEFAULT 0,    -- consecutive failures since the last success
+    locked_until  TEXT,                          -- UTC, no login before this time
+    CHECK ((role = '中队') = (squad IS NOT NULL))
+);
+
+CREATE TABLE sessions (
+    token_sha256 TEXT PRIMARY KEY,               -- the cookie holds the token, the store only its hash
+    user_id      INTEGER NOT NULL REFERENCES users(user_id),
+    csrf_token   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL,                  -- absolute expiry
+    last_seen    TEXT NOT NULL                   -- idle expiry is counted from here
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+
+CREATE TABLE audit_jobs (                        -- audits started from the board
+    job_id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_by  TEXT NOT NULL,
+    export_path TEXT NOT NULL,
+    as_of       TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    progress    TEXT,
+    message     TEXT,
+    run_id      INTEGER REFERENCES runs(run_id),
+    created_at  TEXT NOT NULL,
+    finished_at TEXT
+);
+
+-- Board edits are a fourth event source, and SQLite cannot alter a CHECK: the table is rebuilt.
+CREATE TABLE item_events_new (
+    event_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    fingerprint TEXT NOT NULL REFERENCES items(fingerprint),
+    source      TEXT NOT NULL CHECK (source IN ('run', 'import', 'exception', 'web')),
+    kind        TEXT NOT NULL,
+    run_id      INTEGER REFERENCES runs(run_id),
+    on_date     TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor       TEXT,
+    old_status  TEXT,
+    new_status  TEXT NOT NULL,
+    due         TEXT,
+    note        TEXT,
+    detail      TEXT,
+    evidence    TEXT                             -- short evidence text entered on the board
+);
+INSERT INTO item_events_new (event_id, fingerprint, source, kind, run_id, on_date, recorded_at, actor, old_status,
+                             new_status, due, note, detail)
+    SELECT event_id, fingerprint, source, kind, run_id, on_date, recorded_at, actor, old_status, new_status, due,
+           note, detail FROM item_events;
+DROP TABLE item_events;
+ALTER TABLE item_events_new RENAME TO item_events;
+CREATE INDEX item_events_fp ON item_events(fingerprint, event_id);
+CREATE INDEX item_events_on ON item_events(on_date);
+ALTER TABLE items ADD COLUMN evidence TEXT;
+"""),
+    ("tracking_0001_issued_lists", """
+-- Every corrections list handed out (one per squad, and the district workbook), with each item as the
+-- store held it then: an import applies only what the squad changed relative to this, never a value
+-- it merely copied back (docs/history.md, "Returned corrections workbook").
+CREATE TABLE issued_lists (
+    list_id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id),
+    squad      TEXT,                             -- NULL = the district workbook (every squad)
+    token      TEXT NOT NULL UNIQUE,             -- written into the workbook: names this list in this store
+    issued_at  TEXT NOT NULL,
+    file_name  TEXT
+);
+CREATE TABLE issued_items (
+    list_id     INTEGER NOT NULL REFERENCES issued_lists(list_id),
+    fingerprint TEXT NOT NULL REFERENCES items(fingerprint),
+    status      TEXT NOT NULL,
+    note        TEXT,
+    due         TEXT,
+    PRIMARY KEY (list_id, fingerprint)
+);
+"""),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import json
 import sqlite3
+import warnings
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -130,7 +131,9 @@ def squad_trend(db_path: str | Path) -> pd.DataFrame:
             frame.insert(0, "month", month.strftime("%Y-%m"))
             frames.append(frame)
             month = month_bounds(month)[1] + timedelta(days=1)
-    return pd.concat(frames, ignore_index=True)
+    with warnings.catch_warnings():  # months whose rates are all None: keep them as they are
+        warnings.simplefilter("ignore", FutureWarning)
+        return pd.concat(frames, ignore_index=True)
 
 
 @dataclass

@@ -4,7 +4,8 @@ Encoding: UTF-8 (with or without BOM) when the whole file decodes strictly, else
 on a Chinese Windows writes; a superset of GBK); UTF-16 with a BOM (Excel's "Unicode text") too. The
 check runs over the raw bytes once, together with the SHA-256. Delimiter: comma, or tab when the
 header has more tabs than commas. Lines reported are those where a record *starts*: a quoted newline
-in 案由 makes physical lines and record numbers differ.
+in 案由 makes physical lines and record numbers differ. A plain UTF-8 file (no quotes, no blank or
+ragged lines) is read by pyarrow in bulk instead (csv_bulk: same rows, same line numbers).
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
+from auditor.ingest.csv_bulk import read_bulk
 from auditor.ingest.profiles import Profile, normalise_label
 from auditor.ingest.report import FileInfo, InputWarning
 from auditor.model.fields import TABLE_ZH, TABLES
+from auditor.progress import current
 
 _CHUNK = 1 << 20
 csv.field_size_limit(2**31 - 1)  # the per-field limit is ours (Limits.max_field_chars), with a clear reason
@@ -180,11 +183,20 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     buffer.declared.update(plan)
     buffer.files_read += 1
     ncols = len(header)
+    if encoding.replace("-", "").lower() in ("utf8", "utf8sig") and getattr(f, "name", None):
+        rows = read_bulk(Path(f.name), offset, ncols, delimiter, plan, buffer, current())
+        if rows is not None:
+            return FileInfo(path=name, sha256=sha, table=table, form="csv", encoding=encoding, rows=rows)
     reader = csv.reader(lines, delimiter=delimiter)
     start = offset + 1
     rows = 0
     add = buffer.add
+    meter, raw, reported = current(), getattr(f, "buffer", None), 0
     for record in reader:
+        if meter.enabled and raw is not None and not rows % 4096:
+            position = raw.tell()  # bytes the decoder has taken so far (a chunk ahead): good enough
+            meter.advance(max(0, position - reported))
+            reported = max(position, reported)
         line = start
         start = offset + reader.line_num + 1
         if not record or not any(record):

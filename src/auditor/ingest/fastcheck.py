@@ -116,8 +116,10 @@ class RowReader:
                 if len(c):
                     item = self.items[tag]
                     kids = list(c)
+                    if c.text and not _blank(c.text):
+                        return None  # mixed content: text beside the items (xml._list_items)
                     for x in kids:
-                        if x.tag != item:
+                        if x.tag != item or (x.tail and not _blank(x.tail)):
                             return None
                     row[s] = tuple([x.text for x in kids])
                     count += len(kids)

@@ -9,6 +9,7 @@ disclosures that match no case (kept, with a warning: the platform also publishe
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +25,7 @@ from auditor.ingest.profiles import Profile, load_profile
 from auditor.ingest.report import FileInfo, InputWarning, LoadResult, RejectedRow, TableCount, preview
 from auditor.ingest.xml import read_xml
 from auditor.model.fields import TABLES
+from auditor.progress import progress
 
 EXPORT_SUFFIXES = (".xml", ".csv")
 MISSING_CASE = "案件不存在"
@@ -54,20 +56,32 @@ def _load(paths: list, profile: Profile, limits: Limits) -> LoadResult:
     buffers = {t: TableBuffer(t, profile.tables[t], limits) for t in TABLES}
     warnings: list[InputWarning] = []
     infos: list[FileInfo] = []
-    for path, name, explicit in _expand(paths):
-        try:
-            _check_file(path, name, limits)
-            if _form(path) == "xml":
-                infos.append(read_xml(path, name, profile, buffers, warnings, limits.validate))
-            else:
-                infos.append(read_csv(path, name, profile, buffers, warnings))
-        except InputError as exc:
-            if explicit or not _skippable(exc):
-                raise
-            warnings.append(InputWarning("skipped_file", name, None, None, f"已跳过: {exc.message}"))
+    files = _expand(paths)
+    sizes = [_size(path) for path, _, _ in files]
+    # The readers report the bytes they read to the bar (progress.current()); each file ends exact.
+    with progress(sum(sizes), "读取导出文件", unit="bytes") as bar:
+        for (path, name, explicit), done in zip(files, itertools.accumulate(sizes)):
+            try:
+                _check_file(path, name, limits)
+                if _form(path) == "xml":
+                    infos.append(read_xml(path, name, profile, buffers, warnings, limits.validate))
+                else:
+                    infos.append(read_csv(path, name, profile, buffers, warnings))
+            except InputError as exc:
+                if explicit or not _skippable(exc):
+                    raise
+                warnings.append(InputWarning("skipped_file", name, None, None, f"已跳过: {exc.message}"))
+            bar.advance(max(0, done - bar.done))
     if not infos:
         raise InputError("没有可读取的导出文件（.xml 或 .csv）", file=", ".join(str(p) for p in paths))
     return _finish(buffers, warnings, infos)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
 
 
 def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from auditor.ingest.partial import Unread
 from auditor.textwidth import display_width, ljust, rjust
 
 VALUE_PREVIEW = 80  # characters of an offending value kept in a RejectedRow
@@ -54,6 +55,7 @@ class FileInfo:
     form: str  # "xml" or "csv"
     encoding: str
     rows: int  # rows of `table` read from this file (nested recordings not included)
+    unread: Unread | None = None  # set when the file could not be read to its end
 
 
 @dataclass
@@ -69,6 +71,11 @@ class LoadResult:
     def any_rejected(self) -> bool:
         return bool(self.rejected)
 
+    @property
+    def incomplete(self) -> list[FileInfo]:
+        """Files that could not be read to their end (see `ingest.partial`)."""
+        return [f for f in self.files if f.unread is not None]
+
 
 def preview(text: str | None) -> str:
     if not text:
@@ -82,14 +89,14 @@ _TEXT = {
         "by_squad": "各中队案件数", "rejected_rows": "拒收的行", "warnings": "提示", "files": "文件",
         "none": "无", "field": "字段", "value": "值",
         "tables": {"cases": "案件", "recordings": "全过程记录", "disclosures": "公示信息"},
-        "unknown_squad": "（未填中队）",
+        "unknown_squad": "（未填中队）", "incomplete": "文件未读完",
     },
     "en": {
         "title": "Load summary", "table": "table", "rows_in": "rows in", "loaded": "loaded",
         "rejected": "rejected", "by_squad": "Cases per squad", "rejected_rows": "Rejected rows",
         "warnings": "Warnings", "files": "Files", "none": "none", "field": "field", "value": "value",
         "tables": {"cases": "cases", "recordings": "recordings", "disclosures": "disclosures"},
-        "unknown_squad": "(no squad)",
+        "unknown_squad": "(no squad)", "incomplete": "FILE NOT READ TO ITS END",
     },
 }
 
@@ -99,6 +106,8 @@ def render_text(result: LoadResult, lang: str = "zh") -> str:
     with file:line, field and reason, and every warning."""
     t = _TEXT["en" if lang == "en" else "zh"]
     out = [f"== {t['title']} =="]
+    for info in result.incomplete:  # first, so a partial read cannot pass for a smaller export
+        out.append(f"!! {t['incomplete']}: {info.path}: {info.unread.describe(lang)}")
     out.append(f"{t['files']}:")
     for info in result.files:
         kind = info.form if info.encoding in ("", info.form) else f"{info.form}, {info.encoding}"
@@ -173,6 +182,15 @@ _EN = [(re.compile(rx), en) for rx, en in (
      r"disclosed decision \1 matches no case (perhaps another agency's): kept"),
     (r"^表头前的 (\d+) 行不是数据，已跳过: (.*)$", r"\1 line(s) above the header skipped: \2"),
     (r"^已跳过: (.*)$", r"skipped: \1"),
+    (r"^<(.*)> 在命名空间 (.*) 中，不是导出格式的元素，未读取$", r"<\1> in namespace \2 is no element of the export: not read"),
+    (r"^<(.*)> 出现在 <(.*)> 导出中，未读取$", r"<\1> in a <\2> export: not read"),
+    (r"^<(.*)> 出现在 <(.*)> 导出中（位于 <(.*)> 内），未读取$", r"<\1> in a <\2> export (inside <\3>): not read"),
+    (r"^<(.*)> 不在根元素下（位于 <(.*)> 内），未读取$", r"<\1> not directly under the root (inside <\2>): not read"),
+    (r"^根元素下的未知元素 <(.*)>，其中含 (\d+) 个 <case>/<disclosure>（已逐个拒收），已忽略（同名元素只提示一次）$",
+     r"unknown element <\1> under the root, holding \2 <case>/<disclosure> (each rejected): ignored (said once per name)"),
+    (r"^根元素下的未知元素 <(.*)>，已忽略（同名元素只提示一次）$",
+     r"unknown element <\1> under the root: ignored (said once per name)"),
+    (r"^根元素下有不属于任何字段的文字，已忽略: (.*)$", r"text under the root that belongs to no field, ignored: \1"),
     (r"^案件 (.*) 的记录编号 (.*) 重复，已保留$", r"case \1: recording id \2 repeated: kept"),
 )]
 _FIELD_PREFIX = re.compile(r"^([a-z_]+): (.*)$")

@@ -20,10 +20,12 @@ from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.fastcheck import VALIDATE_MODES, RowReader, fast_allowed
 from auditor.ingest.profiles import Profile, normalise_label
-from auditor.ingest.report import FileInfo, InputWarning
+from auditor.ingest.partial import unread_from_line
+from auditor.ingest.report import FileInfo, InputWarning, preview
 from auditor.ingest.xsd import schema_errors
 from auditor.model.fields import TABLES, field_of
-from auditor.model.values import parse_value
+from auditor.model.values import parse_value, split_list_text
+from auditor.progress import current
 
 ROOTS = {"cases": "case", "disclosures": "disclosure"}
 ROOT_TABLE = {"cases": "cases", "disclosures": "disclosures"}
@@ -35,10 +37,12 @@ class _HashingReader:
     def __init__(self, f: BinaryIO):
         self.f = f
         self.sha = hashlib.sha256()
+        self.meter = current()  # the loader's progress bar (bytes), if any
 
     def read(self, size: int = -1) -> bytes:
         data = self.f.read(size)
         self.sha.update(data)
+        self.meter.advance(len(data))
         return data
 
     def drain(self) -> str:
@@ -73,68 +77,144 @@ def read_xml(path: Path, name: str, profile: Profile, buffers: dict[str, TableBu
         raise ValueError(f"validate must be one of {VALIDATE_MODES}, not {validate!r}")
     with open(path, "rb") as raw:
         reader = _HashingReader(raw)
-        rows, table = _parse(reader, name, profile, buffers, warnings, validate == "fast")
+        rows, table, broken = _parse(reader, name, profile, buffers, warnings, validate == "fast")
         sha = reader.drain()
-    return FileInfo(path=name, sha256=sha, table=table, form="xml", encoding="xml", rows=rows)
+    unread = unread_from_line(Path(path), broken[0], broken[1]) if broken else None
+    return FileInfo(path=name, sha256=sha, table=table, form="xml", encoding="xml", rows=rows, unread=unread)
+
+
+class _Root:
+    """What the root's children have been: every element directly under the root is either read as a
+    row, rejected as a row, or reported as a warning, never dropped without a word."""
+
+    def __init__(self, root, table: str, name: str, buffers: dict[str, TableBuffer],
+                 warnings: list[InputWarning]):
+        self.root = root
+        self.table = table
+        self.name = name
+        self.buffers = buffers
+        self.warnings = warnings
+        self.reported: set[str] = set()
+        self.rows = 0  # rows of `table` from this file, read or rejected
+
+    def handle(self, el, read) -> None:
+        """An ended <case> or <disclosure> (no namespace), wherever it is."""
+        tag = el.tag
+        parent = el.getparent()
+        if ROOTS[self.root.tag] != tag:  # a <case> in a disclosure export, or the reverse
+            where = "" if parent is self.root else f"（位于 <{_local(parent.tag)}> 内）"
+            self.buffers[_TABLE_OF[tag]].reject(
+                el.sourceline, None, f"<{tag}> 出现在 <{self.root.tag}> 导出中{where}，未读取")
+            return
+        self.rows += 1
+        if parent is not self.root:  # misplaced: reported, never silently dropped
+            self.buffers[self.table].reject(el.sourceline, None,
+                                            f"<{tag}> 不在根元素下（位于 <{_local(parent.tag)}> 内），未读取")
+            return
+        read(el)
+        el.clear(keep_tail=True)  # the tail is parsed later; text there is reported by `sweep`
+        self.sweep(el)
+
+    def sweep(self, upto=None) -> None:
+        """Remove the root's children before `upto` (all of them when None), accounting for each one
+        that was not a row already handled by `handle`."""
+        root = self.root
+        while len(root) and root[0] is not upto:
+            self._account(root[0])
+            del root[0]
+        if root.text and root.text.strip() and "text" not in self.reported:
+            self._warn_text(root.text, root.sourceline)
+            root.text = None
+
+    def _account(self, child) -> None:
+        tail = child.tail
+        if tail and tail.strip():
+            self._warn_text(tail, child.sourceline)
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _TABLE_OF:
+            return  # a row (handled at its end event), or a comment / processing instruction
+        local = _local(tag)
+        if local in _TABLE_OF:  # <case> in a namespace: a row the export format does not have
+            if _TABLE_OF[local] == self.table:
+                self.rows += 1
+            self.buffers[_TABLE_OF[local]].reject(
+                child.sourceline, None, f"<{local}> 在命名空间 {_namespace(tag)} 中，不是导出格式的元素，未读取")
+            return
+        key = f"root/{tag}"
+        if key in self.reported:
+            return
+        self.reported.add(key)
+        inside = sum(1 for _ in child.iter(_ANY_ROW))
+        held = f"，其中含 {inside} 个 <case>/<disclosure>（已逐个拒收）" if inside else ""
+        self.warnings.append(InputWarning("unknown_element", self.name, child.sourceline, local,
+                                          f"根元素下的未知元素 <{local}>{held}，已忽略（同名元素只提示一次）"))
+
+    def _warn_text(self, text: str, line: int | None) -> None:
+        self.reported.add("text")
+        self.warnings.append(InputWarning("unknown_text", self.name, line, None,
+                                          f"根元素下有不属于任何字段的文字，已忽略: {preview(text.strip())}"))
+
+
+_TABLE_OF = {"case": "cases", "disclosure": "disclosures"}
+_ANY_ROW = ("case", "disclosure", "{*}case", "{*}disclosure")
+
+
+def _local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else str(tag)
+
+
+def _namespace(tag: str) -> str:
+    return etree.QName(tag).namespace or ""
 
 
 def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[str, TableBuffer],
-           warnings: list[InputWarning], fast: bool) -> tuple[int, str]:
+           warnings: list[InputWarning], fast: bool) -> tuple[int, str, tuple[int, str] | None]:
+    """(rows of the root's table, table, (line, reason) where reading broke off, or None)."""
     events = etree.iterparse(
         reader, events=("start", "end"), tag=("cases", "disclosures", "case", "disclosure"),
         resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
         remove_comments=True, remove_pis=True,
     )
-    root = None
-    table = "cases"
-    child_tag = "case"
-    rows = 0
-    unknown: set[str] = set()
-    shapes: dict[str, _Shape] = {}
+    top: _Root | None = None
+    broken = None
     try:
         for event, el in events:
-            if root is None:
+            if top is None:
                 if el.getparent() is not None or el.tag not in ROOTS:
                     raise InputError(f"XML 根元素不是 <cases> 或 <disclosures>: <{_root_tag(el)}>",
                                      file=name, line=el.sourceline)
-                root = el
                 table = ROOT_TABLE[el.tag]
-                child_tag = ROOTS[el.tag]
                 shapes = {t: _Shape(buffers[t], profile) for t in TABLES}
-                fast = fast and fast_allowed(el)
-                readers = _readers() if fast else {}
+                readers = _readers() if fast and fast_allowed(el) else {}
                 for t, buffer in buffers.items():
                     buffer.begin_file(name, shapes[t].index)
                 buffers[table].files_read += 1
                 for t in ("cases", "recordings") if table == "cases" else (table,):
                     buffers[t].declared.update(buffers[t].names)  # the XSD's form: every element
+                if table == "cases":
+                    def read(e, f=readers.get("cases")):
+                        _read_case(e, name, shapes, warnings, unknown, f)
+                else:
+                    def read(e, f=readers.get("disclosures")):
+                        _read_flat(e, name, shapes["disclosures"], warnings, unknown, f)
+                unknown: set[str] = set()
+                top = _Root(el, table, name, buffers, warnings)
                 continue
-            if event == "start" or el.tag != child_tag:
-                continue
-            if el.getparent() is not root:  # misplaced: reported, never silently dropped
-                rows += 1
-                buffers[table].reject(el.sourceline, None,
-                                      f"<{child_tag}> 不在根元素下（位于 <{el.getparent().tag}> 内），未读取")
-                continue
-            rows += 1
-            if table == "cases":
-                _read_case(el, name, shapes, warnings, unknown, readers.get("cases"))
-            else:
-                _read_flat(el, name, shapes["disclosures"], warnings, unknown, readers.get("disclosures"))
-            el.clear()
-            while el.getprevious() is not None:
-                del root[0]
+            if event == "end" and el is not top.root:
+                top.handle(el, read)
     except etree.XMLSyntaxError as exc:
-        if root is None:
+        if top is None:
             raise InputError(f"不是格式正确的 XML: {exc.msg}", file=name, line=exc.lineno) from None
-        buffers[table].reject(exc.lineno or 0, None,
-                              f"XML 格式错误，自此行起的内容无法读取: {exc.msg}")
-        rows += 1
-    if root is None:
-        top = events.root
-        raise InputError(f"XML 根元素不是 <cases> 或 <disclosures>: <{_root_tag(top)}>"
-                         if top is not None else "XML 中没有元素", file=name)
-    return rows, table
+        line = exc.lineno or 1
+        buffers[top.table].reject(line, None, f"XML 格式错误，自此行起的内容无法读取: {exc.msg}")
+        top.rows += 1
+        broken = (line, exc.msg)
+    if top is None:
+        root = events.root
+        raise InputError(f"XML 根元素不是 <cases> 或 <disclosures>: <{_root_tag(root)}>"
+                         if root is not None else "XML 中没有元素", file=name)
+    top.sweep()
+    return top.rows, top.table, broken
 
 
 def _readers() -> dict[str, RowReader]:
@@ -184,12 +264,25 @@ def _row(el, shape: _Shape) -> list[object]:
     for c in el:
         tag = c.tag
         if tag in lists and len(c):
-            row[slots[tag]] = tuple([x.text for x in c])
+            row[slots[tag]] = _list_items(c)
         elif tag == "recordings":
             row[shape.extra] = c
         else:
             row[slots[tag]] = c.text
     return row
+
+
+def _list_items(c) -> tuple:
+    """The items of a list field given as children, keeping text written beside them: the XSD
+    allows mixed content (`张三<officer>李四</officer>、王五`), and none of it may be dropped."""
+    items: list = []
+    if c.text and c.text.strip():
+        items.extend(split_list_text(c.text))
+    for x in c:
+        items.append(x.text)
+        if x.tail and x.tail.strip():
+            items.extend(split_list_text(x.tail))
+    return tuple(items)
 
 
 def _read_flat(el, name: str, shape: _Shape, warnings: list[InputWarning], unknown: set[str],

@@ -193,6 +193,11 @@ def _converter(field: Field, formats: tuple[str, ...], vmap: dict[str, str]) -> 
     return convert
 
 
+def split_list_text(text: str) -> list[str]:
+    """The items of a list written as text (张三、李四), as `parse_value` splits them."""
+    return [part for part in _LIST_SPLIT.split(text) if part.strip()]
+
+
 def parse_items(field: Field, items: Sequence[str | None],
                 value_map: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """A list field given as separate items (XML `<officer>` children), checked like split text."""

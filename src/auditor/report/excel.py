@@ -7,6 +7,10 @@ docs/result-contract.md, read back by `auditor corrections import`), 早期预�
 Case text never becomes a formula: the workbook is opened with strings_to_formulas/urls/numbers off,
 every text goes through `write_string`, and text with a leading = + - @ tab CR is still prefixed with
 a quote for whoever copies the cell elsewhere. Dates are real date cells (yyyy-mm-dd).
+
+A list longer than a sheet holds (Excel's 1,048,576 rows) continues on sheets named "… (2)", "… (3)",
+numbered on; the summary sheet says which lists were split. `auditor corrections import` reads every
+sheet with the corrections header, so a split list imports whole.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from auditor.textwidth import display_width
 
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _MAX_CELL = 32767  # Excel's limit on the characters of one cell
+EXCEL_MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
+_SPARE_ROWS = 200  # below a corrections list: hand-added rows still get the status dropdown
 SEVERITY_COLORS = {"严重": "#C0392B", "一般": "#D68910", "提示": "#2874A6"}
 
 
@@ -117,7 +123,8 @@ class _Writer:
         ws.set_footer(f"&C&9{labels.text('page_of', lang)}", {"margin": 0.3})
 
 
-def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, show_personal_data: bool) -> None:
+def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, show_personal_data: bool,
+                   split_notes: list[str]) -> None:
     t = lambda k, **kw: labels.text(k, lang, **kw)  # noqa: E731
     meta = result.metadata or {}
     prof = meta.get("profile") or {}
@@ -142,6 +149,9 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
         row += 1
     for n in result.notices:
         w.put(ws, row, 0, "⚠ " + tr(n.message, lang), w.f_notice)
+        row += 1
+    for note in split_notes:
+        w.put(ws, row, 0, "⚠ " + note, w.f_notice)
         row += 1
     row += 1
 
@@ -189,7 +199,8 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
             w.put(ws, row, c + 1, v)
 
 
-def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptions: dict, as_of: date) -> None:
+def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptions: dict, as_of: date,
+                 first: int = 1, max_rows: int = EXCEL_MAX_ROWS, tracking: Any = None) -> None:
     # Sized so the sheet prints one A4 landscape page wide at a readable scale: the long texts get
     # the room, the short ones wrap (a rule id breaks at its hyphens).
     widths = [4, 21, 14, 9, 18, 6, 40, 28, 32, 14, 11, 9, 10]
@@ -208,7 +219,7 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
         basis = text(basis_text(f.basis, lang))
         correction = text(tr(f.correction, lang))
         departments = text(departments_text(f.departments, lang))
-        ws.write_number(i, 0, i, w.f_num)
+        ws.write_number(i, 0, first + i - 1, w.f_num)
         ws.write_string(i, 1, f.fingerprint, w.f_text)
         ws.write_string(i, 2, text(f.case_id), w.f_text)
         ws.write_string(i, 3, text(f.rule_id), w.f_wrap)
@@ -218,12 +229,18 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
         ws.write_string(i, 7, basis, w.f_wrap)
         ws.write_string(i, 8, correction, w.f_wrap)
         ws.write_string(i, 9, departments, w.f_wrap)
-        if f.correction_due is not None:
-            ws.write_datetime(i, 10, f.correction_due, w.f_date)
+        # A recorded run shows each item's progress carried forward: its status, the first 完成时限
+        # still in force and the squad's 备注 (auditor.history.tracking).
+        item = tracking.items.get(f.fingerprint) if tracking is not None else None
+        due = item.due if item is not None else f.correction_due
+        if due is not None:
+            ws.write_datetime(i, 10, due, w.f_date)
         exempt = exemptions.get(f.fingerprint)
         # An exempted finding is listed as 已豁免 with its reason, so a returned sheet imports cleanly.
-        ws.write_string(i, 11, EXEMPT if exempt else state, w.f_text)
-        if exempt:
+        ws.write_string(i, 11, item.status if item is not None else EXEMPT if exempt else state, w.f_text)
+        if item is not None and item.note:
+            ws.write_string(i, 12, text(item.note), w.f_wrap)
+        elif exempt:
             ws.write_string(i, 12, text(f"豁免：{exempt.get('reason', '')}（{exempt.get('approver', '')}）"), w.f_wrap)
         height = _row_height([(f.rule_id, widths[3]), (kind, widths[4]), (message, widths[6]), (basis, widths[7]),
                               (correction, widths[8]), (departments, widths[9])])
@@ -231,7 +248,7 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
             ws.set_row(i, height)
     n = len(findings)
     # The dropdown also covers a spare block below the list so hand-added rows get it too.
-    ws.data_validation(1, 11, max(n, 1) + 200, 11, {
+    ws.data_validation(1, 11, min(max(n, 1) + _SPARE_ROWS, max_rows - 1), 11, {
         "validate": "list", "source": list(labels.CORRECTION_STATES) + ([EXEMPT] if exemptions else []),
         "error_title": "整改状态", "error_message": "请选择：" + " / ".join(labels.CORRECTION_STATES),
     })
@@ -249,15 +266,44 @@ def _table_sheet(w: _Writer, ws, columns, rows: list[list[Any]], widths: list[fl
     ws.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
 
 
-def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False) -> list[Path]:
-    """Write the workbook; returns [path]."""
+def _parts(rows: list, max_rows: int) -> list[list]:
+    """`rows` cut into pieces that fit a sheet under its header row (at least one piece, maybe empty)."""
+    size = max(1, max_rows - 1)
+    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+
+
+def _part_name(name: str, k: int) -> str:
+    """The k-th sheet of a list: the name, then "name (2)", ... (the suffix kept within 31 characters)."""
+    suffix = f" ({k + 1})"
+    return name if k == 0 else name[: 31 - len(suffix)] + suffix
+
+
+def _split_note(what: str, parts: int, lang: str) -> str:
+    return labels.text("sheet_split", lang, what=what, n=parts, limit=f"{EXCEL_MAX_ROWS:,}")
+
+
+def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False,
+               max_rows: int = EXCEL_MAX_ROWS) -> list[Path]:
+    """Write the workbook; returns [path]. `max_rows`: rows per sheet (Excel's limit; lower in tests)."""
     summary = summarize(result)
     reserved_keys = ("summary", "warnings", "rules", "rejected", "parameters")
     reserved = [labels.sheet_name(k, lang) for k in reserved_keys]
-    names = sheet_names([s.squad for s in summary.squads], reserved)
     by_squad: dict[str, list] = {s.squad: [] for s in summary.squads}
     for f in result.findings:
         by_squad.setdefault(f.squad, []).append(f)
+    squad_parts = {sq: _parts(fs, max_rows) for sq, fs in by_squad.items()}
+    warning_parts = _parts(result.warnings, max_rows)
+    rejected_parts = _parts(load_list(result, "rejected"), max_rows)
+    extra_reserved = [_part_name(reserved[1], k) for k in range(1, len(warning_parts))]
+    extra_reserved += [_part_name(reserved[3], k) for k in range(1, len(rejected_parts))]
+    extra_reserved.append("销项进度")  # auditor.report.progress_sheet.SHEET, for a recorded run
+    names = sheet_names([_part_name(s.squad, k) for s in summary.squads for k in range(len(squad_parts[s.squad]))],
+                        reserved + extra_reserved)
+    split_notes = [_split_note(sq.squad, len(squad_parts[sq.squad]), lang) for sq in summary.squads
+                   if len(squad_parts[sq.squad]) > 1]
+    split_notes += [_split_note(name, len(parts), lang) for name, parts in
+                    ((reserved[1], warning_parts), (reserved[3], rejected_parts)) if len(parts) > 1]
+    exemptions = (result.metadata or {}).get("exemptions") or {}
 
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {
@@ -269,14 +315,22 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
         wb.set_calc_mode("manual")
         w = _Writer(wb)
         ws = wb.add_worksheet(reserved[0])
-        _summary_sheet(w, ws, result, summary, lang, show_personal_data)
+        _summary_sheet(w, ws, result, summary, lang, show_personal_data, split_notes)
         ws.activate()
+        if getattr(result, "tracking", None) is not None:  # a recorded run: progress across months
+            from auditor.report.progress_sheet import SHEET, write_progress_sheet
+
+            write_progress_sheet(w, wb.add_worksheet(SHEET), result.tracking)
         for sq in summary.squads:
-            _squad_sheet(w, wb.add_worksheet(names[sq.squad]), sq.squad, by_squad.get(sq.squad, []), lang,
-                         (result.metadata or {}).get("exemptions") or {}, result.as_of)
-        _table_sheet(w, wb.add_worksheet(reserved[1]), labels.WARNING_COLUMNS,
-                     [[x.due, int(x.days_left), x.squad, x.case_id, x.rule_id, tr(x.label, lang)]
-                      for x in result.warnings], [12, 9, 22, 16, 10, 40], lang, wrap=(5,))
+            first = 1
+            for k, part in enumerate(squad_parts[sq.squad]):
+                _squad_sheet(w, wb.add_worksheet(names[_part_name(sq.squad, k)]), sq.squad, part, lang, exemptions,
+                             result.as_of, first=first, max_rows=max_rows, tracking=getattr(result, "tracking", None))
+                first += len(part)
+        for k, part in enumerate(warning_parts):
+            _table_sheet(w, wb.add_worksheet(_part_name(reserved[1], k)), labels.WARNING_COLUMNS,
+                         [[x.due, int(x.days_left), x.squad, x.case_id, x.rule_id, tr(x.label, lang)]
+                          for x in part], [12, 9, 22, 16, 10, 40], lang, wrap=(5,))
         _table_sheet(w, wb.add_worksheet(reserved[2]), labels.RULE_COLUMNS,
                      [[str(rule_attr(r, "id")), tr(rule_attr(r, "title"), lang),
                        labels.theme_label(str(rule_attr(r, "theme", "")), lang),
@@ -286,12 +340,13 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
                        summary.by_rule.get(str(rule_attr(r, "id")), 0)]
                       for r in sorted(result.rules, key=lambda r: str(rule_attr(r, "id")))],
                      [10, 30, 12, 8, 40, 30, 8], lang, wrap=(1, 4, 5))
-        _table_sheet(w, wb.add_worksheet(reserved[3]), labels.REJECTED_COLUMNS,
-                     [[str(r.table) if lang == "en" else TABLE_ZH.get(str(r.table), str(r.table)), str(r.file),
-                       plain(r.line), field_text(r.field, lang, str(r.table)) or None, str(r.reason),
-                       plain(masked_rejected_value(r, show_personal_data))]
-                      for r in load_list(result, "rejected")],
-                     [12, 30, 8, 16, 40, 30], lang, wrap=(4,))
+        for k, part in enumerate(rejected_parts):
+            _table_sheet(w, wb.add_worksheet(_part_name(reserved[3], k)), labels.REJECTED_COLUMNS,
+                         [[str(r.table) if lang == "en" else TABLE_ZH.get(str(r.table), str(r.table)), str(r.file),
+                           plain(r.line), field_text(r.field, lang, str(r.table)) or None, str(r.reason),
+                           plain(masked_rejected_value(r, show_personal_data))]
+                          for r in part],
+                         [12, 30, 8, 16, 40, 30], lang, wrap=(4,))
         params_ws = wb.add_worksheet(reserved[4])
         params_ws.write_string(0, 0, labels.text("parameter", lang), w.f_head)
         params_ws.write_string(0, 1, labels.text("value", lang), w.f_head)

@@ -28,6 +28,8 @@ from auditor.report.common import (
     masked_rejected_value, param_descriptions, param_value_text, plain, profile_name, profile_overrides,
     profile_params, rule_attr, source_of, source_text, tr, xml_safe,
 )
+from auditor.report.html_cases import case_sections, finding_view
+from auditor.report.progress_chart import progress_section
 from auditor.report.summary import Summary, summarize
 
 DEFAULT_MAX_CASE_SECTIONS = 2000
@@ -35,8 +37,6 @@ DEFAULT_MAX_TABLE_ROWS = 20000
 MAX_LOAD_ROWS = 500  # rejected rows / input warnings listed in the HTML (all of them are in xlsx/JSON)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
-_DATE_FIELDS = tuple(f.name for f in CASE_FIELDS if f.kind in ("date", "datetime"))
-_HEADER_FIELDS = ("cause", "procedure", "party_type", "party_name", "status")
 
 # The filter script. It reads data-* attributes and textContent and writes only textContent /
 # hidden, so no case text is ever parsed as HTML. Its sha256 goes into the CSP.
@@ -117,114 +117,13 @@ def _charts(result: Any, summary: Summary, lang: str) -> dict[str, Any]:
     return {"squad_theme": squad_theme, "by_rule": by_rule, "has_rules": bool(rule_rows)}
 
 
-def _reading_order(findings: list, summary: Summary) -> list:
+def reading_order(findings: list, summary: Summary) -> list:
     """The order a supervisor reads findings in: 严重 first, then by squad rank, then case (the
     result's own order breaks ties). Case pages follow it, so a cap keeps the most serious cases."""
     rank = {s.squad: s.rank for s in summary.squads}
     sev = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(findings, key=lambda f: (sev.get(f.severity, len(sev)), rank.get(f.squad, len(rank) + 1),
                                            f.squad, f.case_id))
-
-
-def _case_sections(result: Any, findings: list, lang: str, show_personal_data: bool, cap: int,
-                   sources: dict, rules: dict) -> tuple[list[dict], int, dict[str, str]]:
-    """Per-case pages for the first `cap` cases with findings (in reading order); returns the pages,
-    how many cases were left out, and case_id -> anchor."""
-    grouped: dict[str, list] = {}
-    for f in findings:
-        grouped.setdefault(f.case_id, []).append(f)
-    wanted = list(grouped)[:cap]
-    omitted = max(0, len(grouped) - len(wanted))
-    anchors = {cid: f"case-{i + 1}" for i, cid in enumerate(wanted)}
-
-    case_rows: dict[str, dict] = {}
-    cases = getattr(result, "cases", None)
-    if cases is not None and len(cases) and "case_id" in cases.columns and wanted:
-        sub = cases[cases["case_id"].isin(wanted)]
-        cols = [c for c in ("case_id", *_HEADER_FIELDS, "party_id", *_DATE_FIELDS) if c in sub.columns]
-        for rec in sub[cols].to_dict("records"):
-            case_rows.setdefault(str(rec["case_id"]), rec)
-    deadline_rows: dict[str, list] = {}
-    dl = getattr(result, "deadlines", None)
-    if dl is not None and len(dl) and "case_id" in dl.columns and wanted:
-        for rec in dl[dl["case_id"].isin(wanted)].to_dict("records"):
-            deadline_rows.setdefault(str(rec["case_id"]), []).append(rec)
-
-    pages = []
-    for cid in wanted:
-        fs = grouped[cid]
-        rec = case_rows.get(cid, {})
-        org = rec.get("party_type") not in (None, "自然人") and not is_missing(rec.get("party_type"))
-        info = []
-        for name in _HEADER_FIELDS:
-            v = rec.get(name)
-            if is_missing(v) or v == "":
-                continue
-            if not show_personal_data:
-                v = mask_value(name, v, organisation=org)
-            label = field_label(name, lang)
-            info.append((label[:1].upper() + label[1:], str(v)))
-        timeline = []
-        for order, name in enumerate(_DATE_FIELDS):
-            d = iso(rec.get(name))
-            if d:
-                timeline.append((d, order, field_label(name, lang)))
-        timeline.sort()
-        deadlines = _deadline_rows(deadline_rows.get(cid, []), {f.rule_id for f in fs}, lang)
-        pages.append({
-            "anchor": anchors[cid], "case_id": cid, "squad": fs[0].squad, "info": info,
-            "source": source_text(sources.get(cid)),
-            "timeline": [(d, label) for d, _, label in timeline], "deadlines": deadlines,
-            "findings": [_finding_view(f, lang, show_personal_data, rules) for f in fs],
-        })
-    return pages, omitted, anchors
-
-
-def _deadline_rows(rows: list[dict], fired: set[str], lang: str) -> list[dict]:
-    """A case's computed deadlines for its page, in date order. Several rules often compute the same
-    deadline (公示期限 for GS-DISCLOSURE-LATE and GS-NOT-DISCLOSED): one row names them all. A missed
-    deadline none of whose rules made a finding (their other conditions exclude the case, e.g. no
-    court application is needed once the fine is paid) says so instead of alarming."""
-    merged: dict[tuple, dict] = {}
-    for d in rows:
-        label = str(d.get("label_en") if lang == "en" else d.get("label_zh") or d.get("name") or "")
-        limit = d.get("limit")
-        key = (label, iso(d.get("start")), iso(d.get("due")), iso(d.get("end")),
-               None if is_missing(limit) else int(limit), str(d.get("unit", "")), str(d.get("status") or ""))
-        row = merged.setdefault(key, {"rule_ids": []})
-        rid = str(d.get("rule_id") or "")
-        if rid and rid not in row["rule_ids"]:
-            row["rule_ids"].append(rid)
-    out = []
-    for (label, start, due, end, limit, unit, status), row in merged.items():
-        moot = status in ("late", "overdue", "early") and not fired.intersection(row["rule_ids"])
-        unit_text = labels.unit_label(unit, lang)
-        out.append({
-            "label": label, "rule_id": " ".join(row["rule_ids"]),
-            "start": start or "—", "due": due or "—", "end": end or "—",
-            "limit": "" if limit is None else (f"{limit} {unit_text}" if lang == "en" else f"{limit}{unit_text}"),
-            "status": "moot" if moot else status,
-            "status_label": labels.status_label(status, lang) + (labels.text("not_a_finding", lang) if moot else ""),
-        })
-    out.sort(key=lambda r: (r["start"] == "—", r["start"], r["due"]))
-    return out
-
-
-def _finding_view(f: Any, lang: str, show_personal_data: bool, rules: dict | None = None) -> dict[str, Any]:
-    rule = (rules or {}).get(f.rule_id)
-    return {
-        "fingerprint": f.fingerprint, "rule_id": f.rule_id, "case_id": f.case_id, "squad": f.squad,
-        "theme": f.theme, "theme_label": labels.theme_label(f.theme, lang), "severity": f.severity,
-        "severity_label": labels.severity_label(f.severity, lang), "sev_class": f"sev{SEVERITIES.index(f.severity)}"
-        if f.severity in SEVERITIES else "sev1",
-        "title": tr(f.title, lang), "subject": f.subject, "message": tr(f.message, lang),
-        "basis": basis_text(f.basis, lang),
-        "quotes": [str(b.quote) for b in f.basis if getattr(b, "quote", "")],
-        "correction": tr(f.correction, lang), "departments": departments_text(f.departments, lang),
-        "due": iso(f.correction_due) or "",
-        "evidence": evidence_items(f, lang, show_personal_data, rule,
-                                   "recordings" if rule_attr(rule, "scope") == "recording" else "cases"),
-    }
 
 
 def _table_label(table: str, lang: str) -> str:
@@ -240,25 +139,12 @@ def _warning_table(w: Any, meta: dict) -> str:
     return "cases"
 
 
-def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = False,
-                  max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS,
-                  max_table_rows: int = DEFAULT_MAX_TABLE_ROWS) -> dict[str, Any]:
-    summary = summarize(result)
+def page_context(result: Any, lang: str, show_personal_data: bool) -> dict[str, Any]:
+    """What every page of the report shows or needs: the header (as-of date, profile in force, rule
+    pack, engine), the UI strings and the CSP."""
     meta = result.metadata or {}
-    sources = source_of(result)
-    rules = {str(rule_attr(r, "id")): r for r in result.rules}
-    ordered = _reading_order(result.findings, summary)
-    pages, omitted, anchors = _case_sections(result, ordered, lang, show_personal_data, max(0, max_case_sections),
-                                             sources, rules)
-    table = [dict(_finding_view(f, lang, show_personal_data, rules), anchor=anchors.get(f.case_id))
-             for f in ordered[:max(0, max_table_rows)]]
-    tot = summary.total
-    counts = load_counts(result)
-    rejected = load_list(result, "rejected")
-    in_warnings = load_list(result, "warnings")
     pack = meta.get("rule_pack") or {}
     prof = meta.get("profile") or {}
-    squads_present = [s.squad for s in summary.squads]
     overrides = profile_overrides(result)
     descriptions = param_descriptions(result, lang)
     return {
@@ -274,6 +160,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "semi": "；" if lang != "en" else "; ", "lp": "（" if lang != "en" else " (",
         "rp": "）" if lang != "en" else ")",
         "as_of": result.as_of.isoformat(),
+        "page_title": "",
         "profile": {"name": profile_name(result), "path": str(prof.get("path") or ""),
                     "params": [(str(k), param_value_text(str(k), v, lang), str(k) in overrides, descriptions.get(str(k), ""))
                                for k, v in profile_params(result)]},
@@ -284,10 +171,50 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         "tool_version": str(meta.get("tool_version") or __version__),
         "squad_filter": meta.get("squad_filter"),
         "personal_shown": bool(show_personal_data),
+        "severities": [(s, labels.severity_label(s, lang), f"sev{i}") for i, s in enumerate(SEVERITIES)],
+        "warnings_note": "",
+    }
+
+
+def warning_view(w: Any, lang: str) -> dict[str, Any]:
+    return {"due": iso(w.due), "days_left": int(w.days_left), "squad": w.squad, "case_id": w.case_id,
+            "rule_id": w.rule_id, "label": tr(w.label, lang), "urgent": int(w.days_left) <= 3}
+
+
+def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = False,
+                  max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS,
+                  max_table_rows: int = DEFAULT_MAX_TABLE_ROWS, paged: dict | None = None,
+                  summary: Summary | None = None) -> dict[str, Any]:
+    """The context of report.html. With `paged` (from html_pages) it is the summary page of a report
+    split into squad and case pages: no findings table or case pages of its own, links instead."""
+    summary = summary or summarize(result)
+    meta = result.metadata or {}
+    rules = {str(rule_attr(r, "id")): r for r in result.rules}
+    if paged is None:
+        ordered = reading_order(result.findings, summary)
+        pages, omitted, anchors = case_sections(result, ordered, lang, show_personal_data,
+                                                 max(0, max_case_sections), source_of(result), rules)
+        table = [dict(finding_view(f, lang, show_personal_data, rules),
+                      href=f"#{anchors[f.case_id]}" if f.case_id in anchors else "")
+                 for f in ordered[:max(0, max_table_rows)]]
+        warnings = result.warnings
+    else:
+        pages, omitted, table = [], 0, []
+        warnings = result.warnings[:MAX_LOAD_ROWS]
+    tot = summary.total
+    counts = load_counts(result)
+    rejected = load_list(result, "rejected")
+    in_warnings = load_list(result, "warnings")
+    return {
+        **page_context(result, lang, show_personal_data),
+        "paged": paged is not None,
+        "squad_pages": (paged or {}).get("squads", []),
+        "squad_links": (paged or {}).get("links", {}),
         "notices": [{"code": n.code, "message": tr(n.message, lang), "count": n.count, "detail": list(n.detail)}
                     for n in result.notices],
         "headline": {
             "cases": tot.cases, "cases_with_findings": tot.cases_with_findings, "findings": tot.findings,
+            "partial": any(n.code == "partial_read" for n in result.notices),
             "by_severity": [(s, labels.severity_label(s, lang), tot.by_severity[s], f"sev{i}")
                             for i, s in enumerate(SEVERITIES)],
             "score": f"{tot.score:.2f}", "warnings": tot.warnings,
@@ -295,21 +222,21 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
             "pct": f"{100 * tot.cases_with_findings / tot.cases:.1f}%" if tot.cases else "—",
         },
         "squads": summary.squads,
-        "severities": [(s, labels.severity_label(s, lang), f"sev{i}") for i, s in enumerate(SEVERITIES)],
         "themes": [(t, labels.theme_label(t, lang)) for t in summary.themes],
         "score_note": labels.text("score_note", lang, base=f"{summary.base:g}",
                                   ded=("、" if lang != "en" else ", ").join(
                                       f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}"
                                       for s in SEVERITIES)),
         "charts": _charts(result, summary, lang),
-        "filter_squads": squads_present,
+        "progress": progress_section(getattr(result, "tracking", None)),
+        "filter_squads": [s.squad for s in summary.squads],
         "table": table,
         "table_total": len(result.findings),
         "table_note": labels.text("cap_table", lang, cap=max_table_rows, n=len(result.findings))
-        if len(result.findings) > len(table) else "",
-        "warnings": [{"due": iso(w.due), "days_left": int(w.days_left), "squad": w.squad, "case_id": w.case_id,
-                      "rule_id": w.rule_id, "label": tr(w.label, lang), "urgent": int(w.days_left) <= 3}
-                     for w in result.warnings],
+        if paged is None and len(result.findings) > len(table) else "",
+        "warnings": [warning_view(w, lang) for w in warnings],
+        "warnings_note": labels.text("cap_warnings", lang, cap=len(warnings), n=len(result.warnings))
+        if len(result.warnings) > len(warnings) else "",
         "load": [{"table": t, "table_label": t if lang == "en" else TABLE_ZH.get(t, t), "rows_in": i,
                   "loaded": ok, "rejected": rej, "reconciles": i == ok + rej} for t, i, ok, rej in counts],
         "rejected": [{"table": _table_label(str(r.table), lang), "file": str(r.file), "line": plain(r.line),
@@ -329,19 +256,22 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
     }
 
 
+def render(template: str, ctx: dict[str, Any]) -> str:
+    # Control characters from case text are parse errors in HTML (never meaningful): dropped here, once.
+    return xml_safe(_environment().get_template(template).render(**ctx))
+
+
 def render_html(result: Any, *, lang: str = "zh", show_personal_data: bool = False,
                 max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS,
                 max_table_rows: int = DEFAULT_MAX_TABLE_ROWS) -> str:
-    ctx = build_context(result, lang=lang, show_personal_data=show_personal_data,
-                        max_case_sections=max_case_sections, max_table_rows=max_table_rows)
-    # Control characters from case text are parse errors in HTML (never meaningful): dropped here, once.
-    return xml_safe(_environment().get_template("report.html.j2").render(**ctx))
+    """The report as one page (whatever its size; `write_html` splits a large report into pages)."""
+    return render("report.html.j2", build_context(result, lang=lang, show_personal_data=show_personal_data,
+                                                  max_case_sections=max_case_sections,
+                                                  max_table_rows=max_table_rows))
 
 
-def write_html(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False,
-               max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS,
-               max_table_rows: int = DEFAULT_MAX_TABLE_ROWS) -> list[Path]:
-    """Write the self-contained HTML report; returns [path]."""
-    html = render_html(result, lang=lang, show_personal_data=show_personal_data,
-                       max_case_sections=max_case_sections, max_table_rows=max_table_rows)
-    return [atomic_write_text(path, html)]
+def write_html(result: Any, path: str | Path, **kwargs: Any) -> list[Path]:
+    """Write the report: report.html alone, or with its squad and case pages beside it (html_pages)."""
+    from auditor.report.html_pages import write_pages
+
+    return write_pages(result, path, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from auditor.enrich.derive import DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS
+from auditor.enrich.derive_law import LAW_CASE_FIELDS
 from auditor.findings import THEMES
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
                                       Literal, Matches, Not, ParamRef, ParamTest, Present, SumOf, UNIT_ZH)
@@ -50,8 +51,29 @@ def describe(node, depth: int = 0) -> str:
         kind = "早于" if s.check == "early" else "晚于"
         return (f"{pad}- 期限「{s.label['zh']}」：自 `{s.from_field}` 起 {_limit(s.limit)}{UNIT_ZH[s.unit]}"
                 f"{'（' + '，'.join(extra) + '）' if extra else ''}；{to} {kind}届满日"
-                f"{'（未办理的按审计基准日计）' if s.open == 'as_of' and s.check == 'late' else ''}")
+                f"{'（未办理的按审计基准日计）' if s.open == 'as_of' and s.check == 'late' else ''}"
+                f"{_versions(s, pad)}")
     return f"{pad}- {node!r}"
+
+
+def _versions(spec, pad: str) -> str:
+    """The law-version logic of a deadline: which text applies by which date."""
+    v = spec.versions
+    if v is None:
+        return ""
+    lines = [f"\n{pad}  - 法律版本：按 `{v.by}` 当日施行的文本确定"]
+    for t in v.texts:
+        period = f"{t.start or '…'} 至 {t.end or '今'}"
+        if not t.applies:
+            rule = "不适用（当时无此期限）"
+        else:
+            limit = _limit(t.limit).strip() if t.limit is not None else _limit(spec.limit).strip()
+            rule = f"{limit} {UNIT_ZH[t.unit or spec.unit]}"
+        lines.append(f"{pad}    - {period}：{rule}{'（' + t.text + '）' if t.text else ''}")
+    if v.lighter_at:
+        which = "届满日较早" if v.lighter == "earlier_due" else "届满日较晚"
+        lines.append(f"{pad}    - 从旧兼从轻：`{v.lighter_at}` 当日施行的文本对当事人较轻（{which}）的，适用该文本")
+    return "\n".join(lines)
 
 
 def _operand(value) -> str:
@@ -79,7 +101,8 @@ def rule_markdown(rule: Rule, pack: RulePack) -> str:
     lines.append("**法律依据**")
     lines.append("")
     for b in rule.basis:
-        lines.append(f"- {b.law} {b.article}（可信度 {b.confidence}）：「{b.quote}」")
+        origin = f"；出处：{b.source}（未与法规原文核对）" if b.source else "；已与法规原文核对"
+        lines.append(f"- {b.law} {b.article}（可信度 {b.confidence}{origin}）：「{b.quote}」")
     lines += ["", "**适用条件**", "", describe(rule.applies), "", "**违规判定**", "", describe(rule.violation), ""]
     if rule.params:
         lines.append("**参数**：" + "，".join(
@@ -115,6 +138,6 @@ def render_catalogue(pack: RulePack) -> str:
         default = "、".join(map(str, p.default)) if isinstance(p.default, list) else p.default
         out.append(f"| `{name}` | {default} | {p.unit} | {p.confidence} | {p.basis} | {p.description.get('zh', '')} |")
     out += ["", "## 派生字段", "", "| 字段 | 中文 | 类型 |", "| --- | --- | --- |"]
-    for f in (*DERIVED_CASE_FIELDS, *DERIVED_RECORDING_FIELDS):
+    for f in (*DERIVED_CASE_FIELDS, *LAW_CASE_FIELDS, *DERIVED_RECORDING_FIELDS):
         out.append(f"| `{f.name}` | {f.zh} | {f.kind} |")
     return "\n".join(out) + "\n"

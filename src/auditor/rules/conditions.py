@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from auditor.errors import RuleError
+from auditor.rules.versions import version_fields
 
 # --------------------------------------------------------------------------------------------------
 # Nodes
@@ -130,6 +131,7 @@ class DeadlineSpec:
     open: str = "as_of"  # what an absent end date means: "as_of" (still open) or "skip"
     check: str = "late"  # late | early
     warn: bool = False
+    versions: Any = None  # rules/versions.py Versions: limit/unit/applicability by the law text in force
 
 
 @dataclass(frozen=True)
@@ -340,7 +342,7 @@ def _coerce(value, fdef, ctx: ParseContext, owner, key, element: bool = False):
 
 
 _DEADLINE_KEYS = {"name", "label", "from", "to", "limit", "unit", "extension", "excluded", "roll_over", "open",
-                  "check", "warn"}
+                  "check", "warn", "versions"}
 
 
 def parse_deadline(raw, ctx: ParseContext, owner, owner_key) -> DeadlineSpec:
@@ -397,8 +399,16 @@ def parse_deadline(raw, ctx: ParseContext, owner, owner_key) -> DeadlineSpec:
         key=key, name=name, label={"zh": label.get("zh", name), "en": label.get("en", name)},
         from_field=from_field, to_field=to_field, limit=_parse_limit(raw["limit"], ctx, raw, "limit"),
         unit=unit, extension_field=ext, excluded_field=exc, roll_over=roll, open=open_, check=check,
-        warn=warn,
+        warn=warn, versions=_versions(raw, ctx),
     )
+
+
+def _versions(raw, ctx):
+    if raw.get("versions") is None:
+        return None
+    from auditor.rules.versions import parse_versions
+
+    return parse_versions(raw["versions"], ctx, raw, "versions", UNITS, _parse_limit)
 
 
 def _parse_limit(value, ctx, owner, key):
@@ -456,7 +466,10 @@ def bind_deadline(spec: DeadlineSpec, params: dict) -> DeadlineSpec:
     from dataclasses import replace
 
     roll = params[spec.roll_over.name] if isinstance(spec.roll_over, ParamRef) else spec.roll_over
-    return replace(spec, limit=resolve_limit(spec.limit, params), roll_over=bool(roll))
+    from auditor.rules.versions import bind_versions
+
+    return replace(spec, limit=resolve_limit(spec.limit, params), roll_over=bool(roll),
+                   versions=bind_versions(spec.versions, params, resolve_limit))
 
 
 def resolve_limit(limit, params: dict) -> int:
@@ -499,4 +512,6 @@ def fields_of(node) -> list[str]:
             add(n.spec.to_field)
             add(n.spec.extension_field)
             add(n.spec.excluded_field)
+            for name in version_fields(n.spec.versions):
+                add(name)
     return out

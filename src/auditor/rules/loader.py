@@ -228,7 +228,8 @@ def parse_rule(raw: LineDict, filename: str, params: dict[str, Param], definitio
     for part in ("message", "correction"):
         for lang in ("zh", "en"):
             _check_template(raw[part][lang], ctx, raw[part], lang, fields, params, deadlines)
-    basis = tuple(Basis(b["law"], b["article"], b["quote"], b["confidence"]) for b in raw["basis"])
+    basis = tuple(Basis(b["law"], b["article"], b["quote"], b["confidence"], b.get("source", ""))
+                  for b in raw["basis"])
     empty = parse_empty(raw.get("empty"), ctx, scope, (applies, violation))
     examples = []
     for kind in ("fire", "pass", "unknown"):

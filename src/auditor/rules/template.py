@@ -17,7 +17,7 @@ import pandas as pd
 # {name} or {name|text shown when the value is missing}
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?:\|([^{}|]*))?\}")
 MISSING = {"zh": "未记载", "en": "not recorded"}
-DEADLINE_ATTRS = ("due", "limit", "unit", "start", "end", "elapsed", "over", "label", "actual")
+DEADLINE_ATTRS = ("due", "limit", "unit", "start", "end", "elapsed", "over", "label", "actual", "act_by")
 
 
 def placeholders(template: str) -> list[str]:

@@ -1,0 +1,41 @@
+"""Derived dates that follow the law's own counting rules and need the working-day calendar.
+
+* `lawsuit_end_date`: the party's 起诉期 (行政诉讼法 第四十六条) ends `lawsuit_months` after the
+  decision was served; a last day on a rest day moves to the next working day (民法典 第二百零三条).
+  It runs from service whatever the payment terms: a deferral of payment does not move it.
+* `court_window_from`: the court-enforcement application period (行政强制法 第五十三条, 行诉解释
+  第一百五十六条) starts when the 起诉期 ends; with an approved deferral or instalments it starts
+  no earlier than the end of the deferral (行政处罚法 第七十二条第二款). So: the later of the two.
+
+A date the calendar cannot place (a year it does not cover) is left empty: the rules then do not
+judge the case rather than guess.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.enrich.deadlines import add_months
+from auditor.model.fields import Field
+
+LAW_CASE_FIELDS = (
+    Field("lawsuit_end_date", "当事人起诉期届满日", "date",
+          doc="service_date + lawsuit_months; a rest day rolls over to the next working day"),
+    Field("court_window_from", "申请法院强制执行期起算日", "date",
+          doc="the later of lawsuit_end_date and deferral_until (行政处罚法 72 ¶2)"),
+)
+
+
+def add_law_facts(facts: pd.DataFrame, params: dict, calendar=None) -> None:
+    """Add LAW_CASE_FIELDS to the case facts, in place."""
+    service = facts["service_date"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    end = add_months(service, int(params.get("lawsuit_months", 6)))
+    if calendar is not None and params.get("roll_over_holidays", True):
+        rolled, unknown = calendar.roll_to_workday(end)
+        end = np.where(unknown, np.datetime64("NaT", "D"), rolled)
+    facts["lawsuit_end_date"] = pd.to_datetime(end.astype("datetime64[ns]"))
+    deferral = facts["deferral_until"].to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    later = np.where(np.isnat(deferral) | (~np.isnat(end) & (end >= deferral)), end, deferral)
+    later = np.where(np.isnat(end), np.datetime64("NaT", "D"), later)
+    facts["court_window_from"] = pd.to_datetime(later.astype("datetime64[ns]"))
