@@ -13,7 +13,8 @@ import sys
 import time
 
 from auditor.api import load_calendar, load_pack_and_profile
-from auditor.evaluate.base import RunContext, build_facts
+from auditor.evaluate.context import RunContext
+from auditor.evaluate.facts import build_facts
 from auditor.evaluate.rete import ReteEvaluator
 from auditor.ingest import load_exports
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.evaluate import registry
 from auditor.findings import AuditResult, Basis, EarlyWarning, Finding, Notice, fingerprint
 from auditor.model.fields import CASE_FIELDS
 
@@ -336,6 +337,7 @@ def small_result(*, show_personal_data: bool = False) -> AuditResult:
               {"path": "exports/recordings.csv", "sha256": "ef" * 32, "table": "recordings", "form": "csv",
                "rows": 40}]
     return AuditResult(
+        engine_label={lang: registry.label("vectorized", lang) for lang in ("zh", "en")},
         as_of=AS_OF, findings=findings, warnings=warnings, notices=notices,
         metadata=_metadata(len(RULES), inputs, show_personal_data), rules=list(RULES), load=load,
         cases=_case_frame(cases), deadlines=deadlines,
@@ -400,6 +402,7 @@ def district_result(n_cases: int = 600, seed: int = 7, squads: int = 14) -> Audi
                        "en": "No holiday calendar for 2027: working-day deadlines in 2027 cannot be computed."},
                       count=1, detail=("2027",))]
     return AuditResult(
+        engine_label={lang: registry.label("vectorized", lang) for lang in ("zh", "en")},
         as_of=AS_OF, findings=findings, warnings=warnings, notices=notices,
         metadata=_metadata(len(RULES), inputs), rules=list(RULES), load=load,
         cases=_case_frame(cases), deadlines=_deadline_frame(dl_rows),

@@ -140,18 +140,22 @@ def test_check_parity_passes_on_the_sample_and_fails_on_a_tampered_evaluator(tmp
     outcome = run_job(AuditJob(config=config, out_dir=None, check_parity=True))
     assert outcome.parity.ok and outcome.parity.agreed == len(outcome.result.findings) > 0
 
-    real = api.get_evaluator
+    from dataclasses import replace
+
+    from auditor.evaluate import registry
+
+    real = registry.info("rete").factory
 
     class Tampered:
         name = "rete"
 
         def hits(self, rules, facts, ctx):
-            hits = real("rete").hits(rules, facts, ctx)
+            hits = real().hits(rules, facts, ctx)
             rule_id = next(k for k, v in sorted(hits.items()) if len(v))
             hits[rule_id] = hits[rule_id][1:]  # "forgets" one finding
             return hits
 
-    monkeypatch.setattr(api, "get_evaluator", lambda name: Tampered() if name == "rete" else real(name))
+    monkeypatch.setitem(registry._REGISTRY, "rete", replace(registry.info("rete"), factory=Tampered))
     with pytest.raises(ConfigError, match="1 项不一致"):
         run_job(AuditJob(config=config, out_dir=None, check_parity=True))
 

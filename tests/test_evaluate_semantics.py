@@ -6,7 +6,8 @@ import re
 import pytest
 
 from auditor.enrich.calendar import WorkCalendar
-from auditor.evaluate.base import RunContext, build_facts
+from auditor.evaluate.context import RunContext
+from auditor.evaluate.facts import build_facts
 from auditor.evaluate.vectorized import VectorizedEvaluator
 from auditor.model.frame import to_frame
 from auditor.enrich.deadlines import compute_deadline

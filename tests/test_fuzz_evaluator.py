@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from auditor.api import audit_tables, load_pack_and_profile
 from auditor.enrich.calendar import WorkCalendar
 from auditor.evaluate.parity import check_parity
+from auditor.evaluate.prepare import prepare
 from auditor.model.fields import CASE_FIELDS, RECORDING_FIELDS
 from auditor.model.frame import empty_frame, to_frame
 
@@ -90,5 +91,5 @@ def test_random_partial_cases(setup, cases):
         assert f.message.get("zh") and f.message.get("en")
         assert not PLACEHOLDER.search(f.message["zh"]), f"unfilled placeholder: {f.message['zh']}"
     assert all(w.case_id in ids for w in result.warnings)
-    report = check_parity(tables, pack, profile, AS_OF, calendar=calendar)
+    report = check_parity(prepare(tables, as_of=AS_OF, pack=pack, profile=profile, calendar=calendar))
     assert report.ok, report.format("en")

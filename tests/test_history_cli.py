@@ -125,3 +125,31 @@ def test_every_command_has_help_with_an_example():
         out = runner.invoke(main, [*args, "--help"])
         assert out.exit_code == 0, (args, out.output)
         assert "Example:" in out.output and "auditor " in out.output.split("Example:")[1], args
+
+
+def test_history_tables_written_as_xlsx_and_csv(tmp_path):
+    import csv
+
+    import openpyxl
+
+    from auditor.history import list_items, squad_status
+
+    db = _store(tmp_path)
+    run = lambda *a: CliRunner().invoke(main, ["history", "--history", str(db), *map(str, a)])  # noqa: E731
+    res = run("squads", "--out", tmp_path / "s.xlsx")
+    assert res.exit_code == 0 and f"已写入 {tmp_path / 's.xlsx'}" in res.output, res.output
+    sheet = list(openpyxl.load_workbook(tmp_path / "s.xlsx").active.iter_rows(values_only=True))
+    status = squad_status(db, total=True)
+    assert sheet[0][:3] == ("中队", "问题总数", "待整改")
+    assert [(r[0], r[1]) for r in sheet[1:]] == list(zip(status["squad"], status["items"]))
+    res = run("trend", "--out", tmp_path / "t.csv")
+    assert res.exit_code == 0, res.output
+    with open(tmp_path / "t.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0][:2] == ["月份", "中队"] and len(rows) > 1
+    res = run("items", "--out", tmp_path / "i.csv")
+    with open(tmp_path / "i.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert [r[0] for r in rows[1:]] == list_items(db)["fingerprint"].tolist()
+    bad = run("items", "--out", tmp_path / "i.txt")
+    assert bad.exit_code == 2 and ".xlsx 或 .csv" in bad.output and not (tmp_path / "i.txt").exists()

@@ -75,6 +75,25 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   rows of their table; any other element, and stray text, is an `unknown_element` / `unknown_text`
   warning; a wrapper holding cases is reported and each case inside it rejected;
 - officers given partly as text and partly as `<officer>` children are all read (the text was dropped);
+- a CSV whose header and rows are in different encodings (GBK header, UTF-8 rows, or the reverse)
+  is refused naming both lines (it loaded as mojibake with exit 0); a header cell with a quoted line
+  break (`"案件\n编号"`, as Excel writes it) is one header cell (every row was rejected); a 20 MB header
+  cell is quoted as an 80-character excerpt in warnings and messages, never whole;
+- dates outside what a date column can hold (0001-01-01, 1600-01-01, 9999-12-31, also as
+  9999年12月31日) are rejected with the range in the reason (numpy wrapped them into other centuries);
+  an open-ended 暂缓至 9999-12-31 can be mapped to empty with the mapping profile's `values`;
+- a mapping profile's `date_formats` are tried before ISO, so `%Y-%d-%m` reads `2025-03-04` as
+  3 April (ISO read it as 4 March while reading `2025-25-04` the profile's way: one column, two ways);
+- symbolic links, the policy: a link named on the command line is the user's choice and is followed; a
+  link found inside an export folder is followed only while it stays inside that folder — one that
+  leaves it (to `/etc/passwd`, to another district's export) or loops is skipped with a
+  `skipped_file` warning naming where it points, never what it holds (a loop crashed the loader); a
+  CSV whose header has no known column at all (a system file named `cases.csv`) is refused without
+  being read as rows, so none of its lines reaches the console, the JSON or the HTML; any unknown text
+  that is quoted (a header cell, an element name, a rejected value) is an excerpt of at most 80
+  characters;
+- the same record read from two files (a disclosure in both the XML and the CSV export, a recording
+  nested in the XML and in recordings.csv) is loaded once, the repeat rejected naming the first;
 - a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
   staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
   a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a

@@ -53,13 +53,13 @@ def test_scalars_stay_text(tmp_path):
     ("versio: 1\n", 1, "是否指 version"),
     ("tables:\n  case:\n    columns: {}\n", 2, "未知的表: case；是否指 cases？"),
     ("tables:\n  cases:\n    columns:\n      办案单位: squadd\n", 4, "是否指 squad"),
-    ("tables:\n  cases:\n    columns:\n      a: squad\n      a: district\n", 5, "重复的键: a（首次出现在第 4 行）"),
+    ("tables:\n  cases:\n    columns:\n      a: squad\n      a: district\n", 5, "重复的键 'a'（首次出现在第 4 行）"),
     ("encoding: klingon\n", 1, "未知的编码: klingon"),
     ("delimiter: '::'\n", 1, "分隔符必须是一个字符"),
     ("date_formats: [dd/mm/yyyy]\n", 1, "strptime"),
     ("tables:\n  cases:\n    values:\n      procedure: {一般: 一般程序}\n", 4, "不在可选值中"),
     ("tables:\n  cases:\n    columns: [a, b]\n", 3, "必须是键值对"),
-    ("tables: {cases: {columns: {a: b}\n", 2, "YAML 语法错误"),
+    ("tables: {cases: {columns: {a: b}\n", 2, "YAML 无法解析"),
     ("version: 2\n", 1, "不支持的映射配置版本"),
 ])
 def test_profile_errors_name_file_and_line(tmp_path, text, line, message):

@@ -279,3 +279,50 @@ def test_three_months_with_squads_returning_their_lists(district):
     assert months_row[1:4] == ("2026-08", "2026-09", "2026-10")
     html = (octo / "report.html").read_text(encoding="utf-8")
     assert 'id="progress-chart"' in html and html.count('class="panel"') == len(status.index) - 1
+
+    # All October lists returned untouched, as a folder: nothing changes.
+    files = sorted((octo / "整改清单").iterdir())
+    res = _cli("corrections", "import", octo / "整改清单", "--history", db, "--date", "2026-11-02")
+    assert res.exit_code == 0 and res.output.count("更新 0 条") == len(files) > 4, res.output
+    _check(db, oracle, date(2026, 11, 2))
+
+    # The monthly form for October: one row per open 重点 (严重) item; November has no audit: refused.
+    form = root / "月度反馈表-2026-10.xlsx"
+    res = _cli("monthly", "--month", "2026-10", "--history", db, "--out", form)
+    assert res.exit_code == 0, res.output
+    ws = openpyxl.load_workbook(form)["全区"]
+    labels = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    first, last = labels.index("重点整治问题进展情况") + 2, labels.index("督导情况") + 1  # 1-based rows
+    listed = [ws.cell(r, 4).value.split("\n")[1] for r in range(first, last)]
+    items = list_items(db, MONTHS[2])
+    key_open = items[(items["severity"] == "严重") & items["status"].isin(OPEN)]
+    assert sorted(listed) == sorted(key_open["case_id"]) and len(listed) > 0
+    res = _cli("monthly", "--month", "2026-11", "--history", db, "--out", root / "nov.xlsx")
+    assert res.exit_code == 2 and "没有 2026-11 月内的审计记录" in res.output
+
+
+def test_output_folder_is_one_set_refused_when_foreign_unless_forced(tmp_path):
+    import json
+
+    from auditor.report import RUN_MARKER
+
+    sample = Path(__file__).resolve().parents[1] / "fixtures" / "sample" / "xml"
+    out = tmp_path / "reports" / "2026-11"
+    res = _cli("audit", sample, "--as-of", "2026-11-25", "--out", out, "--format", "xlsx,json")
+    assert res.exit_code == 1, res.output
+    marker = json.loads((out / RUN_MARKER).read_text(encoding="utf-8"))
+    listed = {f["path"] for f in marker["files"]}
+    lists = sorted((out / "整改清单").iterdir())
+    assert lists and {f"整改清单/{p.name}" for p in lists} <= listed  # the squads' lists are in the set
+    assert "已写入" in res.output and f"{out / '整改清单'}/（{len(lists)} 个中队的整改清单）" in res.output
+    # Again with json only: the whole set is replaced, no workbook of the previous run is left beside it.
+    res = _cli("audit", sample, "--as-of", "2026-11-25", "--out", out, "--format", "json")
+    assert sorted(p.name for p in out.iterdir()) == [RUN_MARKER, "findings.json"]
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.docx").write_text("x", encoding="utf-8")
+    res = _cli("audit", sample, "--as-of", "2026-11-25", "--out", foreign, "--format", "json", "--no-history")
+    assert res.exit_code == 2 and "--force" in res.output and (foreign / "notes.docx").exists()
+    res = _cli("audit", sample, "--as-of", "2026-11-25", "--out", foreign, "--format", "json", "--no-history",
+               "--force")
+    assert res.exit_code == 1 and not (foreign / "notes.docx").exists() and (foreign / "findings.json").exists()

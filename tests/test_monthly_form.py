@@ -42,6 +42,7 @@ def store(tmp_path):
 def test_source_mapping():
     assert [form_source(s) for s in ("投诉举报", "信访", "上级交办", "部门移送", "巡查发现", "其他", None)] == [
         "群众举报反映", "信访渠道收集", "上级部门移交", "上级部门移交", "主动排查发现", "主动排查发现", "主动排查发现"]
+    assert form_source() == "主动排查发现"  # the audit found it
 
 
 def test_may_figures(store):
@@ -51,17 +52,18 @@ def test_may_figures(store):
     assert list(units) == [A, B]
     a, b, d = units[A], units[B], fig.district
     order = ("群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交", "其中列入重点整治清单")
-    assert [a.found_month[k] for k in order] == [0, 1, 0, 0, 1]  # F2 reopened
-    assert [a.found_year[k] for k in order] == [1, 1, 0, 1, 2]  # F1, F2, F4; G0 was found in 2024
+    # The audit found every problem itself: 主动排查发现, whatever the case's 案件来源 (信访, 投诉举报 …).
+    assert [a.found_month[k] for k in order] == [0, 0, 1, 0, 1]  # F2 reopened
+    assert [a.found_year[k] for k in order] == [0, 0, 3, 0, 2]  # F1, F2, F4; G0 was found in 2024
     assert (a.fixed_month, a.fixed_year, a.key_fixed_month, a.key_fixed_year) == (1, 2, 0, 1)  # F1; F1 + G0
     assert [(i["case_id"], i["status"]) for i in a.key_open] == [("C2", "待整改"), ("C4", "整改中")]
     assert (a.open_end, a.overdue_end) == (2, 2)  # F2 (due 04-15) and F4 (due 05-20), both past due on 05-31
     assert (b.open_end, b.overdue_end) == (1, 0)  # F5 due 06-20
-    assert [b.found_month[k] for k in order] == [0, 0, 0, 1, 1]
-    assert [b.found_year[k] for k in order] == [0, 0, 1, 1, 1]
+    assert [b.found_month[k] for k in order] == [0, 0, 1, 0, 1]
+    assert [b.found_year[k] for k in order] == [0, 0, 2, 0, 1]
     assert (b.fixed_month, b.fixed_year, b.key_fixed_month) == (1, 1, 0)
-    assert [d.found_month[k] for k in order] == [0, 1, 0, 1, 2]
-    assert [d.found_year[k] for k in order] == [1, 1, 1, 2, 3]
+    assert [d.found_month[k] for k in order] == [0, 0, 2, 0, 2]
+    assert [d.found_year[k] for k in order] == [0, 0, 5, 0, 3]
     assert (d.fixed_month, d.fixed_year, d.key_fixed_month, d.key_fixed_year) == (2, 3, 0, 1)
     assert len(d.key_open) == 3
     april = monthly_figures(store, "2025-04")
@@ -75,27 +77,46 @@ def test_form_layout(store, tmp_path):
     assert wb.sheetnames == ["全区", A, B]
     ws = wb[A]
     merged = {str(r) for r in ws.merged_cells.ranges}
-    assert {"A1:G1", "A3:A5", "A6:A8", "E6:G6", "A9:B9", "C9:G9", "A10:B10", "C13:G13"} <= merged
+    assert {"A1:G1", "A3:A5", "A6:A8", "E6:G6", "A9:B11", "A12:B12", "C15:G15"} <= merged
     assert ws["A1"].value == "静安区城管执法系统“整治城管执法不规范问题”整治工作月度情况反馈表"
     assert ws["A2"].value == f"填报单位：{A}"
     assert [ws.cell(3, c).value for c in range(2, 8)] == [
         "问题线索来源", "群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交", "其中列入重点\n整治清单"]
-    assert [ws.cell(4, c).value for c in range(2, 8)] == ["2025年5月", 0, 1, 0, 0, 1]
-    assert [ws.cell(5, c).value for c in range(2, 8)] == ["2025年起至今", 1, 1, 0, 1, 2]
+    assert [ws.cell(4, c).value for c in range(2, 8)] == ["2025年5月", 0, 0, 1, 0, 1]
+    assert [ws.cell(5, c).value for c in range(2, 8)] == ["2025年起至今", 0, 0, 3, 0, 2]
     assert [ws.cell(6, c).value for c in range(2, 6)] == ["整治时间", "2025年5月", "2025年起至今", "备注"]
     assert [ws.cell(7, c).value for c in range(2, 5)] == ["整治完成城管执法不规范问题", 1, 2]
     assert [ws.cell(8, c).value for c in range(2, 5)] == ["完成重点整治问题", 0, 1]
     assert (ws["E7"].value, ws["E8"].value) == ("月底仍未整改 2 个，其中超期 2 个", "月底重点整治问题未完成 2 个")
-    progress = ws["C9"].value
+    # 重点整治问题进展情况: a header row, then one row per open 严重 item.
     assert ws["A9"].value == "重点整治问题进展情况"
-    assert "2025年3月31日，信访渠道收集的案件 C2（规则 R002）问题" in progress and "整治情况：待整改" in progress
-    assert "案件 C4（规则 R004）" in progress and "整改中，完成时限 2025-05-20" in progress
-    assert [(ws.cell(r, 1).value, ws.cell(r, 3).value) for r in range(10, 14)] == [
+    assert [ws.cell(9, c).value for c in range(3, 8)] == ["发现日期及来源", "案件编号", "问题概况", "整治情况", "完成时限"]
+    assert [ws.cell(10, c).value for c in range(3, 8)] == [
+        "1. 2025年3月31日\n主动排查发现", "C2\n（规则 R002）", "R002 问题", "待整改", "2025-04-15"]
+    assert [ws.cell(11, c).value for c in range(4, 8)] == ["C4\n（规则 R004）", "R004 问题", "整改中", "2025-05-20"]
+    assert [(ws.cell(r, 1).value, ws.cell(r, 3).value) for r in range(12, 16)] == [
         ("督导情况", "无"), ("教育培训情况", "无"), ("长效机制建立情况", "无"), ("其它情况", "无")]
     district = wb["全区"]
-    assert [district.cell(4, c).value for c in range(3, 8)] == [0, 1, 0, 1, 2]
-    assert district["C9"].value.count("\n") == 2  # three open serious items, one per line
-    assert B in district["C9"].value
+    assert [district.cell(4, c).value for c in range(3, 8)] == [0, 0, 2, 0, 2]
+    listed = [district.cell(r, 4).value for r in range(10, 13)]
+    assert len(listed) == 3 and all(v and "（规则 R" in v for v in listed)  # three open serious items
+    assert any(v.startswith(B) for v in listed)
+    assert wb[B]["C11"].value == "无" or wb[B]["D10"].value.startswith("C5")
+
+
+def test_month_without_audit_is_refused_unless_asked(store, tmp_path):
+    with pytest.raises(ConfigError, match="没有 2025-06 月内的审计记录（最近一次审计截止 2025-05-31）"):
+        monthly_figures(store, "2025-06")
+    out = tmp_path / "june.xlsx"
+    res = CliRunner().invoke(main, ["monthly", "--month", "2025-06", "--history", str(store), "--out", str(out)])
+    assert res.exit_code == 2 and "--allow-no-audit" in res.output and not out.exists()
+    res = CliRunner().invoke(main, ["monthly", "--month", "2025-06", "--history", str(store), "--out", str(out),
+                                    "--allow-no-audit"])
+    assert res.exit_code == 0 and "按 2025-05-31 的审计状态填报" in res.output, res.output
+    fig = monthly_figures(store, "2025-06", allow_no_audit=True)
+    assert (fig.runs_in_month, fig.last_as_of, fig.district.fixed_month) == (0, date(2025, 5, 31), 0)
+    ws = openpyxl.load_workbook(out)["全区"]
+    assert any("2025年6月没有审计记录" in str(c.value) for row in ws.iter_rows() for c in row if c.value)
 
 
 def test_form_is_deterministic(store, tmp_path):
@@ -129,10 +150,11 @@ def test_cases_without_source_or_due_are_still_reported(tmp_path):
     unknown = finding("R011", "K2", A, severity="严重")  # no due date, and its case has no 案件来源
     record_run(db, result(date(2025, 5, 31), [known, unknown], cases=cases([("K1", A, "投诉举报"), ("K2", A, None)])))
     fig = monthly_figures(db, "2025-05")
-    assert fig.district.found_month["群众举报反映"] == 1 and fig.district.found_month["主动排查发现"] == 1
+    assert fig.district.found_month["群众举报反映"] == 0 and fig.district.found_month["主动排查发现"] == 2
     out = tmp_path / "f.xlsx"
     write_monthly(db, "2025-05", out)
-    text = openpyxl.load_workbook(out)[A]["C9"].value
+    ws = openpyxl.load_workbook(out)[A]
+    rows = [[ws.cell(r, c).value for c in range(4, 8)] for r in (10, 11)]
+    text = str(rows)
     assert "nan" not in text and "None" not in text
-    assert "案件 K2（规则 R011）问题，问题概况：R011 问题；整治情况：待整改。" in text
-    assert "整治情况：待整改，完成时限 2025-06-30。" in text
+    assert rows == [["K1\n（规则 R010）", "R010 问题", "待整改", "2025-06-30"], ["K2\n（规则 R011）", "R011 问题", "待整改", "未定"]]

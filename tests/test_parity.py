@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from auditor.api import audit_tables, get_evaluator, load_pack_and_profile
 from auditor.enrich.calendar import WorkCalendar
 from auditor.enrich.derive import case_fact_fields
-from auditor.evaluate.base import RunContext, build_facts
+from auditor.evaluate.context import RunContext
+from auditor.evaluate.facts import build_facts
 from auditor.evaluate.parity import check_parity
+from auditor.evaluate.prepare import prepare
 from auditor.model.fields import CASE_FIELDS, RECORDING_FIELDS, TABLES
 from auditor.model.frame import to_frame
 from auditor.rules.conditions import (
@@ -28,7 +30,7 @@ from auditor.rules.conditions import (
     fields_of,
     parse_condition,
 )
-from auditor.rules.examples import run_examples
+from auditor.pipeline.examples import run_examples
 
 ENGINES = ["vectorized", "rete"]
 AS_OF = dt.date(2026, 11, 25)
@@ -250,7 +252,7 @@ def test_random_partial_cases_agree(tables, as_of, missing):
                for e in ENGINES]
     assert _findings(results[0]) == _findings(results[1])
     assert results[0].undetermined == results[1].undetermined
-    report = check_parity(tables, pack, profile, as_of, supplied=supplied)
+    report = check_parity(prepare(tables, as_of=as_of, pack=pack, profile=profile, supplied=supplied))
     assert report.ok, report.format()
 
 
@@ -294,7 +296,7 @@ def test_generated_export_findings_are_identical(pack_profile, sample_tables):
 
 def test_check_parity_passes_on_the_sample(pack_profile, sample_tables):
     pack, profile = pack_profile
-    report = check_parity(sample_tables, pack, profile, AS_OF)
+    report = check_parity(prepare(sample_tables, as_of=AS_OF, pack=pack, profile=profile))
     assert report.ok and report.agreed >= 50 and report.rows["case"] == 400
     assert "0 项不一致" in report.format()
 
@@ -328,7 +330,8 @@ def test_check_parity_fails_on_a_different_rule(pack_profile):
     ])}
     ctx = ParseContext(file="t", rule_id=rule.id, fields=case_fact_fields(), params=pack.params, definitions={})
     lenient = parse_condition({"field": "officer_cert_count", "lt": 1}, ctx)  # the tampered rule
-    report = check_parity(tables, pack, profile, AS_OF, engines=("vectorized", _Tampered(rule.id, lenient)))
+    report = check_parity(prepare(tables, as_of=AS_OF, pack=pack, profile=profile),
+                          engines=("vectorized", _Tampered(rule.id, lenient)))
     assert not report.ok
     assert [(d.case_id, d.rule_id, d.found_by) for d in report.differences] == [("P1", rule.id, "vectorized")]
     text = report.format()

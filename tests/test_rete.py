@@ -16,8 +16,11 @@ from auditor.enrich.calendar import WorkCalendar
 from auditor.enrich.derive import case_fact_fields
 from auditor.errors import RuleError
 from auditor.evaluate import rete
-from auditor.evaluate.base import RunContext, build_facts, full_condition
-from auditor.evaluate.rete_regex import (
+from auditor.evaluate.rete import compiler, encoder
+from auditor.evaluate.rete import host as rete_host
+from auditor.evaluate.context import RunContext
+from auditor.evaluate.facts import build_facts, full_condition
+from auditor.evaluate.rete.regex import (
     Unsupported,
     check_pattern,
     disagreement,
@@ -97,10 +100,10 @@ def test_every_operator_is_translated_by_both_evaluators(pack):
         for negate in (False, True):
             n = Not(node) if negate else node
             assert _hits("rete", pack, n) == _hits("vectorized", pack, n), (name, negate)
-    compiler = rete._Compiler(rete._Scope(case_fact_fields()))
+    compiled = compiler.Compiler(compiler.Scope(case_fact_fields()))
     for cls in set(OPERATORS.values()):
         node = next(n for n in samples.values() if type(n) is cls)
-        assert compiler.expr(node) not in (rete.TRUE, rete.FALSE), cls.__name__
+        assert compiled.expr(node) not in (compiler.TRUE, compiler.FALSE), cls.__name__
 
 
 def test_an_unknown_node_is_an_error_not_a_silent_false():
@@ -108,32 +111,32 @@ def test_an_unknown_node_is_an_error_not_a_silent_false():
         pass
 
     with pytest.raises(TypeError, match="no translation for Strange"):
-        rete._Compiler(rete._Scope(case_fact_fields())).expr(Strange())
+        compiler.Compiler(compiler.Scope(case_fact_fields())).expr(Strange())
 
 
 def test_negation_follows_the_missing_value_semantics():
-    compiler = rete._Compiler(rete._Scope(case_fact_fields()))
+    compiled = compiler.Compiler(compiler.Scope(case_fact_fields()))
     # not(x > 100) is true when x is missing: the negation is (x absent) or (x <= 100)
-    assert compiler.expr(Compare("fine_amount", "gt", Literal(100.0)), True) == {
+    assert compiled.expr(Compare("fine_amount", "gt", Literal(100.0)), True) == {
         "$or": [{"$nex": {"fine_amount": 1}}, {"$lte": {"fine_amount": 100.0}}]}
     # not(list holds v): list absent, or every element differs
-    assert compiler.expr(Contains("decision_type", Literal("罚款")), True) == {
+    assert compiled.expr(Contains("decision_type", Literal("罚款")), True) == {
         "$or": [{"$nex": {"decision_type": 1}}, {"$iall": {"decision_type": {"$neq": {"$i": "罚款"}}}}]}
 
 
 def test_dates_are_days_and_datetimes_seconds_since_epoch():
     dates = pd.Series(pd.to_datetime(["1970-01-02", None, "2026-11-25"]))
-    assert rete._encode_column(dates, "date", "") == [1, None, (D(2026, 11, 25) - D(1970, 1, 1)).days]
-    assert rete._encode_column(dates, "date", "s") == [86400, None, (D(2026, 11, 25) - D(1970, 1, 1)).days * 86400]
+    assert encoder.encode_column(dates, "date", "") == [1, None, (D(2026, 11, 25) - D(1970, 1, 1)).days]
+    assert encoder.encode_column(dates, "date", "s") == [86400, None, (D(2026, 11, 25) - D(1970, 1, 1)).days * 86400]
     stamps = pd.Series(pd.to_datetime(["1970-01-01 00:01:05"]))
-    assert rete._encode_column(stamps, "datetime", "") == [65]
+    assert encoder.encode_column(stamps, "datetime", "") == [65]
     texts = pd.Series(["a", "", None], dtype=object)
-    assert rete._encode_column(texts, "str", "") == ["a", None, None]
+    assert encoder.encode_column(texts, "str", "") == ["a", None, None]
     lists = pd.Series([("x",), (), None], dtype=object)
-    assert rete._encode_column(lists, "list", "") == [("x",), None, None]
-    assert rete._fragments("l", [("x", "中"), None]) == ['"l":["x","中"]', None]
-    assert rete._fragments("b", [True, None, False]) == ['"b":true', None, '"b":false']
-    assert rete._fragments("n", [1, 2.5, None]) == ['"n":1', '"n":2.5', None]
+    assert encoder.encode_column(lists, "list", "") == [("x",), None, None]
+    assert encoder.fragments("l", [("x", "中"), None]) == ['"l":["x","中"]', None]
+    assert encoder.fragments("b", [True, None, False]) == ['"b":true', None, '"b":false']
+    assert encoder.fragments("n", [1, 2.5, None]) == ['"n":1', '"n":2.5', None]
 
 
 def test_a_date_compared_with_a_datetime_uses_the_same_unit(pack):
@@ -156,7 +159,7 @@ def test_a_private_host_is_used_not_the_global_one(pack):
     _hits("rete", pack, Present("fine_amount"))
     assert durable.lang._main_host is before and not durable.lang._rulesets
     host = rete.private_host({"x": {"r": {"all": [{"m": {"$ex": {"a": 1}}}], "run": lambda c: None}}})
-    assert isinstance(host, rete._QuietHost) and host is not before
+    assert isinstance(host, rete_host.QuietHost) and host is not before
 
 
 def test_an_exception_inside_a_consequent_is_raised(pack, monkeypatch):
@@ -168,7 +171,7 @@ def test_an_exception_inside_a_consequent_is_raised(pack, monkeypatch):
         def m(self):
             raise KeyError("boom")
 
-    monkeypatch.setattr(rete, "_Fired", Broken)
+    monkeypatch.setattr(rete_host, "Fired", Broken)
     with pytest.raises(rete.ReteError, match="boom"):
         _hits("rete", pack, Present("fine_amount"))
 
@@ -180,10 +183,10 @@ def test_a_condition_too_big_for_one_durable_rule_is_split(pack):
                             {"any": [{"absent": "filing_date"}, {"field": "filing_date", "gt": {"field": "decision_date"}}]}]}
                    for i in range(4)]}
     node = parse_condition(raw, ctx)
-    expr = rete._Compiler(rete._Scope(case_fact_fields())).expr(node)
-    assert rete._cost(rete._anchor(expr)) > rete.MAX_COST
-    parts = rete._split(expr)
-    assert len(parts) > 1 and all(rete._cost(p) <= rete.MAX_COST for p in parts)
+    expr = compiler.Compiler(compiler.Scope(case_fact_fields())).expr(node)
+    assert compiler.cost(compiler.anchor(expr)) > compiler.MAX_COST
+    parts = compiler.split(expr)
+    assert len(parts) > 1 and all(compiler.cost(p) <= compiler.MAX_COST for p in parts)
     assert _hits("rete", pack, node) == _hits("vectorized", pack, node) == [1]
     assert _hits("rete", pack, Not(node)) == _hits("vectorized", pack, Not(node)) == [0, 2]
     # and nothing is silently dropped when even splitting cannot help: the rule is refused
@@ -292,7 +295,7 @@ def test_private_host_retries_a_spurious_durable_refusal(monkeypatch):
     from auditor.evaluate import rete
 
     calls = []
-    real = rete._QuietHost.register_rulesets
+    real = rete_host.QuietHost.register_rulesets
 
     def flaky(self, definitions):
         calls.append(sorted(definitions["t"]["r"]))
@@ -300,7 +303,7 @@ def test_private_host_retries_a_spurious_durable_refusal(monkeypatch):
             raise durable_rules_engine.error("Could not create ruleset, error code: 102")
         return real(self, definitions)
 
-    monkeypatch.setattr(rete._QuietHost, "register_rulesets", flaky)
+    monkeypatch.setattr(rete_host.QuietHost, "register_rulesets", flaky)
     definition = {"t": {"r": {"all": [{"m": {"x": 1}}], "run": lambda c: None}}}
     host = rete.private_host(definition)
     assert len(calls) == 2 and calls[0] == calls[1] == ["all", "run"]  # the retry got the whole rule again

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from auditor.rules.conditions import Compare, Contains, Deadline, In, ParamRef, ParamTest, SumOf, walk
-from auditor.rules.examples import run_examples
+from auditor.pipeline.examples import run_examples
 from auditor.rules.loader import load_rule_pack
 from auditor.rules.params import load_profile
 from auditor.rules.template import placeholders

@@ -9,7 +9,7 @@ import pytest
 
 from auditor.api import audit_tables, get_evaluator
 from auditor.enrich.calendar import WorkCalendar
-from auditor.evaluate.base import act_by
+from auditor.results.finding_text import act_by
 from auditor.model.frame import to_frame
 from auditor.rules.loader import load_rule_pack
 from auditor.rules.params import load_profile

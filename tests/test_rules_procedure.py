@@ -18,7 +18,7 @@ from auditor.generate.lifecycle import finalize, make_context, plan_case
 from auditor.generate.violations import REGISTRY
 from auditor.ingest import load_exports
 from auditor.model.frame import to_frame
-from auditor.rules.examples import run_examples
+from auditor.pipeline.examples import run_examples
 from auditor.rules.loader import load_rule_pack
 from auditor.rules.params import load_profile
 
@@ -83,10 +83,11 @@ def test_filing_message_counts_working_days_across_national_day(pack, profile):
 def test_demand_correction_names_the_last_day_to_apply_to_the_court(pack, profile):
     res = audit_one(pack, profile, {"procedure": "普通程序", "decision_date": date(2025, 8, 14),
                                     "service_date": date(2025, 8, 18), "fine_amount": 2000, "status": "已决定"},
-                    rule_ids=("ZX-DEMAND-MISSING",))
+                    as_of=date(2026, 3, 2), rule_ids=("ZX-DEMAND-MISSING",))
     (f,) = res.findings
-    # 2025-08-18 + 6 + 3 months; the correction names the day, the message the grace end (rolled over).
-    assert "在 2026-05-18 前申请人民法院强制执行" in f.correction["zh"]
+    # 起诉期 2025-08-18 + 6 months = 2026-02-18 (春节) rolls to 02-24; + 3 months = 05-24 (Sunday) → 05-25.
+    # The correction names that day, the message the grace end (rolled over).
+    assert "于 2026-05-25 前申请人民法院强制执行" in f.correction["zh"]
     assert "至 2025-10-09" in f.message["zh"] and "尚未办理" in f.message["zh"]
     assert "拆违专班（违法建筑案件）" in f.departments and f.departments[0] == "执法协调科"
 
@@ -96,7 +97,11 @@ def test_court_window_runs_from_the_end_of_an_approved_deferral(pack, profile):
             "demand_notice_date": date(2025, 1, 24), "enforcement_application_date": date(2025, 10, 20),
             "status": "执行中"}
     assert fired(audit_one(pack, profile, base, rule_ids=("ZX-COURT-LATE",))) == {"ZX-COURT-LATE"}
-    deferred = {**base, "deferral_until": date(2025, 3, 31)}
+    # A deferral ending before the 起诉期 (2025-07-03) does not move the window (行政处罚法 72 ¶2 moves
+    # only its start, to the later of the two): still late.
+    early_deferral = {**base, "deferral_until": date(2025, 3, 31)}
+    assert fired(audit_one(pack, profile, early_deferral, rule_ids=("ZX-COURT-LATE",))) == {"ZX-COURT-LATE"}
+    deferred = {**base, "deferral_until": date(2025, 9, 30)}
     assert fired(audit_one(pack, profile, deferred, rule_ids=("ZX-COURT-LATE",))) == set()
 
 

@@ -24,7 +24,7 @@ from auditor.generate.lifecycle import finalize, make_context, plan_case
 from auditor.generate.violations import REGISTRY
 from auditor.generate.writers import ExportWriter
 from auditor.model.frame import empty_frame, to_frame
-from auditor.rules.examples import run_examples
+from auditor.pipeline.examples import run_examples
 from auditor.rules.loader import load_rule_pack
 from auditor.rules.params import load_profile
 

@@ -53,6 +53,7 @@ def test_serve_listens_on_loopback_by_default_and_says_so(tmp_path):
     import subprocess
     import sys
     import time
+    import urllib.error
     import urllib.request
 
     from auditor.history.store import transaction
@@ -82,6 +83,13 @@ def test_serve_listens_on_loopback_by_default_and_says_so(tmp_path):
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise
                 time.sleep(0.2)
+        # Another Host name (a DNS-rebinding page) is refused on loopback.
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/login", headers={"Host": "evil.example"})
+        try:
+            urllib.request.urlopen(request, timeout=5)
+            raise AssertionError("a foreign Host header was served")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400
         # Bound to loopback only: not reachable on another local address of this machine.
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.2", port)) != 0

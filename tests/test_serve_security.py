@@ -94,10 +94,15 @@ def test_secure_cookie_over_https(db):
     assert "secure" in cookie.lower()
 
 
-def test_session_expires_when_idle(db):
+def test_session_expires_when_idle_or_too_old(db):
     c = client(db, SessionPolicy(lifetime=timedelta(hours=8), idle=timedelta(seconds=0)))
     login(c, "sup")
     assert c.get("/", follow_redirects=False).status_code == 303
+    c = client(db, SessionPolicy(lifetime=timedelta(seconds=0), idle=timedelta(hours=1)))
+    login(c, "sup")
+    assert c.get("/", follow_redirects=False).status_code == 303
+    with open_store(db, create=False) as conn:  # expired sessions are deleted, not kept
+        assert conn.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 0
 
 
 def test_csrf_missing_or_wrong_is_refused(db):
@@ -251,3 +256,15 @@ def test_concurrent_wrong_passwords_all_count(db):
         assert locked_until is not None
         result = authenticate(conn, "sqb", PASSWORDS["sqb"])
     assert result.user is None and "锁定" in result.error
+
+
+def test_oversized_form_is_refused_before_parsing(db):
+    c = client(db)
+    login(c, "sqa")
+    a = item_of(db, "A-2")
+    form = edit_form(c, a["fingerprint"])
+    r = c.post(f"/items/{a['fingerprint']}", data={**form, "status": "整改中", "note": "x" * 300_000})
+    assert r.status_code == 413
+    r = c.post(f"/items/{a['fingerprint']}", data={**form, "status": "整改中", "note": "长" * 2001})
+    assert r.status_code == 422 and "不能超过 2000" in r.text
+    assert item_of(db, "A-2") == a

@@ -3,30 +3,31 @@
     from auditor.api import AuditConfig, run_audit
     result = run_audit(AuditConfig(exports=("fixtures/sample/xml",), as_of=date(2026, 11, 25)))
     result.findings[0].message["zh"]
+
+Each entry point loads what the configuration names, prepares one run (`evaluate.prepare`) and judges
+it with the configured engine (`evaluate.registry`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from auditor import __version__
 from auditor.enrich.calendar import WorkCalendar, load_calendar_file
 from auditor.errors import UsageError
-from auditor.evaluate.base import (RunContext, build_facts, build_findings, calendar_notices, deadline_table,
-                                   early_warnings, effective_condition, empty_field_notices)
-from auditor.evaluate.outcome import build_undetermined, undetermined_findings
-from auditor.findings import AuditResult, Finding, Notice
-from auditor.progress import progress
-from auditor.rules.conditions import AllOf
+from auditor.evaluate import registry
+from auditor.evaluate.context import PreparedRun
+from auditor.evaluate.prepare import prepare
+from auditor.findings import AuditResult, Notice
+from auditor.pipeline import audit as pipeline_audit
+from auditor.pipeline.audit import Audit, audit_prepared, audit_result, judge
+from auditor.pipeline.explain import CaseExplanation, RuleVerdict, case_tables, explain_prepared
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
-
-ENGINES = ("vectorized", "rete")
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,7 @@ class AuditConfig:
 
 
 def get_evaluator(name: str):
-    if name == "vectorized":
-        from auditor.evaluate.vectorized import VectorizedEvaluator
-
-        return VectorizedEvaluator()
-    if name == "rete":
-        from auditor.evaluate.rete import ReteEvaluator
-
-        return ReteEvaluator()
-    raise UsageError(f"未知的评估引擎 {name!r}；可选: {', '.join(ENGINES)}")
+    return registry.create(name)
 
 
 def load_calendar(files=()) -> WorkCalendar:
@@ -71,20 +64,46 @@ def load_pack_and_profile(rules: Path | None, profile: Path | None) -> tuple[Rul
     return pack, load_profile(profile, pack.params, Path(pack.path))
 
 
-def run_audit(config: AuditConfig) -> AuditResult:
-    """Load the exports, audit every case, return the neutral result (no files written)."""
+def load_inputs(config: AuditConfig):
+    """The exports the configuration names, read into canonical tables (a LoadResult)."""
     from auditor.ingest import load_exports
 
     if not config.exports:
         raise UsageError("请至少指定一个导出文件或目录")
+    return load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
+
+
+def prepare_args(config: AuditConfig, supplied=None) -> dict:
+    """What `prepare` needs besides the tables, loaded from the files the configuration names;
+    `supplied`: the tables and columns the export had (`LoadResult.supplied`)."""
     pack, profile = load_pack_and_profile(config.rules, config.profile)
-    calendar = load_calendar(config.calendars)
-    load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
+    return dict(as_of=config.as_of, pack=pack, profile=profile, calendar=load_calendar(config.calendars),
+                squads=config.squads, rule_ids=config.rule_ids, show_personal_data=config.show_personal_data,
+                supplied=supplied)
+
+
+def prepare_config(config: AuditConfig, tables: dict[str, pd.DataFrame], supplied=None) -> PreparedRun:
+    """The prepared run of `tables` under the configuration's rule pack, profile, calendars and filters."""
+    return prepare(tables, **prepare_args(config, supplied))
+
+
+def audit_config(config: AuditConfig) -> Audit:
+    """Load, take the exports as they stood at the as-of date, prepare, judge: the run, its hits, the result."""
+    load = load_inputs(config)
     tables, snapshot = as_it_stood(load.tables, config)
-    result = audit_tables(tables, as_of=config.as_of, pack=pack, profile=profile, calendar=calendar,
-                          engine=config.engine, squads=config.squads, show_personal_data=config.show_personal_data,
-                          rule_ids=config.rule_ids, supplied=load.supplied,
-                          undetermined_as_findings=config.undetermined_as_findings)
+    audit = pipeline_audit.audit_tables(tables, config.engine, **prepare_args(config, load.supplied),
+                                        undetermined_as_findings=config.undetermined_as_findings)
+    with_inputs(audit.result, load, config, snapshot)
+    return audit
+
+
+def run_audit(config: AuditConfig) -> AuditResult:
+    """Load the exports, audit every case, return the neutral result (no files written)."""
+    return audit_config(config).result
+
+
+def with_inputs(result: AuditResult, load, config: AuditConfig, snapshot) -> AuditResult:
+    """The result with the load report, the input files and the snapshot in its metadata and notices."""
     result.load = load
     if load.incomplete:  # first of the notices: the audit covers only part of an export
         result.notices.insert(0, partial_read_notice(load.incomplete))
@@ -122,182 +141,32 @@ def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):
     return snapshot_tables(tables, config.as_of)
 
 
-def select_rules(pack: RulePack, rule_ids=()) -> list:
-    if not rule_ids:
-        return list(pack.rules)
-    known = {r.id for r in pack.rules}
-    missing = [r for r in rule_ids if r not in known]
-    if missing:
-        raise UsageError(f"未知规则: {', '.join(missing)}")
-    return [r for r in pack.rules if r.id in set(rule_ids)]
-
-
 def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RulePack, profile: Profile,
                  calendar: WorkCalendar | None = None, engine: str = "vectorized", squads=(),
                  show_personal_data: bool = False, rule_ids=(), evaluator=None, supplied=None,
                  undetermined_as_findings: bool = False) -> AuditResult:
-    """Audit canonical tables already in memory (the examples runner and notebooks use this).
-
-    `supplied` (table -> supplied columns, as `LoadResult.supplied`) says what the export had; by
-    default every table given is supplied with all its columns."""
-    from auditor.coverage import all_supplied, measure_coverage
-
-    calendar = calendar or WorkCalendar()
-    supplied = all_supplied(tables) if supplied is None else supplied
-    tables = filter_squads(tables, squads)
-    params = profile.values
-    warning_days = int(params.get("warning_days", 7))
-    ctx = RunContext(as_of=as_of, calendar=calendar, params=params, warning_days=warning_days,
-                     show_personal_data=show_personal_data)
-    rules = [r.bind(params) for r in select_rules(pack, rule_ids)]
-    n = len(tables["cases"])
-    # The steps below have no loop worth counting; a person still sees which one runs and for how long.
-    with progress(5, f"审计 {n:,} 件案件：派生事实", unit="steps") as bar:
-        facts = build_facts(tables, rules, ctx, supplied)
-        bar.stage(f"审计 {n:,} 件案件：评估 {len(rules)} 条规则")
-        bar.advance()
-        evaluator = evaluator or get_evaluator(engine)
-        outcomes = evaluator.outcomes(rules, facts, ctx)
-        hits = {rule_id: o.violated for rule_id, o in outcomes.items()}
-        from auditor.evaluate.vectorized import VectorizedEvaluator
-
-        bar.stage(f"审计 {n:,} 件案件：适用范围")
-        bar.advance()
-        # Where each rule applies (effective ∧ applies): for warnings, deadlines and notices, not findings.
-        applicable = VectorizedEvaluator().masks(
-            {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
-        bar.stage(f"审计 {n:,} 件案件：生成问题")
-        bar.advance()
-        findings = build_findings(rules, hits, facts, ctx)
-        undetermined = build_undetermined(rules, outcomes, facts, as_of)
-        if undetermined_as_findings:
-            findings = sorted(findings + undetermined_findings(rules, outcomes, facts, ctx), key=Finding.sort_key)
-        bar.stage(f"审计 {n:,} 件案件：预警与期限")
-        bar.advance()
-        result = AuditResult(
-            as_of=as_of, findings=findings, warnings=early_warnings(rules, applicable, facts, ctx),
-            notices=calendar_notices(rules, applicable, facts) + empty_field_notices(rules, hits, facts),
-            rules=list(pack.rules if not rule_ids else rules),
-            cases=tables["cases"], deadlines=deadline_table(rules, applicable, facts),
-            undetermined=undetermined, coverage=measure_coverage(tables, supplied),
-        )
-        bar.stage(f"审计 {n:,} 件案件")
-        bar.advance()
-    result.metadata = {
-        "tool_version": __version__, "rule_pack": pack.as_metadata(), "profile": profile.as_metadata(),
-        "engine": evaluator.name, "as_of": as_of.isoformat(), "inputs": [], "mapping_profile": "default",
-        "squad_filter": list(squads) or None, "rule_filter": list(rule_ids) or None,
-        "show_personal_data": show_personal_data,
-        "warning_days": warning_days,
-        "score": {"base": 100, "deductions": {
-            severity: params.get(f"score_deduction_{key}", default)
-            for severity, key, default in (("严重", "serious", 10), ("一般", "general", 5), ("提示", "notice", 1))}},
-        "calendar_years": [calendar.covered_years[0], calendar.covered_years[-1]],
-        "undetermined_as_findings": undetermined_as_findings,
-    }
-    return result
-
-
-def filter_squads(tables: dict[str, pd.DataFrame], squads) -> dict[str, pd.DataFrame]:
-    if not squads:
-        return tables
-    cases = tables["cases"]
-    known = set(cases["squad"].dropna())
-    unknown = [s for s in squads if s not in known]
-    if unknown:
-        raise UsageError(f"导出中没有这些中队: {', '.join(unknown)}；现有: {', '.join(sorted(known))}")
-    keep = cases[cases["squad"].isin(squads)].reset_index(drop=True)
-    out = dict(tables)
-    out["cases"] = keep
-    if tables.get("recordings") is not None:
-        rec = tables["recordings"]
-        out["recordings"] = rec[rec["case_id"].isin(keep["case_id"])].reset_index(drop=True)
-    return out
-
-
-@dataclass
-class RuleVerdict:
-    rule_id: str
-    title: dict
-    severity: str
-    verdict: str  # "fires", "passes", "not_applicable"
-    message: dict | None = None
-    evidence: tuple = ()
-    finding: Any = None  # the Finding when the rule fires
-    rule: Any = None
-
-
-@dataclass
-class CaseExplanation:
-    case: dict  # field -> value (masked unless asked), only fields with a value
-    timeline: list  # (date, field, 中文 label), sorted
-    deadlines: pd.DataFrame
-    verdicts: list[RuleVerdict]
-    recordings: pd.DataFrame
-    profile: str
+    """Audit canonical tables already in memory (notebooks and tests use this). `supplied` (table ->
+    supplied columns, as `LoadResult.supplied`) says what the export had; by default every table
+    given is supplied with all its columns."""
+    return pipeline_audit.audit_tables(tables, evaluator or engine, as_of=as_of, pack=pack, profile=profile,
+                                       calendar=calendar, squads=squads, rule_ids=rule_ids,
+                                       show_personal_data=show_personal_data, supplied=supplied,
+                                       undetermined_as_findings=undetermined_as_findings).result
 
 
 def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
-    """One case's timeline, its computed deadlines and every rule's verdict with its evidence."""
-    from auditor.ingest import load_exports
-    from auditor.model.fields import CASE_FIELDS
-    from auditor.privacy import mask_id, mask_name
-
-    pack, profile = load_pack_and_profile(config.rules, config.profile)
-    load = load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
+    """One case's timeline, its computed deadlines and every rule's verdict (by the configured engine)."""
+    load = load_inputs(config)
     tables, _ = as_it_stood(load.tables, config)
-    cases = tables["cases"]
-    match = cases[cases["case_id"] == case_id]
-    if match.empty and (load.tables["cases"]["case_id"] == case_id).any():
+    if not (tables["cases"]["case_id"] == case_id).any() and (load.tables["cases"]["case_id"] == case_id).any():
         raise UsageError(f"案件 {case_id} 在 {config.as_of.isoformat()} 之后才发现或立案，不在该日的审计范围"
                          "（要按导出中的全部信息查看请加 --all-known）")
-    if match.empty:
-        from auditor.rules.conditions import did_you_mean
+    run = prepare_config(replace(config, squads=()), case_tables(tables, case_id),  # one case: no squad filter
+                         load.supplied)
+    return explain_prepared(run, config.engine)
 
-        raise UsageError(f"导出中没有案件 {case_id}{did_you_mean(case_id, cases['case_id'].dropna().tolist()[:5000])}")
-    one = {"cases": match.reset_index(drop=True)}
-    for table in ("recordings", "disclosures"):
-        frame = tables.get(table)
-        if frame is None:
-            continue
-        key = "case_id" if table == "recordings" else "decision_no"
-        value = case_id if table == "recordings" else match["decision_no"].iat[0]
-        one[table] = frame[frame[key] == value].reset_index(drop=True)
-    calendar = load_calendar(config.calendars)
-    params = profile.values
-    ctx = RunContext(as_of=config.as_of, calendar=calendar, params=params,
-                     warning_days=int(params.get("warning_days", 7)), show_personal_data=config.show_personal_data)
-    rules = [r.bind(params) for r in select_rules(pack, config.rule_ids)]
-    facts = build_facts(one, rules, ctx)
-    from auditor.evaluate.vectorized import VectorizedEvaluator
 
-    ev = VectorizedEvaluator()
-    applicable = ev.masks({r.id: (r.scope, AllOf((effective_condition(r, config.as_of), r.applies)))
-                           for r in rules}, facts)
-    hits = ev.hits(rules, facts, ctx)
-    findings = {(f.rule_id): f for f in build_findings(rules, hits, facts, ctx)}
-    verdicts = []
-    for rule in rules:
-        if rule.id in findings:
-            f = findings[rule.id]
-            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "fires", f.message, f.evidence, f, rule))
-        elif applicable[rule.id].any():
-            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "passes", rule=rule))
-        else:
-            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "not_applicable", rule=rule))
-    row = match.iloc[0]
-    case = {}
-    for f in CASE_FIELDS:
-        value = row[f.name]
-        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT or value is pd.NA \
-                or (isinstance(value, tuple) and not value):
-            continue
-        if f.personal and not config.show_personal_data:
-            value = mask_name(value) if "name" in f.name else mask_id(
-                value, organisation=row["party_type"] not in ("自然人", None))
-        case[f.name] = value
-    timeline = sorted((v.date() if hasattr(v, "date") else v, f.name, f.zh) for f in CASE_FIELDS
-                      if f.kind == "date" and f.name in case for v in [case[f.name]])
-    return CaseExplanation(case=case, timeline=timeline,
-                           deadlines=deadline_table(rules, applicable, facts), verdicts=verdicts,
-                           recordings=one.get("recordings", pd.DataFrame()), profile=profile.name)
+__all__ = ["Audit", "AuditConfig", "AuditResult", "CaseExplanation", "PreparedRun", "RuleVerdict", "audit_config",
+           "audit_prepared", "audit_result", "audit_tables", "explain_case", "get_evaluator", "judge",
+           "load_calendar", "load_inputs", "load_pack_and_profile", "prepare", "prepare_config", "run_audit",
+           "with_inputs"]

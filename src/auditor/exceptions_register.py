@@ -18,14 +18,14 @@ read) and reports expired, not-yet-valid, never-used and unknown-rule entries.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from auditor.errors import ConfigError
 from auditor.findings import AuditResult, Finding
-from auditor.rules.yamlload import load_yaml
+from auditor.suggest import close_matches
+from auditor.yamlio import load_yaml
 
 EXEMPT = "已豁免"
 REQUIRED = ("rule", "reason", "approver", "approved", "expires")
@@ -120,7 +120,7 @@ def _entry(item, name: str, line: int) -> ExceptionEntry:
                           file=name, line=line)
     for key in item:
         if key not in KEYS:
-            hint = difflib.get_close_matches(str(key), KEYS, n=1)
+            hint = close_matches(str(key), KEYS, n=1)
             raise ConfigError(f"未知的键 {key!r}" + (f"，是否应为 {hint[0]!r}？" if hint else ""),
                               file=name, line=item.line_of(key))
     for key in REQUIRED:

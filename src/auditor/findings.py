@@ -125,6 +125,7 @@ class AuditResult:
     load: Any = None  # the LoadReport (rows in = loaded + rejected)
     cases: Any = None  # canonical case table (pandas DataFrame) for per-case pages
     deadlines: Any = None  # per-case computed deadlines (DataFrame: case_id, rule_id, name, from, due, to, ...)
+    engine_label: dict = field(default_factory=dict)  # {"zh", "en"}: how reports name the engine
     tracking: Any = None  # auditor.history.tracking.Tracking once the run is recorded: progress carried forward
     undetermined: list[Undetermined] = field(default_factory=list)  # 无法判定: 数据缺失，待核实
     coverage: Any = None  # auditor.coverage.Coverage: what the export supplied

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor.api import AuditConfig, run_audit
+from auditor.api import AuditConfig, audit_config
 from auditor.errors import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, ConfigError, InputError, UsageError
+from auditor.evaluate import registry
 from auditor.exceptions_register import active_findings
 from auditor.findings import AuditResult, severity_rank
 
@@ -31,6 +32,7 @@ class AuditJob:
     new_only: bool = False
     exceptions: Path | None = None
     check_parity: bool = False
+    force: bool = False  # replace an --out folder that holds files other than auditor reports
     accept_partial: bool = False  # audit an export that could not be read to its end (else exit 3)
 
 
@@ -58,22 +60,20 @@ def run_job(job: AuditJob) -> JobOutcome:
         from dataclasses import replace
 
         job = replace(job, new_only=True, baseline=job.baseline or "latest")
-    result = run_audit(job.config)
+    audit = audit_config(job.config)
+    result = audit.result
     outcome = JobOutcome(result=result)
     incomplete = result.load.incomplete if result.load is not None else []
     if incomplete and not job.accept_partial:  # before any report: a partial audit is not published
         from auditor.ingest.partial import ACCEPT_HINT, partial_message
 
         raise InputError(partial_message(incomplete, job.lang) + "\n" + ACCEPT_HINT[job.lang])
-    if job.check_parity:
-        from auditor.api import load_calendar, load_pack_and_profile
+    if job.check_parity:  # every engine judges the same prepared run; the chosen one's verdicts are reused
         from auditor.evaluate.parity import check_parity
 
-        pack, profile = load_pack_and_profile(job.config.rules, job.config.profile)
-        outcome.parity = check_parity(result.load.tables, pack, profile, job.config.as_of,
-                                      calendar=load_calendar(job.config.calendars),
-                                      rule_ids=job.config.rule_ids, squads=job.config.squads,
-                                      supplied=result.load.supplied)
+        engine = result.metadata["engine"]
+        outcome.parity = check_parity(audit.run, registry.parity_names(engine), known_hits={engine: audit.hits},
+                                      known_outcomes={engine: audit.outcomes})
         if not outcome.parity.ok:  # before any report or history: a disputed audit is not published
             raise ConfigError(outcome.parity.format(job.lang))
     if job.exceptions:
@@ -110,11 +110,7 @@ def run_job(job: AuditJob) -> JobOutcome:
         from auditor.report import write_reports
 
         outcome.written = write_reports(result, job.out_dir, list(job.formats), lang=job.lang,
-                                        show_personal_data=job.config.show_personal_data)
-        if "xlsx" in job.formats:
-            from auditor.report.squad_lists import LISTS_DIR, write_squad_lists
-
-            outcome.written += write_squad_lists(result, Path(job.out_dir) / LISTS_DIR, result.tracking)
+                                        show_personal_data=job.config.show_personal_data, force=job.force)
     limit = severity_rank(job.fail_on)
     outcome.gating = [f for f in candidates if severity_rank(f.severity) <= limit]
     outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK

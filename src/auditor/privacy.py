@@ -7,6 +7,22 @@ import re
 _ORG_HINT = re.compile(r"(公司|厂|店|部|中心|合作社|事务所|工作室|酒店|餐厅|超市|集团|学校|医院|商行|门市|馆)")
 
 
+_MASK_RUN = re.compile(r"[*＊×]+")
+
+
+def matches_masked(value: str, masked: str) -> bool:
+    """Whether a value published with mask characters (3101**********1282, 王**) can be `value`: the
+    visible parts appear in order, the first at the start and the last at the end, and each run of
+    mask characters hides at least one character. Platforms mask differently (first 4 + last 4, or
+    last 4 only); any masking consistent with the value is accepted. Case is ignored."""
+    value, masked = value.strip().upper(), masked.strip().upper()
+    if len(masked) == len(value):
+        return all(m in "*＊×" or m == v for m, v in zip(masked, value))
+    parts = _MASK_RUN.split(masked)
+    pattern = "".join(re.escape(p) + (".+" if i < len(parts) - 1 else "") for i, p in enumerate(parts))
+    return re.fullmatch(pattern, value, flags=re.DOTALL) is not None
+
+
 def mask_name(name: str | None) -> str | None:
     """张三 -> 张*, 欧阳娜娜 -> 欧阳**; organisation names are public and stay whole."""
     if not name:
@@ -25,3 +41,13 @@ def mask_id(value: str | None, organisation: bool = False) -> str | None:
     if len(value) <= 4:
         return "*" * len(value)
     return "*" * (len(value) - 4) + value[-4:]
+
+
+def mask_field(name: str, value, field, party_type):
+    """The one masking policy for a cell of a canonical field: a personal field is masked (a name partly,
+    an ID number but its last four characters, an organisation's code not at all); others stay whole."""
+    if field is None or not getattr(field, "personal", False) or value is None:
+        return value
+    if "name" in name:
+        return mask_name(value)
+    return mask_id(value, organisation=party_type not in ("自然人", None))

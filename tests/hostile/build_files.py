@@ -141,6 +141,21 @@ FILES: dict[str, bytes | str] = {
                                    "</disclosure>\n<disclosure><decision_no>D3</decision_no></disclosure>\n"
                                    "</disclosures>\n",
     "xml_unknown_element.xml": xml_doc(case_xml(extra="<bogus>1</bogus>")),
+    # --- CSV, round two -------------------------------------------------------------------------
+    "csv_header_gbk_body_utf8.csv": CSV_HEADER.encode("gbk") + (ROW.format(id="A1", name="张三")
+                                                                 + ROW.format(id="A2", name="李四")).encode(),
+    "csv_header_utf8_body_gbk.csv": CSV_HEADER.encode() + (ROW.format(id="A1", name="张三")
+                                                           + ROW.format(id="A2", name="李四")).encode("gbk"),
+    "csv_header_cell_line_break.csv": '"案件\n编号",承办中队,案由,"当事人\r\n名称",罚款金额（元）,立案日期,案件状态\n'
+                                      + ROW.format(id="A1", name="张三") + ROW.format(id="A2", name="李四"),
+    "csv_dates_out_of_range.csv": "案件编号,承办中队,案由,当事人名称,立案日期,延期（分期）缴纳截止日期\n"
+                                  "A1,一中队,x,张三,0001-01-01,\nA2,一中队,x,张三,1600-01-01,\n"
+                                  "A3,一中队,x,张三,2025-03-03,9999-12-31\nA4,一中队,x,张三,2025-03-03,2026-01-31\n"
+                                  "A5,一中队,x,张三,9999年12月31日,\n",
+    "csv_profile_date_order.csv": "案件编号,承办中队,立案日期\nA1,一中队,2025-03-04\nA2,一中队,2025-25-04\n",
+    "mapping_year_day_month.yaml": "name: 年日月\ndate_formats: ['%Y-%d-%m']\n",
+    "mapping_open_ended_date.yaml": "name: 无限期\ntables:\n  cases:\n    values:\n"
+                                    "      deferral_until: {'9999-12-31': ''}\n",
     # --- XML, round two: nothing under the root unaccounted for ---------------------------------
     "xml_undecodable_mid_file.xml": xml_doc(case_xml("A1") + case_xml("A2")).encode().replace(
         b"</cases>", case_xml("A3", "\u738b\u4e94").encode().replace("\u738b".encode(), b"\xff\xfe")

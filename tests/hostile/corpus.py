@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 FILES = Path(__file__).parent / "files"
 PASSWD_MARKERS = ("root:x:0:0", "/bin/bash", "/usr/sbin/nologin")  # what /etc/passwd would leak
 BIG = 50 * 1024 * 1024  # the "50 MB single field"
@@ -160,7 +162,72 @@ def _config_dir(d: Path) -> Path:
     return p
 
 
+def _other_export(d: Path) -> Path:
+    (d / "other_district").mkdir()
+    target = d / "other_district" / "cases.csv"
+    target.write_text(CSV_HEADER + ROW.format(id="Z9", name="王五"), encoding="utf-8")
+    return target
+
+
+def _disclosure_twice(d: Path) -> Path:
+    p = d / "export"
+    p.mkdir()
+    (p / "disclosures.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<disclosures>\n<disclosure><decision_no>沪城管罚〔2025〕1号</decision_no>'
+        "<party_name>张三</party_name><fine_amount_wan>0.02</fine_amount_wan><decision_date>2025-03-03"
+        "</decision_date></disclosure>\n</disclosures>\n", encoding="utf-8")
+    (p / "disclosures.csv").write_text("行政处罚决定书文号,行政相对人名称,罚款金额（万元）,处罚决定日期\n"
+                                       "沪城管罚〔2025〕1号,张三,0.02,2025-03-03\n"
+                                       "沪城管罚〔2025〕2号,李四,0.05,2025-03-04\n", encoding="utf-8")
+    return p
+
+
+def _huge_header_cell(d: Path) -> Path:
+    p = d / "cases.csv"
+    with open(p, "w", encoding="utf-8") as f:
+        f.write(CSV_HEADER.rstrip("\n") + "," + "列" * (20 * 1024 * 1024 // 3) + "\n")
+        f.write(ROW.rstrip("\n").format(id="A1", name="张三") + ",x\n")
+    return p
+
+
+def _folder_with_link(target: Callable[[Path], Path]) -> Callable[[Path], Path]:
+    """An export folder holding other.csv (a real export) and cases.csv, a symlink to `target(folder)`."""
+    def make(d: Path) -> Path:
+        p = d / "export"
+        p.mkdir()
+        (p / "other.csv").write_text(CSV_HEADER + ROW.format(id="A1", name="张三"), encoding="utf-8")
+        (p / "cases.csv").symlink_to(target(p))
+        return p
+    return make
+
+
+def _inside(folder: Path) -> Path:
+    (folder / "data").mkdir()
+    (folder / "data" / "real.csv").write_text(CSV_HEADER + ROW.format(id="B1", name="李四"), encoding="utf-8")
+    return folder / "data" / "real.csv"
+
+
+def _explicit_loop(d: Path) -> Path:
+    p = d / "cases.csv"
+    p.symlink_to(p)
+    return p
+
+
+def _explicit_system_file(d: Path) -> Path:
+    p = d / "cases.csv"
+    p.symlink_to("/etc/passwd")
+    return p
+
+
 GENERATORS: dict[str, Callable[[Path], Path]] = {
+    "path_link_leaves_folder": _folder_with_link(lambda folder: Path("/etc/passwd")),
+    "path_link_to_other_folder": _folder_with_link(lambda folder: _other_export(folder.parent)),
+    "path_link_loop_in_folder": _folder_with_link(lambda folder: folder / "cases.csv"),
+    "path_link_inside_folder": _folder_with_link(_inside),
+    "path_link_loop": _explicit_loop,
+    "path_explicit_link_to_system_file": _explicit_system_file,
+    "dup_disclosure_xml_and_csv": _disclosure_twice,
+    "csv_20mb_header_cell": _huge_header_cell,
     "mapping_fifo": _config_fifo,
     "district_fifo": _config_fifo,
     "calendar_dev_zero": lambda d: Path("/dev/zero"),
@@ -327,6 +394,32 @@ CORPUS: tuple[Hostile, ...] = (
                    ("disclosure_unmatched",)), "xml_disclosures_hostile.xml"),
     Hostile("xml_unknown_element", "export", "an element that is no field",
             Loaded(_one(1), _one(1), warnings=("unknown_column",)), "xml_unknown_element.xml"),
+    # --- CSV and values, round two ---------------------------------------------------------------
+    Hostile("csv_header_gbk_body_utf8", "export", "header saved in GBK, rows in UTF-8 (was mojibake, exit 0)",
+            Refused(3, "编码混用: 第 1 行是 GBK/GB18030，第 2 行是 UTF-8", 2), "csv_header_gbk_body_utf8.csv"),
+    Hostile("csv_header_utf8_body_gbk", "export", "header in UTF-8, rows saved in GBK",
+            Refused(3, "编码混用: 前 1 行是 UTF-8，第 2 行起不是", 2), "csv_header_utf8_body_gbk.csv"),
+    Hostile("csv_header_cell_line_break", "export", 'header cells with a quoted line break ("案件\\n编号", as Excel writes)',
+            Loaded(_one(2), _one(2), values={"cases.case_id": ("A1", "A2"), "cases.party_name": ("张三", "李四"),
+                                             "cases._line": (4, 5)}), "csv_header_cell_line_break.csv"),
+    Hostile("csv_20mb_header_cell", "export", "a 20 MB header cell (generated): never echoed whole",
+            Loaded(_one(1), _one(1), warnings=("unknown_column",))),
+    Hostile("csv_dates_out_of_range", "export", "0001-01-01, 1600-01-01, 暂缓至 9999-12-31, 9999年12月31日 (were wrapped)",
+            Loaded(_one(5), _one(1), ((_C, 2, "filing_date", "日期超出可处理范围: 0001-01-01"),
+                                      (_C, 3, "filing_date", "日期超出可处理范围: 1600-01-01"),
+                                      (_C, 4, "deferral_until", "日期超出可处理范围: 9999-12-31"),
+                                      (_C, 6, "filing_date", "日期超出可处理范围: 9999年12月31日"))),
+            "csv_dates_out_of_range.csv", as_name="cases.csv"),
+    Hostile("csv_open_ended_date_mapped", "export", "暂缓至 9999-12-31 mapped to empty by the mapping profile's values",
+            Loaded(_one(5), _one(2), ((_C, 2, "filing_date", "日期超出可处理范围"),
+                                      (_C, 3, "filing_date", "日期超出可处理范围"),
+                                      (_C, 6, "filing_date", "日期超出可处理范围"))),
+            "csv_dates_out_of_range.csv", as_name="cases.csv", mapping="mapping_open_ended_date.yaml"),
+    Hostile("csv_profile_date_formats_first", "export", "profile date_formats %Y-%d-%m: 2025-03-04 is 3 April, not ISO",
+            Loaded(_one(2), _one(2), values={"cases.filing_date": (pd.Timestamp("2025-04-03"), pd.Timestamp("2025-04-25"))}),
+            "csv_profile_date_order.csv", as_name="cases.csv", mapping="mapping_year_day_month.yaml"),
+    Hostile("dup_disclosure_xml_and_csv", "export", "the same disclosure in disclosures.xml and disclosures.csv",
+            Loaded(_one(3, _D), _one(2, _D), ((_D, 3, None, "记录完全相同"),), ("disclosure_unmatched",))),
     # --- XML, round two: every element under the root read or reported; a partial read stated --
     Hostile("xml_undecodable_mid_file", "export",
             "one undecodable byte in case 3 of 43: the 40 cases after it cannot be read",
@@ -370,6 +463,18 @@ CORPUS: tuple[Hostile, ...] = (
     Hostile("path_folder_with_non_files", "export",
             "a folder whose recordings.csv is a FIFO, disclosures.csv a broken link, old.xml a folder",
             Loaded(_one(1), _one(1), warnings=("skipped_file",))),
+    # --- symbolic links: followed only inside the export folder --------------------------------
+    Hostile("path_link_leaves_folder", "export", "in a folder, cases.csv is a symlink to /etc/passwd",
+            Loaded(_one(1), _one(1), warnings=("skipped_file",), values={"cases.case_id": ("A1",)})),
+    Hostile("path_link_to_other_folder", "export", "in a folder, cases.csv links to another district's export",
+            Loaded(_one(1), _one(1), warnings=("skipped_file",), values={"cases.case_id": ("A1",)})),
+    Hostile("path_link_loop_in_folder", "export", "in a folder, cases.csv is a symlink to itself (a loop; crashed)",
+            Loaded(_one(1), _one(1), warnings=("skipped_file",), values={"cases.case_id": ("A1",)})),
+    Hostile("path_link_inside_folder", "export", "in a folder, cases.csv links to data/real.csv in the same folder",
+            Loaded(_one(2), _one(2), values={"cases.case_id": ("B1", "A1")})),
+    Hostile("path_link_loop", "export", "a symlink loop named on the command line", Refused(3, "符号链接循环")),
+    Hostile("path_explicit_link_to_system_file", "export", "cases.csv named on the command line, a link to /etc/passwd",
+            Refused(3, "表头中没有任何已知列名", 1)),
     # --- YAML: rule files, district profiles, mapping profiles, calendars, exception registers --
     *(Hostile(f"{k}_yaml_bomb", k, "YAML billion laughs (9 alias levels, 10^9 nodes)",
               Refused(2, "展开炸弹"), f"{k}_yaml_bomb.yaml")
@@ -432,7 +537,9 @@ CLI_IDS = frozenset({
     "csv_control_chars", "csv_terminal_escapes", "csv_formula_payloads", "xml_xxe_file", "xml_external_dtd",
     "xml_billion_laughs", "xml_quadratic_blowup", "xml_deep_nesting", "xml_truncated", "xml_bad_amounts",
     "xml_xinclude", "xml_disclosures_hostile", "xml_undecodable_mid_file", "xml_case_default_namespace",
-    "xml_case_in_disclosures", "xml_disclosure_in_cases", "path_folder_with_non_files", "mapping_deep_nesting",
+    "xml_case_in_disclosures", "xml_disclosure_in_cases", "xml_unknown_root_children", "xml_officers_mixed",
+    "csv_header_cell_line_break", "csv_20mb_header_cell", "csv_dates_out_of_range", "dup_disclosure_xml_and_csv",
+    "csv_profile_date_formats_first", "path_link_leaves_folder", "path_link_loop_in_folder", "path_folder_with_non_files", "mapping_deep_nesting",
     "mapping_non_text_codec", "mapping_fifo", "district_fifo", "calendar_dev_zero", "exceptions_directory",
     *(h.id for h in CORPUS if h.id.endswith(("_yaml_bomb", "_unsafe_tag"))),
 })

@@ -9,7 +9,8 @@ import click
 
 from auditor.api import AuditConfig
 from auditor.cli import main
-from auditor.cli.options import all_known_option, as_of_option, limit_options, make_limits, parse_formats, rule_pack_options
+from auditor.cli.options import (all_known_option, as_of_option, engine_option, limit_options, make_limits,
+                                 parse_formats, rule_pack_options)
 from auditor.job import ALL_FORMATS, AuditJob, run_job
 
 
@@ -27,9 +28,8 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--fail-on", default="严重", show_default=True, type=click.Choice(["严重", "一般", "提示"]),
               help="存在此严重程度及以上的问题时退出码为 1。")
 @click.option("--lang", default="zh", show_default=True, type=click.Choice(["zh", "en"]), help="报告语言。")
-@click.option("--engine", default="vectorized", show_default=True, type=click.Choice(["vectorized", "rete"]),
-              help="规则评估引擎。")
-@click.option("--check-parity", is_flag=True, help="同时用两个引擎评估，结果不一致时报错（退出码 2）。")
+@engine_option
+@click.option("--check-parity", is_flag=True, help="用参照引擎和其他引擎评估同一批数据，结果不一致时报错（退出码 2）。")
 @click.option("--show-personal-data", is_flag=True, help="报告中显示完整的当事人姓名和证件号码。")
 @click.option("--strict", is_flag=True, help="有被拒绝的数据行时退出码为 3。")
 @click.option("--accept-partial", is_flag=True,
@@ -37,14 +37,16 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--history", type=click.Path(path_type=Path),
               help="历史库（SQLite），记录本次审计并跟踪整改；默认为输出目录上一级的 auditor-history.sqlite。")
 @click.option("--no-history", is_flag=True, help="不记录到历史库。")
+@click.option("--force", is_flag=True,
+              help="输出目录中有不是 auditor 报告的文件时仍整体替换该目录（默认拒绝）。")
 @click.option("--baseline", help="基线：历史库中的运行编号、latest，或上次的 findings.json。")
 @click.option("--new-only", is_flag=True, help="只以基线之后新出现的问题判定退出码。")
 @click.option("--exceptions", type=click.Path(path_type=Path), help="豁免登记表（YAML）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
 @limit_options
 def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
-                  check_parity, show_personal_data, strict, accept_partial, history, no_history, baseline, new_only, exceptions,
-                  rule_ids, max_file_mb, max_field_chars, max_rows):
+                  check_parity, show_personal_data, strict, accept_partial, history, no_history, force, baseline, new_only,
+                  exceptions, rule_ids, max_file_mb, max_field_chars, max_rows):
     """审计案件导出文件，按中队输出问题清单和整改清单。
 
     Audit case exports and write per-squad findings and the corrections list. Exit codes: 0 no finding
@@ -68,7 +70,8 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
         history = default_history_path(out_dir)
     job = AuditJob(config=config, out_dir=out_dir, formats=parse_formats(formats), fail_on=fail_on, lang=lang,
                    strict=strict, history=history, baseline=baseline, new_only=new_only, exceptions=exceptions,
-                   check_parity=check_parity, history_explicit=history_explicit, accept_partial=accept_partial)
+                   check_parity=check_parity, history_explicit=history_explicit, accept_partial=accept_partial,
+                   force=force)
     outcome = run_job(job)
     click.echo(summary_text(outcome, lang), err=False)
     sys.exit(outcome.exit_code)

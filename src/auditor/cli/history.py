@@ -13,6 +13,12 @@ from auditor.history import compare_runs, item_history, list_items, list_runs, s
 from auditor.history.text import percent, signed_points, table
 
 
+def _out_suffix(ctx, param, value):
+    if value and not value.lower().endswith((".xlsx", ".csv")):
+        raise click.BadParameter(f"文件名应以 .xlsx 或 .csv 结尾，而不是 {value!r}")
+    return value
+
+
 @main.group("history")
 @click.option("--history", "db", required=True, type=click.Path(dir_okay=False),
               help="历史库文件（auditor audit --history 写入；默认位于报告目录的上一级 auditor-history.sqlite）")
@@ -71,8 +77,10 @@ def compare_cmd(db: str, run_a: int, run_b: int) -> None:
 @history.command("squads")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="统计截止日期（默认：最近一次审计的截止日期）")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, callback=_out_suffix,
+              help="同时写入文件：.xlsx 或 .csv（按扩展名）")
 @click.pass_obj
-def squads_cmd(db: str, as_of) -> None:
+def squads_cmd(db: str, as_of, out) -> None:
     """各中队整改情况：问题总数、待整改、整改中、已销项、已豁免、超期、销项率（累计 / 本月）及环比。
 
     销项率 = 已销项 ÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
@@ -80,7 +88,7 @@ def squads_cmd(db: str, as_of) -> None:
     Example:
 
     \b
-        auditor history --history reports/auditor-history.sqlite squads --as-of 2025-05-31
+        auditor history --history reports/auditor-history.sqlite squads --as-of 2025-05-31 --out 销项率.xlsx
     """
     day: date | None = as_of.date() if as_of else None
     frame = squad_status(db, day, total=True)
@@ -89,20 +97,23 @@ def squads_cmd(db: str, as_of) -> None:
         return
     rows = [[r.squad, r.items, r.open, r.in_progress, r.closed, r.exempt, r.overdue, percent(r.closure_rate),
              percent(r.month_closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
-    click.echo(table(["中队", "问题总数", "待整改", "整改中", "已销项", "已豁免", "超期", "销项率", "本月销项率",
-                      "环比(百分点)"], rows))
+    headers = ["中队", "问题总数", "待整改", "整改中", "已销项", "已豁免", "超期", "销项率", "本月销项率", "环比(百分点)"]
+    click.echo(table(headers, rows))
+    _write(out, headers, rows, "各中队销项率")
 
 
 @history.command("trend")
 @click.option("--squad", default=None, help="只看一个中队（默认：全部中队）")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, callback=_out_suffix,
+              help="同时写入文件：.xlsx 或 .csv（按扩展名）")
 @click.pass_obj
-def trend_cmd(db: str, squad: str | None) -> None:
+def trend_cmd(db: str, squad: str | None, out) -> None:
     """逐月趋势：各中队每月末的问题总数、本月新增、本月销项、超期与销项率（环比）。
 
     Example:
 
     \b
-        auditor history --history reports/auditor-history.sqlite trend --squad 机动执法中队
+        auditor history --history reports/auditor-history.sqlite trend --squad 机动执法中队 --out 趋势.csv
     """
     frame = squad_trend(db)
     if squad:
@@ -112,7 +123,9 @@ def trend_cmd(db: str, squad: str | None) -> None:
         return
     rows = [[r.month, r.squad, r.items, r.month_opened, r.month_closed, r.open + r.in_progress, r.overdue,
              percent(r.closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
-    click.echo(table(["月份", "中队", "问题总数", "本月新增", "本月销项", "未整改", "超期", "销项率", "环比(百分点)"], rows))
+    headers = ["月份", "中队", "问题总数", "本月新增", "本月销项", "未整改", "超期", "销项率", "环比(百分点)"]
+    click.echo(table(headers, rows))
+    _write(out, headers, rows, "逐月趋势")
 
 
 @history.command("items")
@@ -121,14 +134,16 @@ def trend_cmd(db: str, squad: str | None) -> None:
 @click.option("--overdue", is_flag=True, help="只看超期未整改的问题")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="统计截止日期（默认：最近一次审计的截止日期）")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, callback=_out_suffix,
+              help="同时写入文件：.xlsx 或 .csv（按扩展名）")
 @click.pass_obj
-def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_of) -> None:
+def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_of, out) -> None:
     """整改事项清单（挂图作战）：每个问题的编号、中队、案件、规则、状态、完成时限与超期天数。
 
     Example:
 
     \b
-        auditor history --history reports/auditor-history.sqlite items --squad 机动执法中队 --overdue
+        auditor history --history reports/auditor-history.sqlite items --squad 机动执法中队 --overdue --out 超期.xlsx
     """
     frame = list_items(db, as_of.date() if as_of else None, squad=squad, status=status, overdue_only=overdue)
     if frame.empty:
@@ -136,8 +151,10 @@ def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_
         return
     rows = [[r.fingerprint, r.squad, r.case_id, r.rule_id, r.severity, r.status, r.due or "",
              r.overdue_days or ""] for r in frame.itertuples()]
-    click.echo(table(["问题编号", "中队", "案件编号", "规则编号", "严重程度", "状态", "完成时限", "超期天数"], rows))
+    headers = ["问题编号", "中队", "案件编号", "规则编号", "严重程度", "状态", "完成时限", "超期天数"]
+    click.echo(table(headers, rows))
     click.echo(f"共 {len(frame)} 项")
+    _write(out, headers, [[*r[:7], int(r[7] or 0)] for r in rows], "整改事项")
 
 
 @history.command("item")
@@ -157,6 +174,13 @@ def item_cmd(db: str, fingerprint: str) -> None:
              r.actor or "", f"{r.old_status or '—'} → {r.new_status}", r.due or "", r.note or "", r.detail or ""]
             for r in frame.itertuples()]
     click.echo(table(["日期", "来源", "运行", "操作人", "状态", "完成时限", "说明", "出处"], rows))
+
+
+def _write(out, headers: list[str], rows: list[list], title: str) -> None:
+    if out:
+        from auditor.history.table_files import write_table
+
+        click.echo(f"已写入 {write_table(out, headers, rows, title=title)}")
 
 
 def _scope(value) -> str:

@@ -64,3 +64,31 @@ def make_limits(max_file_mb: int, max_field_chars: int, max_rows: int):
     from auditor.ingest.limits import Limits
 
     return Limits(max_file_bytes=max_file_mb * 2**20, max_field_chars=max_field_chars, max_rows=max_rows)
+
+
+class EngineChoice(click.Choice):
+    """The registered evaluators, read from the registry when the option is parsed or shown."""
+
+    def __init__(self):
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from auditor.evaluate import registry
+
+        return registry.names()
+
+    @choices.setter
+    def choices(self, value):  # click.Choice.__init__ assigns it; the registry is the only source
+        pass
+
+
+def _default_engine():
+    from auditor.evaluate import registry
+
+    return registry.default_name()
+
+
+def engine_option(fn):
+    return click.option("--engine", default=_default_engine, type=EngineChoice(),
+                        help="规则评估引擎（默认：参照引擎 vectorized）。")(fn)

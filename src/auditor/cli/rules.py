@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from auditor.cli import main
+from auditor.cli.options import EngineChoice
 from auditor.errors import EXIT_FINDINGS, AuditorError
 
 
@@ -58,7 +59,7 @@ def show_command(rule_id, rules):
         auditor rules show CX-SERVICE-LATE
     """
     from auditor.rules.catalogue import rule_markdown
-    from auditor.rules.conditions import did_you_mean
+    from auditor.suggest import did_you_mean
 
     pack = _pack(rules)
     try:
@@ -94,10 +95,11 @@ def validate_command(paths, laws_dir):
                 target.parent / "params.yaml").exists() else load_rule_pack(target)
         else:
             pack = load_rule_pack(target)
-        # Every condition must be expressible by both evaluators (e.g. regexes durable_rules matches the same way).
-        from auditor.evaluate.rete import check_pack
+        # Every condition must be judged alike by every registered engine (e.g. regexes durable_rules matches
+        # the same way).
+        from auditor.evaluate.registry import pack_problems
 
-        errors = check_pack(pack)
+        errors = pack_problems(pack)
         if errors:
             raise errors[0]
         total += len(pack.rules)
@@ -125,8 +127,7 @@ def _check_quotes(target: Path, laws_dir: Path) -> None:
 @rules_group.command("test")
 @rules_option
 @click.option("--profile", type=click.Path(path_type=Path), help="区参数配置（YAML）。")
-@click.option("--engine", "engines", multiple=True, type=click.Choice(["vectorized", "rete"]),
-              help="评估引擎（可重复；默认 vectorized）。")
+@click.option("--engine", "engines", multiple=True, type=EngineChoice(), help="评估引擎（可重复；默认参照引擎）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只测试这条规则（可重复）。")
 def test_command(rules, profile, engines, rule_ids):
     """运行每条规则内嵌的示例：fire 示例必须触发，pass 示例不得触发，unknown 示例必须无法判定。
@@ -135,14 +136,16 @@ def test_command(rules, profile, engines, rule_ids):
 
         auditor rules test --engine vectorized --engine rete
     """
-    from auditor.rules.examples import run_examples
+    from auditor.pipeline.examples import run_examples
     from auditor.rules.params import load_profile
 
     pack = _pack(rules)
     prof = load_profile(profile, pack.params, Path(pack.path))
     failed = 0
     total = 0
-    for engine in engines or ("vectorized",):
+    from auditor.evaluate.registry import default_name
+
+    for engine in engines or (default_name(),):
         outcomes = run_examples(pack, prof, engine=engine, rule_ids=tuple(rule_ids))
         for o in outcomes:
             total += 1

@@ -44,12 +44,14 @@ def serve_command(db, host, port, exports, rules, profile, certfile, keyfile):
         users = conn.execute("SELECT COUNT(*) FROM users WHERE disabled = 0").fetchone()[0]
     if not users:
         raise UsageError(f"历史库 {db} 中还没有用户：先用 auditor users add NAME --role 监督 --history {db} 创建")
+    loopback = host in ("127.0.0.1", "localhost", "::1")
     app = create_app(ServeConfig(db_path=db, exports_root=exports.resolve() if exports else None, rules=rules,
-                                 profile=profile))
+                                 profile=profile,
+                                 allowed_hosts=("127.0.0.1", "localhost", "::1", "[::1]") if loopback else None))
     scheme = "https" if certfile else "http"
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"挂图作战看板：{scheme}://{shown}:{port}/  （历史库 {db}）")
-    if host in ("127.0.0.1", "localhost", "::1"):
+    if loopback:
         click.echo(f"只监听本机地址 {host}：其他电脑无法访问。局域网使用请加 --host 本机内网地址。")
     else:
         click.echo(f"监听 {host}：同一网络中的其他电脑可以访问。" + ("" if certfile else "未启用 HTTPS（--certfile/--keyfile）。"))
@@ -91,7 +93,7 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
     Example:
 
     \b
-        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history h.sqlite
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history reports/auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import add_user
@@ -110,7 +112,13 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
 @users.command("list")
 @history_option
 def list_cmd(db: Path) -> None:
-    """列出用户、角色、所属中队和锁定状态。"""
+    """列出用户、角色、所属中队和锁定状态。
+
+    Example:
+
+    \b
+        auditor users list --history reports/auditor-history.sqlite
+    """
     from auditor.history.store import open_store
     from auditor.history.text import table
     from auditor.serve.accounts import list_users
@@ -127,7 +135,13 @@ def list_cmd(db: Path) -> None:
 @click.option("--password-stdin", is_flag=True, help="从标准输入读取新密码（一行）。")
 @history_option
 def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
-    """重设密码（同时解除锁定并结束该用户的所有登录）。"""
+    """重设密码（同时解除锁定并结束该用户的所有登录）。
+
+    Example:
+
+    \b
+        auditor users passwd 王科长 --history reports/auditor-history.sqlite
+    """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_password
 
@@ -142,7 +156,13 @@ def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
 @click.option("--enable", is_flag=True, help="重新启用。")
 @history_option
 def disable_cmd(db: Path, name: str, enable: bool) -> None:
-    """停用（或用 --enable 重新启用）用户；停用立即结束其登录。"""
+    """停用（或用 --enable 重新启用）用户；停用立即结束其登录。
+
+    Example:
+
+    \b
+        auditor users disable 王科长 --enable --history reports/auditor-history.sqlite
+    """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_disabled
 

@@ -151,7 +151,7 @@ class WorkCalendar:
 
 def load_calendar_file(path: str | Path) -> dict[int, YearSpec]:
     """Read a calendar file adding years (see docs/calendar.md for the format)."""
-    from auditor.rules.yamlload import load_yaml
+    from auditor.yamlio import load_yaml
 
     path = Path(path)
     data = load_yaml(path)

@@ -288,9 +288,11 @@ def _same_published(case_value, published, mask) -> object:
     if not isinstance(case_value, str) or not case_value.strip() or not isinstance(published, str) \
             or not published.strip():
         return pd.NA
+    from auditor.privacy import matches_masked
+
     a, b = case_value.strip(), published.strip()
     if _MASK.search(b):
-        return mask(a) == b
+        return matches_masked(a, b)
     return a.upper() == b.upper()
 
 

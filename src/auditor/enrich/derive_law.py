@@ -3,6 +3,8 @@
 * `lawsuit_end_date`: the party's 起诉期 (行政诉讼法 第四十六条) ends `lawsuit_months` after the
   decision was served; a last day on a rest day moves to the next working day (民法典 第二百零三条).
   It runs from service whatever the payment terms: a deferral of payment does not move it.
+* `service_act_date`: when the agency served: the service date, or for 公告送达 (where the export holds
+  the deemed date) the day the notice was published, `public_notice_deemed_days` earlier.
 * `court_window_from`: the court-enforcement application period (行政强制法 第五十三条, 行诉解释
   第一百五十六条) starts when the 起诉期 ends; with an approved deferral or instalments it starts
   no earlier than the end of the deferral (行政处罚法 第七十二条第二款). So: the later of the two.
@@ -24,6 +26,8 @@ LAW_CASE_FIELDS = (
           doc="service_date + lawsuit_months; a rest day rolls over to the next working day"),
     Field("court_window_from", "申请法院强制执行期起算日", "date",
           doc="the later of lawsuit_end_date and deferral_until (行政处罚法 72 ¶2)"),
+    Field("service_act_date", "送达行为日期", "date",
+          doc="service_date; for 公告送达 the publication date, service_date − public_notice_deemed_days"),
 )
 
 
@@ -39,3 +43,8 @@ def add_law_facts(facts: pd.DataFrame, params: dict, calendar=None) -> None:
     later = np.where(np.isnat(deferral) | (~np.isnat(end) & (end >= deferral)), end, deferral)
     later = np.where(np.isnat(end), np.datetime64("NaT", "D"), later)
     facts["court_window_from"] = pd.to_datetime(later.astype("datetime64[ns]"))
+    # 公告送达: the export records the deemed service date; what the agency did (and what the 7-day
+    # service limit measures) is publishing the notice, that many days earlier.
+    by_notice = (facts["service_method"] == "公告送达").fillna(False).to_numpy(dtype=bool)
+    shift = pd.Timedelta(days=int(params.get("public_notice_deemed_days", 60)))
+    facts["service_act_date"] = facts["service_date"].where(~by_notice, facts["service_date"] - shift)

@@ -43,7 +43,7 @@ DERIVED_CASE: dict[str, tuple[str, tuple[str, ...]]] = {
     "is_open": ("any", ("status",)),
     "limitation_from": ("fallback", ("violation_end_date", "violation_date")),
     "enforcement_from": ("fallback", ("deferral_until", "service_date")),
-    "served_on_spot": ("any", ("service_method", "service_date", "decision_date")),
+    "served_on_spot": ("strict", ("service_method", "service_date", "decision_date")),
     "approved_extension_days": ("strict", ("extension_days", "extension_approver")),
     "rec_count": ("table", ("table:recordings",)),
     "rec_stages": ("table", ("table:recordings",)),
@@ -77,6 +77,8 @@ DERIVED_CASE: dict[str, tuple[str, tuple[str, ...]]] = {
     "overdue_payment_days": ("strict", ("payment_date", "enforcement_from")),
     "surcharge_cap": ("strict", ("fine_amount", "overdue_payment_days")),
     "date_order_errors": ("date_order", ()),
+    "lawsuit_end_date": ("any", ("service_date",)),
+    "court_window_from": ("any", ("service_date", "deferral_until")),
 }
 
 DERIVED_RECORDING: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -31,6 +31,7 @@ class Outcome:
     unknown: np.ndarray
     not_applicable: np.ndarray
     n: int
+    complete: bool = True  # False: `not_applicable` filled only where the rule can be undetermined
 
     @classmethod
     def from_masks(cls, full: tuple[np.ndarray, np.ndarray], scope_false: np.ndarray) -> "Outcome":
@@ -73,7 +74,7 @@ def missing_label(name: str, scope: str, facts, lang: str = "zh") -> str:
 
 def build_undetermined(rules: list[Rule], outcomes: dict[str, Outcome], facts, as_of) -> list[Undetermined]:
     """The 无法判定 items: per (rule, row), the fields whose unknown values leave the verdict open."""
-    from auditor.evaluate.base import full_condition
+    from auditor.evaluate.facts import full_condition
 
     out: list[Undetermined] = []
     unknowns = facts.unknowns
@@ -120,7 +121,7 @@ def undetermined_findings(rules: list[Rule], outcomes: dict[str, Outcome], facts
     message is the rule's, prefixed so that nobody takes it for a verdict."""
     from dataclasses import replace
 
-    from auditor.evaluate.base import build_findings
+    from auditor.results.finding_text import build_findings
 
     hits = {rule_id: o.unknown for rule_id, o in outcomes.items() if len(o.unknown)}
     prefix = {"zh": "【数据缺失，待核实】", "en": "[undetermined: data missing, to be checked] "}

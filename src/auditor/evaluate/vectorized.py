@@ -11,7 +11,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from auditor.evaluate.base import Facts, RunContext, effective_condition, full_condition
+from auditor.evaluate.context import Facts, RunContext
+from auditor.evaluate.facts import effective_condition, full_condition
 from auditor.evaluate.outcome import Outcome, empty_overrides
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
                                       Matches, Not, Present)

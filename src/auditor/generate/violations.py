@@ -145,3 +145,4 @@ from auditor.generate import violations_three_systems  # noqa: E402,F401
 
 
 from auditor.generate import violations_procedure  # noqa: E402,F401
+from auditor.generate import violations_law  # noqa: E402,F401

@@ -184,10 +184,12 @@ def revocation_without_approver(plan: Plan, rng: random.Random, helpers: Helpers
 
 # -- 执行 ----------------------------------------------------------------------------------------
 @violation("ZX-DEMAND-MISSING", "罚款逾期未缴且未催告", states=("已决定",),
-           applies=lambda p, h: _served_by(p, h, lambda s: s + timedelta(days=60)))
+           applies=lambda p, h: _served_by(p, h, lambda s: s + timedelta(days=60))
+           and not _served_by(p, h, lambda s: add_months(s, 9)))
 def unpaid_without_demand(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure decisions (not revoked or terminated) served at least 60 calendar
-    days before the as-of date (payment period 15 + grace 30 days, rolled over, have run). The
+    days before the as-of date (payment period 15 + grace 30 days, rolled over, have run) and less
+    than 9 months before it (the court window is still open: once it closes, ZX-RIGHT-LOST). The
     payment plan is reset to a clean on-time payment and then payment_date, paid_amount,
     surcharge_amount, execution_end_date and closure_date are removed: the fine is never paid, no 催告
     is served, no court application is made (the case stays 已决定)."""
@@ -371,21 +373,22 @@ def _can_overhold(p: Plan, h: Helpers) -> bool:
             and p["decision_date"] <= p["discovery_date"] + timedelta(days=45))
 
 
-@violation("CX-SEIZURE-TERM", "查封扣押超过 30 日才作出处理决定", states=("已决定", "执行中", "已结案"),
+@violation("CX-SEIZURE-TERM", "查封扣押超过 30 日及可延长的 30 日才作出处理决定", states=("已决定", "执行中", "已结案"),
            applies=_can_overhold)
 def seizure_held_too_long(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure decisions (not revoked or terminated) of causes that allow a
     seizure, decided within 45 days of discovery and at least 90 days before the as-of date, with no
     extension. seizure_date := discovery_date (as the clean generator seizes, if not seized yet);
-    decision_date := the first working day on or after seizure + d days, d drawn from 32..50, but at
-    least the working day after the 30-day term (moved past a holiday it ends on) and after the
+    decision_date := the first working day on or after seizure + d days, d drawn from 62..80, but at
+    least the working day after the 30 + 30-day term (moved past a holiday it ends on) and after the
     original decision (decision − filing stays under 90 days, and the decision still follows notice,
     review and discussion). Decision number, service, disclosure, payment and closure are re-planned
     from the new decision as for a clean case."""
     wd = helpers.wd
     seized = plan.setdefault("seizure_date", plan["discovery_date"])
-    late = wd.on_or_after(seized + timedelta(days=rng.randint(32, 50)))
-    term_end = wd.on_or_after(seized + timedelta(days=30))
+    # The rule allows the 30-day term plus the 30-day extension 行政强制法 25 permits (assumed by default).
+    late = wd.on_or_after(seized + timedelta(days=rng.randint(62, 80)))
+    term_end = wd.on_or_after(seized + timedelta(days=60))
     plan["decision_date"] = max(late, wd.after(term_end, 1), wd.after(plan["decision_date"], 1))
     plan_from_decision(plan, rng, helpers)
 

@@ -282,27 +282,30 @@ def no_decision_number(plan: Plan, rng: random.Random, helpers: Helpers) -> None
     plan.pop("decision_no", None)
 
 
-@violation("JL-STAGE-SERVICE", "送达无送达方式且无送达记录", states=_DECIDED + ("已撤销",),
-           applies=lambda p, h: p.get("procedure") == "普通程序" and _on(p, "service_date", h))
+@violation("JL-STAGE-SERVICE", "已缴款但无送达日期且无送达记录", states=_DECIDED + ("已撤销",),
+           applies=lambda p, h: p.get("procedure") == "普通程序" and _on(p, "service_date", h)
+           and _on(p, "payment_date", h))
 def no_service_record(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Applies to ordinary-procedure cases served on or before the as-of date. The exported case loses
-    service_method and e_service_consent and the 送达 recording is dropped from the export;
-    service_date stays."""
+    """Applies to ordinary-procedure cases served and paid on or before the as-of date. The exported
+    case loses service_date, service_method and e_service_consent and the 送达 recording is dropped:
+    the payment shows the decision was served, nothing records how or when."""
     def drop(case, recordings, disclosure):
-        case.pop("service_method", None)
-        case.pop("e_service_consent", None)
+        for key in ("service_date", "service_method", "e_service_consent"):
+            case.pop(key, None)
         recordings[:] = [r for r in recordings if r["stage"] != "送达"]
         return disclosure
     _hook(plan, drop)
 
 
-@violation("JL-STAGE-ENFORCEMENT", "仅警告的简易程序案件结案但无执行记录", states=("已结案",),
-           applies=lambda p, h: _summary_decided(p, h) and p.get("decision_type") == ("警告",)
+@violation("JL-STAGE-ENFORCEMENT", "罚款的简易程序案件结案但无执行记录", states=("已结案",),
+           applies=lambda p, h: _summary_decided(p, h) and p.get("decision_type") == ("罚款",)
            and _on(p, "closure_date", h))
 def no_execution_record(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Applies to warning-only summary cases closed on or before the as-of date (no fine, so nothing is
-    paid). execution_end_date is removed; the case is closed with no record of execution."""
-    plan.pop("execution_end_date", None)
+    """Applies to fined summary cases closed on or before the as-of date. payment_date, paid_amount and
+    execution_end_date are removed: the case is closed with no record of how the fine was executed.
+    (A warning alone needs no execution record: it is carried out by serving the decision.)"""
+    for key in ("payment_date", "paid_amount", "execution_end_date"):
+        plan.pop(key, None)
 
 
 def _can_have_seizure(plan: Plan, helpers: Helpers) -> bool:

@@ -1,13 +1,18 @@
 """Figures for the monthly feedback form (月度情况反馈表, seed 000 annex 3), per squad and district.
 
 Read from the history store as it stood at the end of the month:
-- 问题线索发现情况: items opened (or reopened) in the period, by where the problem came from. A problem
-  the audit finds is 主动排查发现, unless its case came in through a channel the form names: the case's
-  案件来源 投诉举报 (incl. 12345) → 群众举报反映, 信访 → 信访渠道收集, 上级交办 / 部门移送 → 上级部门移交.
+- 问题线索发现情况: items opened (or reopened) in the period, by where the problem came from. The
+  audit found every item itself, so each is 主动排查发现; the case's 案件来源 (a complaint about a street
+  stall, say) is where the *case* came from, not the enforcement problem the audit found in its file.
+  An explicit source of the problem, when one is known, maps as the form names it: 投诉举报 (incl.
+  12345) → 群众举报反映, 信访 → 信访渠道收集, 上级交办 / 部门移送 → 上级部门移交 (`form_source`).
   其中列入重点整治清单 = those of severity 严重.
 - 整治情况: items that became 已销项 in the period (closed at its end, not closed at its start);
   完成重点整治问题 = those of severity 严重.
 - 重点整治问题进展情况: the 严重 items still open (待整改 / 整改中) at the end of the month.
+
+A month with no recorded audit has nothing to report: `monthly_figures` refuses it unless asked to
+carry the last audit's state forward (`allow_no_audit`), and then says so (`MonthlyFigures.runs_in_month`).
 """
 
 from __future__ import annotations
@@ -34,11 +39,12 @@ KEY_SEVERITY = "严重"
 DISTRICT = "全区"
 
 
-def form_source(case_source: str | None) -> str:
-    """The form's 问题线索来源 column for a case's 案件来源 (巡查发现, 其他 or unknown: 主动排查发现)."""
-    if not isinstance(case_source, str):
+def form_source(issue_source: str | None = None) -> str:
+    """The form's 问题线索来源 column for where a problem was reported (None: the audit found it,
+    主动排查发现; 巡查发现, 其他 and unknown values too)."""
+    if not isinstance(issue_source, str):
         return DEFAULT_SOURCE
-    return SOURCE_MAP.get(case_source.strip(), DEFAULT_SOURCE)
+    return SOURCE_MAP.get(issue_source.strip(), DEFAULT_SOURCE)
 
 
 @dataclass
@@ -62,6 +68,8 @@ class MonthlyFigures:
     runs: int  # audits recorded up to the month's end
     district: UnitFigures
     squads: list[UnitFigures]
+    runs_in_month: int = 0  # audits whose as-of date falls in the month (0: the state carried forward)
+    last_as_of: date | None = None  # the latest audit up to the month's end
 
 
 def parse_month(text: str) -> date:
@@ -71,7 +79,9 @@ def parse_month(text: str) -> date:
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
-def monthly_figures(db_path: str | Path, month: str | date) -> MonthlyFigures:
+def monthly_figures(db_path: str | Path, month: str | date, *, allow_no_audit: bool = False) -> MonthlyFigures:
+    """The form's figures for `month`. A month without a recorded audit is refused (ConfigError) unless
+    `allow_no_audit`, which reports the state the last audit left."""
     first = parse_month(month) if isinstance(month, str) else month.replace(day=1)
     before_month, end = month_bounds(first)
     before_year = date(first.year - 1, 12, 31)
@@ -79,6 +89,11 @@ def monthly_figures(db_path: str | Path, month: str | date) -> MonthlyFigures:
         runs = conn.execute("SELECT COUNT(*) FROM runs WHERE as_of <= ?", (end.isoformat(),)).fetchone()[0]
         if not runs:
             raise ConfigError(f"历史库中没有 {first:%Y-%m} 月底及以前的审计记录", file=str(db_path))
+        in_month, last = conn.execute("SELECT SUM(as_of > ?), MAX(as_of) FROM runs WHERE as_of <= ?",
+                                      (before_month.isoformat(), end.isoformat())).fetchone()
+        if not in_month and not allow_no_audit:
+            raise ConfigError(f"历史库中没有 {first:%Y-%m} 月内的审计记录（最近一次审计截止 {last}）：该月的反馈表没有依据。"
+                              "请先审计该月；确需按最近一次审计的状态填报时加 --allow-no-audit", file=str(db_path))
         now, at_month_start, at_year_start = (state_at(conn, d) for d in (end, before_month, before_year))
         opened_month = opened_between(conn, before_month, end)
         opened_year = opened_between(conn, before_year, end)
@@ -86,14 +101,15 @@ def monthly_figures(db_path: str | Path, month: str | date) -> MonthlyFigures:
     units = [(s, now["squad"] == s) for s in squads] + [(DISTRICT, now["squad"].notna())]
     figures = [_unit(name, now[mask], at_month_start, at_year_start, opened_month, opened_year, end.isoformat())
                for name, mask in units]
-    return MonthlyFigures(month=first, month_end=end, runs=runs, district=figures[-1], squads=figures[:-1])
+    return MonthlyFigures(month=first, month_end=end, runs=runs, district=figures[-1], squads=figures[:-1],
+                          runs_in_month=int(in_month or 0), last_as_of=date.fromisoformat(last))
 
 
 def _unit(name: str, mine: pd.DataFrame, at_month_start: pd.DataFrame, at_year_start: pd.DataFrame,
           opened_month: set[str], opened_year: set[str], end: str) -> UnitFigures:
     fps = set(mine["fingerprint"])
     key = set(mine.loc[mine["severity"] == KEY_SEVERITY, "fingerprint"])
-    source = {fp: form_source(s) for fp, s in zip(mine["fingerprint"], mine["case_source"])}
+    source = {fp: form_source() for fp in mine["fingerprint"]}  # every item: found by the audit
     closed_now = set(mine.loc[mine["status"] == CLOSED, "fingerprint"])
     closed_at = lambda frame: set(frame.loc[frame["status"] == CLOSED, "fingerprint"])  # noqa: E731
     fixed_month = closed_now - closed_at(at_month_start)

@@ -1,8 +1,10 @@
 """Write the monthly feedback form (月度情况反馈表, seed 000 annex 3) as an Excel workbook: a 全区 sheet
 and one sheet per squad, each in the form's own layout (merged cells as on the paper form).
 
-Numbers the store knows are filled in; the narrative rows the store cannot know (督导, 教育培训, 长效机制,
-其它) say "无" for the squad to overwrite. Text is written with write_string (never a formula).
+Numbers the store knows are filled in; 重点整治问题进展情况 lists one row per open 严重 item (date found,
+source, case, 问题概况, 整治情况, 完成时限) so nothing is cut off in print; the narrative rows the store
+cannot know (督导, 教育培训, 长效机制, 其它) say "无" for the squad to overwrite. Text is written with
+write_string (never a formula).
 """
 
 from __future__ import annotations
@@ -27,9 +29,10 @@ MAX_LISTED = 200  # a form cell is not a register: beyond this, refer to the cor
 
 
 def write_monthly(db_path: str | Path, month: str | date, out: str | Path, *,
-                  authority: str = DEFAULT_AUTHORITY) -> MonthlyFigures:
-    """Fill the form for `month` (e.g. "2025-05") from the store and write it to `out`."""
-    figures = monthly_figures(db_path, month)
+                  authority: str = DEFAULT_AUTHORITY, allow_no_audit: bool = False) -> MonthlyFigures:
+    """Fill the form for `month` (e.g. "2025-05") from the store and write it to `out`. A month with no
+    recorded audit is refused unless `allow_no_audit` (the form then says whose state it shows)."""
+    figures = monthly_figures(db_path, month, allow_no_audit=allow_no_audit)
     with atomic_path(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
@@ -98,21 +101,22 @@ def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority:
         ws.write_number(r, 2, m, fmt["num"])
         ws.write_number(r, 3, y, fmt["num"])
         ws.merge_range(r, 4, r, 6, _text(remarks[r - 6]), fmt["text"])
-    progress = _progress_text(unit)
-    ws.merge_range(8, 0, 8, 1, "重点整治问题进展情况", fmt["head"])
-    ws.merge_range(8, 2, 8, 6, _text(progress), fmt["text"])
-    ws.set_row(8, min(409, max(40, 15 * _wrapped_lines(progress, 5 * 14) + 6)))
-    for r, label in enumerate(NARRATIVE_ROWS, start=9):
-        ws.merge_range(r, 0, r, 1, label, fmt["head"])
-        ws.merge_range(r, 2, r, 6, "无", fmt["text"])
-        ws.set_row(r, 40)
-    ws.merge_range(14, 0, 14, 3, "填表人：", fmt["meta"])
-    ws.merge_range(14, 4, 14, 6, "单位负责人签字：", fmt["meta"])
-    ws.merge_range(16, 0, 16, 6, _text(
-        f"说明：本表数字由 auditor 根据审计历史库自动统计（截至 {figures.month_end.isoformat()}，共 {figures.runs} 次审计）。"
-        "问题线索来源按案件来源归类：投诉举报（含12345）→群众举报反映，信访→信访渠道收集，上级交办、部门移送→上级部门移交，"
-        "其余为审计主动排查发现；重点整治问题为严重程度“严重”的问题；整治完成以审计复查确认销项（已销项）为准。"), fmt["note"])
-    ws.set_row(16, 48)
+    row = _progress_rows(ws, fmt, put, unit, 8)
+    for label in NARRATIVE_ROWS:
+        ws.merge_range(row, 0, row, 1, label, fmt["head"])
+        ws.merge_range(row, 2, row, 6, "无", fmt["text"])
+        ws.set_row(row, 40)
+        row += 1
+    ws.merge_range(row + 1, 0, row + 1, 3, "填表人：", fmt["meta"])
+    ws.merge_range(row + 1, 4, row + 1, 6, "单位负责人签字：", fmt["meta"])
+    carried = ("" if figures.runs_in_month else
+               f"注意：{figures.month.year}年{figures.month.month}月没有审计记录，本表按 {figures.last_as_of} 的审计状态填报。")
+    ws.merge_range(row + 3, 0, row + 3, 6, _text(
+        f"{carried}说明：本表数字由 auditor 根据审计历史库自动统计（截至 {figures.month_end.isoformat()}，共 {figures.runs} 次审计）。"
+        "问题均由审计对案卷的检查发现，问题线索来源为主动排查发现；重点整治问题为严重程度“严重”的问题；"
+        "整治完成以审计复查确认销项（已销项）为准。"), fmt["note"])
+    ws.set_row(row + 3, 48)
+    ws.print_area(0, 0, row + 3, 6)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
@@ -123,18 +127,34 @@ def _wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, -(-display_width(line) // width)) for line in text.split("\n"))
 
 
-def _progress_text(unit: UnitFigures) -> str:
-    if not unit.key_open:
-        return "无"
-    lines = []
-    for n, item in enumerate(unit.key_open[:MAX_LISTED], start=1):
+PROGRESS_HEADER = ("发现日期及来源", "案件编号", "问题概况", "整治情况", "完成时限")
+
+
+def _progress_rows(ws, fmt: dict, put, unit: UnitFigures, row: int) -> int:
+    """重点整治问题进展情况: a header, then one row per open 严重 item ("无" when none); returns the next row."""
+    items = unit.key_open[:MAX_LISTED]
+    more = len(unit.key_open) > MAX_LISTED
+    height = 1 + max(len(items), 1) + (1 if more else 0)
+    if height > 1:
+        ws.merge_range(row, 0, row + height - 1, 1, "重点整治问题进展情况", fmt["head"])
+    else:
+        ws.merge_range(row, 0, row, 1, "重点整治问题进展情况", fmt["head"])
+    for c, label in enumerate(PROGRESS_HEADER, start=2):
+        put(row, c, label, "head")
+    if not items:
+        ws.merge_range(row + 1, 2, row + 1, 6, "无", fmt["text"])
+        return row + 2
+    for n, item in enumerate(items, start=1):
+        r = row + n
         first = date.fromisoformat(item["first_as_of"])
-        due = f"，完成时限 {item['due']}" if item.get("due") else ""
-        squad = f"{item['squad']} " if unit.unit == DISTRICT else ""
-        lines.append(
-            f"{n}. {first.year}年{first.month}月{first.day}日，{form_source(item.get('case_source'))}的"
-            f"{squad}案件 {item['case_id']}（规则 {item['rule_id']}）问题，问题概况：{item.get('title_zh') or ''}；"
-            f"整治情况：{item['status']}{due}。")
-    if len(unit.key_open) > MAX_LISTED:
-        lines.append(f"……共 {len(unit.key_open)} 项，其余见整改清单。")
-    return "\n".join(lines)
+        squad = f"{item['squad']}\n" if unit.unit == DISTRICT else ""
+        put(r, 2, f"{n}. {first.year}年{first.month}月{first.day}日\n{form_source()}", "text")
+        put(r, 3, f"{squad}{item['case_id']}\n（规则 {item['rule_id']}）", "text")
+        put(r, 4, item.get("title_zh") or "", "text")
+        put(r, 5, item["status"], "text")
+        put(r, 6, item.get("due") or "未定", "text")
+        ws.set_row(r, 15 * max(_wrapped_lines(item.get("title_zh") or "", 14), 3 if squad else 2) + 6)
+    if more:
+        ws.merge_range(row + len(items) + 1, 2, row + len(items) + 1, 6,
+                       _text(f"……共 {len(unit.key_open)} 项，其余见整改清单。"), fmt["text"])
+    return row + height

@@ -20,7 +20,7 @@ import xlsxwriter
 from auditor.atomic import atomic_path
 from auditor.errors import ConfigError
 from auditor.report.common import is_missing, neutralise, xml_safe
-from auditor.rules.yamlload import load_yaml
+from auditor.yamlio import load_yaml
 
 DECIDED = ("已决定", "执行中", "已结案")
 AV_MEDIA = ("视频", "音频")

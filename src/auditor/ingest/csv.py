@@ -14,7 +14,9 @@ import codecs
 import csv
 import fnmatch
 import hashlib
+import io
 import itertools
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +24,7 @@ from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.csv_bulk import read_bulk
 from auditor.ingest.profiles import Profile, normalise_label
-from auditor.ingest.report import FileInfo, InputWarning
+from auditor.ingest.report import FileInfo, InputWarning, preview
 from auditor.model.fields import TABLE_ZH, TABLES
 from auditor.progress import current
 
@@ -75,6 +77,37 @@ def _first_bad_line(path: Path, encoding: str) -> int | None:
     return None
 
 
+_CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _refuse_mixed_encoding(path: Path, name: str) -> None:
+    """A file that is not UTF-8 as a whole but has lines that are (Chinese text that decodes as UTF-8)
+    mixes two encodings: a GBK header with a UTF-8 body, or the reverse, or pasted rows. Read as
+    GB18030 the UTF-8 lines would load as mojibake, so the file is refused naming both lines."""
+    utf8_line = other_line = None
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, 1):
+            if raw.isascii():
+                continue
+            try:
+                is_utf8 = _CJK.search(raw.decode("utf-8")) is not None
+            except UnicodeDecodeError:
+                is_utf8 = False
+            if is_utf8:
+                utf8_line = utf8_line or lineno
+            else:
+                other_line = other_line or lineno
+            if utf8_line and other_line:
+                break
+    if not (utf8_line and other_line):
+        return
+    if utf8_line < other_line:
+        raise InputError(f"编码混用: 前 {other_line - 1} 行是 UTF-8，第 {other_line} 行起不是（可能粘贴了 GBK/GB18030 "
+                         "文字），请统一另存为 UTF-8", file=name, line=other_line)
+    raise InputError(f"编码混用: 第 {other_line} 行是 GBK/GB18030，第 {utf8_line} 行是 UTF-8（表头与内容编码不同？），"
+                     "请统一另存为 UTF-8", file=name, line=utf8_line)
+
+
 def table_by_name(name: str, profile: Profile) -> str | None:
     base = Path(name).name
     for table in TABLES:
@@ -99,7 +132,9 @@ def detect_table(name: str, header: list[str], profile: Profile) -> str | None:
     return best
 
 
+NO_KNOWN_COLUMN = "无法判断是哪一类导出：表头中没有任何已知列名（不像案件、全过程记录或公示导出），未读取"
 _TITLE_ROWS = 5  # at most this many lines before the header are skipped as a title
+_HEADER_LINES = 5  # a header record spans at most this many physical lines (quoted line breaks)
 
 
 def _known_labels(header: list[str], profile: Profile) -> int:
@@ -124,6 +159,8 @@ def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBu
         choices = {tp.encoding for tp in profile.tables.values()}
         forced = choices.pop() if len(choices) == 1 else None
     encoding, sha = sniff_encoding(path, name, forced)
+    if encoding == "gb18030" and forced is None:
+        _refuse_mixed_encoding(path, name)
     try:
         with open(path, encoding=encoding, errors="strict", newline="") as f:
             return _read(f, name, encoding, sha, profile, buffers, warnings)
@@ -145,30 +182,43 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     lines = _lines(f, name)
     forced = {tp.delimiter for tp in profile.tables.values() if tp.delimiter}
     buffered: list[str] = []  # every physical line read ahead, blank ones included
-    head: list[tuple[int, str]] = []  # (physical line, text) of the first non-empty lines
+    # (last physical line, text) of the first non-empty records: a header cell may hold a quoted line
+    # break (Excel writes "案件\n编号"), so a record runs on while its quotes are open, up to a few lines.
+    head: list[tuple[int, str]] = []
+    pending = ""
     for text in lines:
         buffered.append(text)
-        if text.strip():
-            head.append((len(buffered), text))
-            if len(head) > _TITLE_ROWS:
-                break
+        if not pending and not text.strip():
+            continue
+        pending += text
+        if pending.count('"') % 2 and pending.count("\n") < _HEADER_LINES:
+            continue
+        head.append((len(buffered), pending))
+        pending = ""
+        if len(head) > _TITLE_ROWS:
+            break
+    if pending:
+        head.append((len(buffered), pending))
     if not head:
         raise InputError("CSV 没有表头行", file=name)
 
     def split(text: str) -> tuple[str, list[str]]:
         d = forced.copy().pop() if len(forced) == 1 else (
             "\t" if text.count("\t") > text.count(",") else ",")
-        return d, next(csv.reader([text], delimiter=d))
+        return d, next(csv.reader(io.StringIO(text, newline=""), delimiter=d))
 
     # Excel exports often start with a title row (案件导出 2025年5月): the header is the first of the
     # first few lines with at least two known column names; failing that, the first line.
     pick = next((i for i, (_, text) in enumerate(head) if _known_labels(split(text)[1], profile) >= 2), 0)
     if pick:
-        warnings.append(InputWarning("skipped_title_rows", name, head[0][0], None,
-                                     f"表头前的 {pick} 行不是数据，已跳过: {head[0][1].strip()[:40]}"))
+        first_line = head[0][0] - head[0][1].count("\n") + (1 if head[0][1].endswith("\n") else 0)
+        warnings.append(InputWarning("skipped_title_rows", name, first_line, None,
+                                     f"表头前的 {pick} 行不是数据，已跳过: {preview(head[0][1].strip())}"))
     offset, header_line = head[pick]
     delimiter, header = split(header_line)
     lines = itertools.chain(buffered[offset:], lines)
+    if not _known_labels(header, profile):  # e.g. a system file named cases.csv: not read, not quoted
+        raise InputError(NO_KNOWN_COLUMN, file=name, line=offset)
     table = detect_table(name, header, profile)
     if table is None:
         raise InputError("无法判断是哪一类导出（案件 / 全过程记录 / 公示）：文件名与表头都不匹配", file=name,
@@ -176,7 +226,7 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     tp = profile.tables[table]
     if tp.delimiter:
         delimiter = tp.delimiter
-        header = next(csv.reader([header_line], delimiter=delimiter))
+        header = next(csv.reader(io.StringIO(header_line, newline=""), delimiter=delimiter))
     buffer = buffers[table]
     plan = _plan(header, table, profile, name, warnings)
     buffer.begin_file(name, plan)
@@ -221,13 +271,13 @@ def _plan(header: list[str], table: str, profile: Profile, name: str,
     for si, label in enumerate(header):
         target = lmap.get(normalise_label(label))
         if target is None:
-            shown = label.strip() or f"第 {si + 1} 列（无列名）"
+            shown = preview(label.strip()) or f"第 {si + 1} 列（无列名）"  # a header cell may be 20 MB
             warnings.append(InputWarning("unknown_column", name, 1, shown,
                                          f"未知列「{shown}」（{TABLE_ZH[table]}），其值未读取"))
             continue
         if target in seen:
             warnings.append(InputWarning("duplicate_column", name, 1, target,
-                                         f"列「{label}」与「{seen[target]}」都对应字段 {target}，只读取前者"))
+                                         f"列「{preview(label)}」与「{preview(seen[target])}」都对应字段 {target}，只读取前者"))
             continue
         seen[target] = label
         plan[target] = si

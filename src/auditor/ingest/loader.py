@@ -8,6 +8,7 @@ disclosures that match no case (kept, with a warning: the platform also publishe
 
 from __future__ import annotations
 
+import errno
 import gc
 import itertools
 import os
@@ -19,7 +20,7 @@ import pandas as pd
 from auditor.coverage import supplied_from_buffers
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
-from auditor.ingest.csv import read_csv
+from auditor.ingest.csv import NO_KNOWN_COLUMN, read_csv
 from auditor.ingest.limits import DEFAULT_LIMITS, Limits
 from auditor.ingest.profiles import Profile, load_profile
 from auditor.ingest.report import FileInfo, InputWarning, LoadResult, RejectedRow, TableCount, preview
@@ -57,11 +58,12 @@ def _load(paths: list, profile: Profile, limits: Limits) -> LoadResult:
     warnings: list[InputWarning] = []
     infos: list[FileInfo] = []
     files = _expand(paths)
-    sizes = [_size(path) for path, _, _ in files]
+    sizes = [_size(path) for path, _, _, _ in files]
     # The readers report the bytes they read to the bar (progress.current()); each file ends exact.
     with progress(sum(sizes), "读取导出文件", unit="bytes") as bar:
-        for (path, name, explicit), done in zip(files, itertools.accumulate(sizes)):
+        for (path, name, explicit, folder), done in zip(files, itertools.accumulate(sizes)):
             try:
+                _check_link(path, name, folder)
                 _check_file(path, name, limits)
                 if _form(path) == "xml":
                     infos.append(read_xml(path, name, profile, buffers, warnings, limits.validate))
@@ -84,14 +86,14 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool]]:
-    """(path, display name, named explicitly) for every export, each file once."""
-    out: list[tuple[Path, str, bool]] = []
-    seen: set[Path] = set()
+def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool, str | None]]:
+    """(path, display name, named explicitly, the folder it was found in) for every export, each file once."""
+    out: list[tuple[Path, str, bool, str | None]] = []
+    seen: set[str] = set()
     for given in paths:
         p = Path(given)
         if not p.exists():
-            raise InputError("文件或目录不存在", file=str(given))
+            raise InputError("符号链接循环" if _looping(p) else "文件或目录不存在", file=str(given))
         if p.is_dir():
             try:
                 # Not only regular files: a FIFO, folder or broken link named recordings.csv is
@@ -101,15 +103,37 @@ def _expand(paths: Iterable[str | os.PathLike]) -> list[tuple[Path, str, bool]]:
                 raise InputError(f"目录无法读取: {exc.strerror}", file=str(given)) from None
             if not entries:
                 raise InputError("目录中没有 .xml 或 .csv 导出文件", file=str(given))
-            found = [(x, str(x), False) for x in entries]
+            folder = os.path.realpath(p)
+            found = [(x, str(x), False, folder) for x in entries]
         else:
-            found = [(p, str(given), True)]
-        for x, name, explicit in found:
-            key = x.resolve()
+            found = [(p, str(given), True, None)]
+        for x, name, explicit, folder in found:
+            key = os.path.realpath(x)  # never raises on a loop (Path.resolve does)
             if key not in seen:
                 seen.add(key)
-                out.append((x, name, explicit))
+                out.append((x, name, explicit, folder))
     return out
+
+
+def _looping(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
+def _check_link(path: Path, name: str, folder: str | None) -> None:
+    """Inside an export folder a symbolic link is followed only while it stays in the folder: a
+    cases.csv pointing at /etc/passwd or at another district's export is skipped with a warning
+    (which names where it points, never what it holds), and so is a loop."""
+    if folder is None or not path.is_symlink():
+        return
+    if _looping(path):
+        raise InputError(f"{NOT_A_FILE}: 符号链接循环", file=name)
+    target = os.path.realpath(path)
+    if os.path.commonpath([folder, target]) != folder:
+        raise InputError(f"{NOT_A_FILE}: 符号链接指向导出目录之外（{preview(target)}），按规定不读取", file=name)
 
 
 def _check_file(path: Path, name: str, limits: Limits) -> None:
@@ -142,7 +166,7 @@ def _form(path: Path) -> str:
 def _skippable(exc: InputError) -> bool:
     # Inside a folder, a file that is not an export at all (a ground-truth list, a README.csv) is
     # skipped with a warning; a broken export is still an error.
-    return exc.message.startswith(("无法判断是哪一类导出", "XML 根元素不是", NOT_A_FILE))
+    return exc.message.startswith(("无法判断是哪一类导出", "XML 根元素不是", NOT_A_FILE, NO_KNOWN_COLUMN))
 
 
 def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
@@ -164,6 +188,8 @@ def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
     rejected_cases = {(r.file, r.line) for r in rejected["cases"]}
     frames["recordings"] = _check_recordings(frames["recordings"], buffers["recordings"].parents,
                                              cases, rejected_cases, rejected)
+    for t in ("recordings", "disclosures"):
+        frames[t] = _reject_repeated_across_files(frames[t], t, rejected[t])
     _warn_duplicate_recording_ids(frames["recordings"], warnings)
     _check_disclosures(frames["disclosures"], cases, warnings)
 
@@ -210,6 +236,31 @@ def _check_recordings(rec: pd.DataFrame, parents: list, cases: pd.DataFrame,
     if missing_id.any():  # the contract: unique within the case; the line number when absent
         rec.loc[missing_id, "recording_id"] = rec.loc[missing_id, "_line"].astype(str)
     return rec
+
+
+def _reject_repeated_across_files(frame: pd.DataFrame, table: str, rejected: list[RejectedRow]) -> pd.DataFrame:
+    """The same record read from two files (a disclosure in both the XML and the CSV export, a
+    recording nested in the XML and listed in recordings.csv) is loaded once; the repeat is a rejected
+    row naming the first, so nothing is counted twice and nothing disappears without a word."""
+    if frame.empty or frame["_file"].nunique() < 2:
+        return frame
+    fields = [f.name for f in TABLES[table]]
+    dup = frame.duplicated(fields, keep="first")
+    if not dup.any():
+        return frame
+    keys = frame[fields].astype(str).agg("\x1f".join, axis=1)  # NaN-safe, only when repeats exist
+    first = {}
+    for key, f, ln in zip(keys, frame["_file"], frame["_line"]):
+        first.setdefault(key, (f, int(ln)))
+    keep = ~dup.to_numpy()
+    for i in [i for i, d in enumerate(dup) if d]:
+        f0, l0 = first[keys.iat[i]]
+        if f0 == frame["_file"].iat[i]:
+            keep[i] = True  # a repeat inside one file is that file's business (e.g. two real uploads)
+            continue
+        rejected.append(RejectedRow(table, frame["_file"].iat[i], int(frame["_line"].iat[i]), None,
+                                    f"与 {f0}:{l0} 的记录完全相同（同一记录从两个文件读入），未重复载入"))
+    return frame.loc[keep].reset_index(drop=True)
 
 
 def _warn_duplicate_recording_ids(rec: pd.DataFrame, warnings: list[InputWarning]) -> None:

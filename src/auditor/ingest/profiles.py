@@ -3,25 +3,24 @@
 A profile is YAML (format in docs/profiles.md): per table, source column / XML element name →
 canonical field, value maps (`procedure: {一般程序: 普通程序}`), date formats, encoding, delimiter and
 file-name patterns. The shipped `data/profiles/default.yaml` is always the base; a user profile is
-merged on top. Loading uses a SafeLoader subclass that keeps every scalar a string (so `Y: 是` stays
-"Y", not True), rejects duplicate keys, and remembers lines, so every error names file and line.
+merged on top. Loading uses the one YAML loader (auditor.yamlio) with every scalar kept as text (so
+`Y: 是` stays "Y", not True); it rejects duplicate keys and remembers lines, so every error names file
+and line.
 """
 
 from __future__ import annotations
 
 import codecs
-import difflib
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from auditor.errors import ConfigError
 from auditor.model.fields import TABLES, field_of
-from auditor.rules.yamlload import DepthLimit, check_alias_expansion, read_config_bytes
+from auditor.suggest import close_matches
+from auditor.yamlio import LineDict, load_yaml_text, read_config_bytes
 
 _TOP_KEYS = ("version", "name", "description", "encoding", "delimiter", "date_formats", "tables")
 _TABLE_KEYS = ("files", "columns", "values", "date_formats", "encoding", "delimiter")
@@ -82,92 +81,34 @@ def load_profile(path: str | Path | None) -> Profile:
     return Profile(name=name, sources=tuple(sources), tables=_merge(profiles))
 
 
-# --- YAML with lines and no duplicate keys ---------------------------------------------------
-
-class _Map(dict):
-    """A mapping that remembers the line of each key (and its own)."""
-
-    line: int = 0
-    lines: dict[Any, int]
-
-
-class _Loader(DepthLimit, yaml.SafeLoader):
-    """SafeLoader where every scalar but null is a string and duplicate keys are errors."""
-
-    source = "<profile>"
-
-
-_Loader.yaml_implicit_resolvers = {
-    ch: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
-    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    out = _Map()
-    out.line = node.start_mark.line + 1
-    out.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, str):
-            raise ConfigError(f"键必须是文字: {key!r}", file=loader.source, line=line)
-        if key in out:
-            raise ConfigError(f"重复的键: {key}（首次出现在第 {out.lines[key]} 行）",
-                              file=loader.source, line=line)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.lines[key] = line
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _parse(text: str, source: str) -> _Map:
-    try:
-        loader = _Loader(text)  # the reader refuses NUL and other control characters here
-    except yaml.reader.ReaderError as exc:
-        raise ConfigError(f"YAML 含不允许的控制字符（如 NUL）: {exc.reason}", file=source,
-                          line=text[: exc.position].count("\n") + 1) from None
-    loader.source = loader.yaml_source = source
-    try:
-        node = loader.get_single_node()
-        check_alias_expansion(node, source)  # billion laughs, self-reference
-        data = loader.construct_document(node) if node is not None else None
-    except RecursionError:
-        raise ConfigError("YAML 嵌套过深", file=source) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise ConfigError(f"YAML 语法错误: {exc.problem or exc}", file=source,
-                          line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"YAML 语法错误: {exc}", file=source) from None
-    finally:
-        loader.dispose()
+def _parse(text: str, source: str) -> LineDict:
+    data = load_yaml_text(text, source, text_scalars=True)
     if data is None:
-        data = _Map()
-        data.lines = {}
-    if not isinstance(data, _Map):
+        data = _empty()
+    if not isinstance(data, LineDict):
         raise ConfigError("映射配置的顶层必须是键值对", file=source, line=1)
     return data
+
+
+def _empty() -> LineDict:
+    empty = LineDict()
+    empty.key_lines = {}
+    return empty
 
 
 # --- validation ------------------------------------------------------------------------------
 
 def _unknown_key(key: str, allowed: tuple[str, ...] | list[str], what: str, source: str,
                  line: int) -> ConfigError:
-    close = difflib.get_close_matches(key, allowed, n=1)
+    close = close_matches(key, allowed, n=1)
     hint = f"；是否指 {close[0]}？" if close else ""
     return ConfigError(f"未知的{what}: {key}{hint}（可用: {', '.join(allowed)}）", file=source, line=line)
 
 
-def _expect_map(value: Any, what: str, source: str, line: int) -> _Map:
+def _expect_map(value: Any, what: str, source: str, line: int) -> LineDict:
     if value is None:
-        empty = _Map()
-        empty.lines = {}
-        return empty
-    if not isinstance(value, _Map):
+        return _empty()
+    if not isinstance(value, LineDict):
         raise ConfigError(f"{what} 必须是键值对", file=source, line=line)
     return value
 
@@ -225,18 +166,18 @@ class _Layer:
     tables: dict[str, TableProfile]
 
 
-def _validate(raw: _Map, source: str) -> _Layer:
+def _validate(raw: LineDict, source: str) -> _Layer:
     for key in raw:
         if key not in _TOP_KEYS:
-            raise _unknown_key(key, _TOP_KEYS, "键", source, raw.lines[key])
-    line = raw.lines.get
+            raise _unknown_key(key, _TOP_KEYS, "键", source, raw.key_lines[key])
+    line = raw.key_lines.get
     if raw.get("version", "1") != "1":
         raise ConfigError(f"不支持的映射配置版本: {raw['version']}（支持 1）", file=source,
                           line=line("version"))
     tables_raw = _expect_map(raw.get("tables"), "tables", source, line("tables", 1))
     tables = {}
     for table, spec in tables_raw.items():
-        tline = tables_raw.lines[table]
+        tline = tables_raw.key_lines[table]
         if table not in TABLES:
             raise _unknown_key(table, list(TABLES), "表", source, tline)
         tables[table] = _validate_table(table, _expect_map(spec, table, source, tline), source)
@@ -246,11 +187,11 @@ def _validate(raw: _Map, source: str) -> _Layer:
                   tables=tables)
 
 
-def _validate_table(table: str, spec: _Map, source: str) -> TableProfile:
+def _validate_table(table: str, spec: LineDict, source: str) -> TableProfile:
     for key in spec:
         if key not in _TABLE_KEYS:
-            raise _unknown_key(key, _TABLE_KEYS, f"{table} 的键", source, spec.lines[key])
-    line = spec.lines.get
+            raise _unknown_key(key, _TABLE_KEYS, f"{table} 的键", source, spec.key_lines[key])
+    line = spec.key_lines.get
     field_names = [f.name for f in TABLES[table]]
 
     def check_field(name: Any, where: int) -> str:
@@ -261,19 +202,19 @@ def _validate_table(table: str, spec: _Map, source: str) -> TableProfile:
     columns_raw = _expect_map(spec.get("columns"), "columns", source, line("columns", spec.line))
     columns = {}
     for label, target in columns_raw.items():
-        columns[normalise_label(label)] = check_field(target, columns_raw.lines[label])
+        columns[normalise_label(label)] = check_field(target, columns_raw.key_lines[label])
     values_raw = _expect_map(spec.get("values"), "values", source, line("values", spec.line))
     values: dict[str, dict[str, str]] = {}
     for name, mapping in values_raw.items():
-        where = values_raw.lines[name]
+        where = values_raw.key_lines[name]
         f = field_of(table, check_field(name, where))
         mapping = _expect_map(mapping, f"values.{name}", source, where)
         for src, dst in mapping.items():
             if not isinstance(dst, str):
-                raise ConfigError(f"values.{name}.{src} 必须是文字", file=source, line=mapping.lines[src])
+                raise ConfigError(f"values.{name}.{src} 必须是文字", file=source, line=mapping.key_lines[src])
             if f.choices and dst not in f.choices:
                 raise ConfigError(f"values.{name}: {dst} 不在可选值中；可选: {', '.join(f.choices)}",
-                                  file=source, line=mapping.lines[src])
+                                  file=source, line=mapping.key_lines[src])
         values[name] = dict(mapping)
     return TableProfile(
         files=_expect_str_list(spec.get("files"), "files", source, line("files", spec.line)),

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.model.fields import TABLES, Field
-from auditor.model.values import decimal_places
+from auditor.model.values import DATE_MAX, DATE_MIN, decimal_places
 
 META_COLUMNS = ("_file", "_line")
 
@@ -78,6 +78,8 @@ def _series(f: Field, values: Sequence[Any]) -> pd.Series:
         if set(map(type, values)) - {tuple}:
             values = [tuple(v) if v else () for v in values]
         return pd.Series(values, dtype=object, index=pd.RangeIndex(len(values)))
+    if kind in ("date", "datetime"):
+        _check_range(f, values)
     if kind == "date":
         days = _lookup(values, lambda v: v.toordinal() - _EPOCH_ORDINAL)
         return pd.Series(np.array(days, dtype=np.int64).view("datetime64[D]").astype("datetime64[ns]"))
@@ -91,6 +93,16 @@ def _series(f: Field, values: Sequence[Any]) -> pd.Series:
     if kind == "decimal":
         return pd.Series(np.round(np.array(values, dtype=np.float64), decimal_places(f)))
     raise ValueError(f"unknown kind {kind!r}")
+
+
+def _check_range(f: Field, values: Sequence[Any]) -> None:
+    """numpy would wrap a date outside datetime64[ns] into another century; the value parsers refuse
+    such dates, so one arriving here is a bug, said loudly rather than stored wrong."""
+    for v in set(values):
+        if v is not None and v is not pd.NaT:
+            day = v.date() if isinstance(v, datetime) else v
+            if not DATE_MIN <= day <= DATE_MAX:
+                raise ValueError(f"{f.name}: {v} is outside {DATE_MIN}..{DATE_MAX} (datetime64[ns])")
 
 
 def _lookup(values: Sequence[Any], convert) -> list[int]:

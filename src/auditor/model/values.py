@@ -60,7 +60,7 @@ def parse_value(field: Field, text: str | None, date_formats: Sequence[str] | No
                 value_map: Mapping[str, str] | None = None) -> Any:
     """Parse `text` for `field`; empty text is the field's missing value.
 
-    `date_formats` are extra `strptime` formats tried after the ISO form and before the built-in
+    `date_formats` are the mapping profile's `strptime` formats, tried before the ISO form and the built-in
     forms; `value_map` rewrites a source value (each item, for lists) before it is checked.
     """
     if text is None:
@@ -243,29 +243,60 @@ def _enum_item_parser(field: Field, vmap: dict[str, str]) -> Parser:
 _MISS = object()
 
 
-def _parse_date(text: str, formats: tuple[str, ...]) -> date:
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass  # fall through for the precise reason
-    return _parse_datetime(text, formats).date()
+# What a canonical date column (datetime64[ns]) can hold; outside it numpy would wrap the value into
+# another century without a word, so such a date is refused by the parser instead.
+DATE_MIN = date(1677, 9, 22)
+DATE_MAX = date(2262, 4, 11)
 
 
-def _parse_datetime(text: str, formats: tuple[str, ...]) -> datetime:
-    if len(text) == 19 and text[10] in "T " and text[4] == "-" and text[13] == ":" == text[16]:
-        try:
-            return datetime.fromisoformat(text)
-        except ValueError:
-            pass
-    if len(text) > MAX_DATE_CHARS:  # "2025-1-1" + 100,000 spaces kept _DATE_RE backtracking for minutes
-        raise ValueError(f"日期格式无法识别（{len(text)} 个字符，不像日期）")
+def _in_range(value, text: str):
+    day = value.date() if isinstance(value, datetime) else value
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"日期超出可处理范围: {text}（可处理 {DATE_MIN} 至 {DATE_MAX}；"
+                         "表示“无限期”的日期可在映射配置 values 中映射为空）")
+    return value
+
+
+def _by_formats(text: str, formats: tuple[str, ...]) -> datetime | None:
+    """The first of the mapping profile's own formats that reads `text`; they come before every
+    built-in form, so a column is read one way (a profile's %Y-%d-%m is never read as ISO)."""
     for fmt in formats:
         try:
             return datetime.strptime(text, fmt)
         except ValueError as exc:
             if "out of range" in str(exc):  # the right shape, an impossible day (31/06/2025)
                 raise ValueError(f"日期无效: {text}") from None
+    return None
+
+
+def _parse_date(text: str, formats: tuple[str, ...]) -> date:
+    if formats and len(text) <= MAX_DATE_CHARS:
+        got = _by_formats(text, formats)
+        if got is not None:
+            return _in_range(got.date(), text)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return _in_range(date.fromisoformat(text), text)
+        except ValueError as exc:
+            if str(exc).startswith("日期"):
+                raise
+            # fall through for the precise reason
+    return _parse_datetime(text, ()).date()
+
+
+def _parse_datetime(text: str, formats: tuple[str, ...]) -> datetime:
+    if len(text) > MAX_DATE_CHARS:  # "2025-1-1" + 100,000 spaces kept _DATE_RE backtracking for minutes
+        raise ValueError(f"日期格式无法识别（{len(text)} 个字符，不像日期）")
+    if formats:
+        got = _by_formats(text, formats)
+        if got is not None:
+            return _in_range(got, text)
+    if len(text) == 19 and text[10] in "T " and text[4] == "-" and text[13] == ":" == text[16]:
+        try:
+            return _in_range(datetime.fromisoformat(text), text)
+        except ValueError as exc:
+            if str(exc).startswith("日期"):
+                raise
     m = _DATE_RE.fullmatch(text) or _COMPACT_RE.fullmatch(text)
     if m is None:
         raise ValueError(f"日期格式无法识别: {text}")
@@ -275,8 +306,10 @@ def _parse_datetime(text: str, formats: tuple[str, ...]) -> datetime:
     except ValueError:
         raise ValueError(f"日期无效: {text}") from None
     try:
-        return datetime(day.year, day.month, day.day, int(hh or 0), int(mm or 0), int(ss or 0))
-    except ValueError:
+        return _in_range(datetime(day.year, day.month, day.day, int(hh or 0), int(mm or 0), int(ss or 0)), text)
+    except ValueError as exc:
+        if str(exc).startswith("日期"):
+            raise
         raise ValueError(f"时间无效: {text}") from None
 
 

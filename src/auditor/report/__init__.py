@@ -45,7 +45,8 @@ FORMATS: dict[str, Format] = {
 
 def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[str, ...], *,
                   lang: str = "zh", show_personal_data: bool = False,
-                  max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS, run_id: str | None = None) -> list[Path]:
+                  max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS, run_id: str | None = None,
+                  force: bool = False) -> list[Path]:
     """Write each requested format into `out_dir` under its standard file name, as one set that appears
     together or not at all (`publish`: staging folder, run marker, switch); returns every file written,
     in the order of `formats`. An unknown format is a usage error naming the known ones."""
@@ -74,10 +75,19 @@ def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[s
                     raise UsageError(f"无法写入报告: {_write_failure(exc)}；原有报告未改动",
                                      file=str(out / fmt.file_name)) from None
                 bar.advance()
+            if "xlsx" in names:  # the squads' own lists belong to the same set (auditor.report.squad_lists)
+                from auditor.report.squad_lists import LISTS_DIR, write_squad_lists
+
+                bar.stage(f"写报告 {LISTS_DIR}/")
+                try:
+                    written.extend(write_squad_lists(result, staging / LISTS_DIR, getattr(result, "tracking", None)))
+                except (OSError, FileCreateError) as exc:
+                    raise UsageError(f"无法写入报告: {_write_failure(exc)}；原有报告未改动",
+                                     file=str(out / LISTS_DIR)) from None
             bar.stage("写报告")
         return written
 
-    return publish(out, write, _manifest(result, names, lang), run_id=run_id)
+    return publish(out, write, _manifest(result, names, lang), run_id=run_id, force=force)
 
 
 def _write_failure(exc: BaseException) -> str:

@@ -266,7 +266,7 @@ def _derived_labels() -> dict[str, dict[str, str]]:
             "disclosures": {}}
 
 
-# A deadline cited in evidence is "<deadline name>.<attr>" (evaluate/base.py); elapsed/over are in the
+# A deadline cited in evidence is "<deadline name>.<attr>" (results/finding_text.py); elapsed/over are in the
 # deadline's unit, days for month deadlines.
 _DEADLINE_ATTR = {"due": ("到期日", "due"), "elapsed": ("已用", "elapsed"), "over": ("超期", "over"),
                   "short": ("提前", "early by"),

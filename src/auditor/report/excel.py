@@ -140,7 +140,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     c = "：" if lang != "en" else ": "
     w.put(ws, row, 0, f"{t('as_of')}{c}{result.as_of.isoformat()}    {t('rule_pack')}{c}{pack.get('version') or '—'}"
                       f"（{pack.get('rules', len(result.rules))}）    "
-                      f"{t('engine')}{c}{labels.engine_label(str(meta.get('engine') or '—'), lang)}    "
+                      f"{t('engine')}{c}{labels.engine_label(result, lang, '—')}    "
                       f"{t('mapping_profile')}{c}{labels.mapping_label(str(meta.get('mapping_profile') or ''), lang)}",
           w.f_meta)
     row += 1

@@ -84,7 +84,6 @@ PARAM_VALUE_LABELS: dict[str, dict[str, str]] = {
     "recording_required_stages": {"start": "启动", "investigation": "调查取证", "review": "审核",
                                   "decision": "决定", "service": "送达", "enforcement": "执行"},
 }
-ENGINES = {"vectorized": ("向量化（pandas）", "vectorized (pandas)"), "rete": ("Rete（durable_rules）", "Rete (durable_rules)")}
 FORMS = {"xml": ("XML", "XML"), "csv": ("CSV", "CSV")}
 
 TEXT: dict[str, tuple[str, str]] = {
@@ -253,9 +252,9 @@ def unit_label(unit: str, lang: str) -> str:
     return _pick(pair, lang) if pair else str(unit)
 
 
-def engine_label(engine: str, lang: str) -> str:
-    pair = ENGINES.get(engine)
-    return _pick(pair, lang) if pair else engine
+def engine_label(result, lang: str, missing: str = "") -> str:
+    """The engine as the result names it (the evaluator registry's label), else its bare name."""
+    return result.engine_label.get(lang) or str(result.metadata.get("engine") or missing)
 
 
 def mapping_label(mapping: str, lang: str) -> str:

@@ -38,7 +38,7 @@ MARKER_TOOL = "auditor"
 _MAX_MARKER_BYTES = 1 << 20
 # What an output folder written before the run marker existed may hold: the reports, the warnings CSV,
 # the HTML pages folder, and temporary files of an interrupted atomic write.
-_LEGACY = re.compile(r"(findings\.(json|csv|sarif|junit\.xml)|warnings\.csv|report\.(html|xlsx)|report_pages"
+_LEGACY = re.compile(r"(findings\.(json|csv|sarif|junit\.xml)|warnings\.csv|report\.(html|xlsx)|report_pages|整改清单"
                      r"|\.(findings|report|warnings)[^/]*\.tmp|\.report_pages\..+)")
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.(staging|old)-\d{8}T\d{6}Z-(?P<pid>\d+)-[0-9a-f]{8}")
 
@@ -49,12 +49,13 @@ def new_run_id() -> str:
 
 
 def publish(out_dir: str | os.PathLike, write: Callable[[Path], list[Path]], manifest: dict[str, Any],
-            run_id: str | None = None) -> list[Path]:
+            run_id: str | None = None, force: bool = False) -> list[Path]:
     """Call `write(staging)` to write every report into a fresh staging folder, add the run marker,
-    switch the folder in as `out_dir`; returns the written files under their final paths."""
+    switch the folder in as `out_dir`; returns the written files under their final paths. `force`
+    replaces a folder that holds files other than auditor reports (the user asked for it)."""
     out = _target(Path(out_dir))
     run_id = run_id or new_run_id()
-    _check_replaceable(out)
+    _check_replaceable(out, force)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         _remove_leftovers(out)
@@ -99,7 +100,7 @@ def _target(out: Path) -> Path:
     return out.resolve() if out.is_symlink() else out
 
 
-def _check_replaceable(out: Path) -> None:
+def _check_replaceable(out: Path, force: bool = False) -> None:
     if not out.exists():
         return
     if not out.is_dir():
@@ -111,13 +112,13 @@ def _check_replaceable(out: Path) -> None:
         names = sorted(p.name for p in out.iterdir())
     except OSError as exc:
         raise UsageError(f"输出目录无法读取: {exc.strerror}", file=str(out)) from None
-    if not names or read_marker(out) is not None:
+    if not names or read_marker(out) is not None or force:
         return
     foreign = [n for n in names if not _LEGACY.fullmatch(n)]
     if foreign:
         shown = "、".join(_short(n) for n in foreign[:3]) + (f" 等 {len(foreign)} 项" if len(foreign) > 3 else "")
         raise UsageError(f"输出目录中有不是 auditor 报告的文件（{shown}）。报告集会整体替换输出目录，"
-                         "请指定一个空目录或以前的报告目录", file=str(out))
+                         "请指定一个空目录或以前的报告目录（确认要整体替换该目录请加 --force）", file=str(out))
 
 
 def _short(name: str) -> str:

@@ -15,13 +15,13 @@ evaluators:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any, Union
 
 from auditor.errors import RuleError
 from auditor.rules.versions import version_fields
+from auditor.suggest import did_you_mean
 
 # --------------------------------------------------------------------------------------------------
 # Nodes
@@ -196,11 +196,6 @@ class ParseContext:
         if name not in self.used_params:
             self.used_params.append(name)
         return ParamRef(name)
-
-
-def did_you_mean(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
-    return f"（是否想写: {', '.join(close)}？）" if close else ""
 
 
 _LEAF_KEYS = set(COMPARE_OPS) | {"in", "contains", "matches"}

@@ -1,21 +1,20 @@
-"""`auditor rules test`: every rule's embedded examples run through an evaluator.
+"""A rule's embedded examples as canonical tables, and the outcome of running one.
 
 A `fire` example must make its rule fire (违规); a `pass` example must be decided without a breach
 (合规 or 不适用); an `unknown` example must leave the export unable to decide (无法判定). Examples are
 partial case records (plus optional recordings, disclosures, as-of date, parameter overrides and
-`unsupplied`: tables or columns the example's export does not have).
+`unsupplied`: tables or columns the example's export does not have); the runner is
+`auditor.pipeline.examples`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from auditor.model.fields import TABLES
 from auditor.model.frame import to_frame
-from auditor.rules.loader import RulePack
 from auditor.rules.model import Example, Rule
-from auditor.rules.params import Profile, check_value
 
 EXAMPLE_AS_OF = dt.date(2026, 11, 25)  # default as-of date of an example without its own
 
@@ -78,38 +77,3 @@ def example_supplied(example: Example) -> dict:
 def _only_known(table: str, row: dict) -> dict:
     names = {f.name for f in TABLES[table]}
     return {k: v for k, v in row.items() if k in names}
-
-
-def run_examples(pack: RulePack, profile: Profile, *, engine: str = "vectorized", calendar=None,
-                 rule_ids=()) -> list[ExampleOutcome]:
-    from auditor.api import audit_tables, get_evaluator
-    from auditor.enrich.calendar import WorkCalendar
-
-    calendar = calendar or WorkCalendar()
-    evaluator = get_evaluator(engine)
-    outcomes = []
-    for rule in pack.rules:
-        if rule_ids and rule.id not in rule_ids:
-            continue
-        counters = {"fire": 0, "pass": 0, "unknown": 0}
-        for example in rule.examples:
-            index = counters[example.kind]
-            counters[example.kind] += 1
-            try:
-                values = dict(profile.values)
-                for key, value in example.params.items():
-                    check_value(pack.params[key], value, rule.file, example.line)
-                    values[key] = value
-                run_profile = replace(profile, values=values)
-                result = audit_tables(example_tables(rule, example, index), as_of=example.as_of or EXAMPLE_AS_OF,
-                                      pack=pack, profile=run_profile, calendar=calendar, rule_ids=(rule.id,),
-                                      evaluator=evaluator, supplied=example_supplied(example))
-                fired = any(f.rule_id == rule.id for f in result.findings)
-                unknown = any(u.rule_id == rule.id for u in result.undetermined)
-                verdict = "违规" if fired else "无法判定" if unknown else ""
-                outcomes.append(ExampleOutcome(rule.id, example.kind, index, example.line, fired, rule.file,
-                                               example.note, verdict=verdict))
-            except Exception as exc:  # an example that crashes the pipeline is a failed example, reported
-                outcomes.append(ExampleOutcome(rule.id, example.kind, index, example.line, False, rule.file,
-                                               example.note, error=f"{type(exc).__name__}: {exc}"))
-    return outcomes

@@ -21,12 +21,13 @@ from auditor.enrich.derive import case_fact_fields, recording_fact_fields
 from auditor.errors import RuleError
 from auditor.findings import Basis
 from auditor.model.fields import TABLES
-from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, did_you_mean, parse_condition
+from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, parse_condition
+from auditor.suggest import did_you_mean
 from auditor.rules.emptiness import parse_empty
 from auditor.rules.model import DueRule, Effective, Example, Rule
 from auditor.rules.params import Param, load_param_declarations
 from auditor.rules.template import DEADLINE_ATTRS, placeholders
-from auditor.rules.yamlload import LineDict, load_yaml, read_config_bytes
+from auditor.yamlio import LineDict, load_yaml, read_config_bytes
 
 PACK_META = "pack.yaml"
 PARAMS_FILE = "params.yaml"

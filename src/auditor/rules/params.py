@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.errors import ConfigError
-from auditor.rules.conditions import did_you_mean
-from auditor.rules.yamlload import load_yaml
+from auditor.suggest import did_you_mean
+from auditor.yamlio import load_yaml
 
 MAX_TABLE_BYTES = 20_000_000
 PARAM_TYPES = ("int", "number", "bool", "list", "date", "table")

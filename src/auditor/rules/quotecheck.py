@@ -12,7 +12,7 @@ from pathlib import Path
 
 from auditor.errors import RuleError
 from auditor.rules.statutes import Statute, article_refs, load_statutes, normalise_title
-from auditor.rules.yamlload import load_yaml
+from auditor.yamlio import load_yaml
 
 
 @dataclass(frozen=True)

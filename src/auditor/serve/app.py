@@ -51,6 +51,9 @@ class ServeConfig:
     exports_root: Path | None = None  # folder whose subfolders supervisors may audit from the board
     rules: Path | None = None
     profile: Path | None = None
+    # Host headers accepted (None = any). On loopback this refuses DNS-rebinding pages that reach the
+    # server under another name.
+    allowed_hosts: tuple[str, ...] | None = None
 
 
 class HttpError(Exception):
@@ -194,8 +197,12 @@ def _safe_next(value) -> str:
     return value
 
 
+MAX_BODY = 256 * 1024  # the largest form is an item edit: two 2,000-character texts
+
+
 class _Headers:
-    """ASGI middleware adding the security headers to every response."""
+    """ASGI middleware adding the security headers to every response and refusing oversized bodies
+    (the form parser would otherwise read any size into memory)."""
 
     def __init__(self, app):
         self.app = app
@@ -203,6 +210,18 @@ class _Headers:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            return await HTMLResponse("请求过大", status_code=413)(scope, receive, send)
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY:  # a chunked body without a length: stop reading it
+                return {"type": "http.disconnect"}
+            return message
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -213,7 +232,7 @@ class _Headers:
                 message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, limited_receive, send_with_headers)
 
 
 def _preload_rules(config: ServeConfig) -> None:
@@ -245,5 +264,9 @@ def create_app(config: ServeConfig) -> Starlette:
     app.state.jobs.mark_interrupted()
     # The rule pack (for the item pages' law and correction) loads in the background, not on a click.
     threading.Thread(target=_preload_rules, args=(config,), daemon=True).start()
+    if config.allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(config.allowed_hosts))
     app.add_middleware(_Headers)
     return app

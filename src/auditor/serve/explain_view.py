@@ -17,7 +17,8 @@ import pandas as pd
 
 from auditor.errors import AuditorError
 
-VERDICT_ZH = {"fires": "违规", "passes": "合规", "not_applicable": "不适用", "unknown": "无法判定"}
+VERDICT_ZH = {"fires": "违规", "passes": "合规", "not_applicable": "不适用", "unknown": "无法判定",
+              "undetermined": "无法判定"}
 DEADLINE_ZH = {"met": "按期", "late": "超期", "early": "过早", "overdue": "已超期（未办理）", "due_soon": "即将到期",
                "open": "未到期", "unknown": "日历缺失，无法计算", "na": "不适用"}
 _CACHE: OrderedDict = OrderedDict()

@@ -17,6 +17,7 @@ from auditor.report.common import score_config
 from auditor.serve.accounts import User
 
 PAGE_SIZE = 100
+_TREND_LOCK = threading.Lock()  # guards the two small caches below
 
 
 def board_day(conn: sqlite3.Connection, today: date | None = None) -> date:
@@ -25,16 +26,33 @@ def board_day(conn: sqlite3.Connection, today: date | None = None) -> date:
     return max(today, latest) if latest else today
 
 
+_FIGURES_CACHE: dict[tuple, list[dict]] = {}
+
+
+def _store_file(conn: sqlite3.Connection) -> str:
+    """Which store a cached figure belongs to (a process may serve, or test, several)."""
+    return conn.execute("PRAGMA database_list").fetchone()[2]
+
+
 def squad_rows(conn: sqlite3.Connection, user: User, day: date) -> list[dict]:
     """Per-squad figures (open, in progress, overdue, closed, 销项率, trend) for the squads `user` sees;
-    supervisors and leaders also get the district total."""
-    frame = squad_figures(conn, day, total=user.role != "中队")
-    rows = [r for r in frame.to_dict("records") if r["squad"] == TOTAL_LABEL or user.sees_squad(r["squad"])]
-    return rows
+    supervisors and leaders also get the district total. Cached until the next event or run: every
+    change to an item adds an event, so the key (day, latest event, latest run) is always current."""
+    key = (_store_file(conn), day, *conn.execute(
+        "SELECT (SELECT MAX(event_id) FROM item_events), (SELECT MAX(run_id) FROM runs)").fetchone())
+    with _TREND_LOCK:
+        rows = _FIGURES_CACHE.get(key)
+    if rows is None:
+        rows = squad_figures(conn, day, total=True).to_dict("records")
+        with _TREND_LOCK:
+            _FIGURES_CACHE.clear()
+            _FIGURES_CACHE[key] = rows
+    if user.role == "中队":
+        return [r for r in rows if r["squad"] != TOTAL_LABEL and user.sees_squad(r["squad"])]
+    return list(rows)
 
 
 _TREND_CACHE: dict[tuple, list[dict]] = {}
-_TREND_LOCK = threading.Lock()
 
 
 def run_trend(conn: sqlite3.Connection, user: User) -> list[dict]:
@@ -46,7 +64,7 @@ def run_trend(conn: sqlite3.Connection, user: User) -> list[dict]:
     if not runs:
         return []
     last_event = conn.execute("SELECT MAX(event_id) FROM item_events WHERE on_date <= ?", (runs[-1][1],)).fetchone()[0]
-    key = (tuple(runs), last_event)
+    key = (_store_file(conn), tuple(runs), last_event)
     with _TREND_LOCK:
         trend = _TREND_CACHE.get(key)
     if trend is None:

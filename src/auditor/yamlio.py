@@ -1,8 +1,10 @@
-"""Safe YAML loading that keeps line numbers and rejects duplicate keys.
+"""The one YAML loader: safe, with line numbers, duplicate keys refused, bombs refused.
 
-Rule files, parameter profiles, calendar files and exception registers are reviewed like code; a
-duplicate key silently overriding an earlier one would hide a mistake, so it is an error here.
-Only plain YAML types are built (SafeLoader): tags like !!python/object are refused by PyYAML itself.
+Rule files, parameter profiles, mapping profiles, calendar files and exception registers are reviewed
+like code; a duplicate key silently overriding an earlier one would hide a mistake, so it is an error
+here. Only plain YAML types are built (SafeLoader): tags like !!python/object are refused. With
+`text_scalars=True` every scalar but null stays text (`Y: 是` stays "Y", not True). libyaml does the
+parsing where it is available; errors always come from the pure-Python loader, with exact lines.
 """
 
 from __future__ import annotations
@@ -36,27 +38,14 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class DepthLimit:
-    """Composer mixin: refuse nesting deeper than MAX_DEPTH before PyYAML recurses into it (thousands of
-    "[" took seconds of look-ahead scanning, then a RecursionError). `yaml_source` names the file."""
+class _Limits:
+    """Composer mixin: nesting depth, alias count, the file name in errors, the node being constructed."""
 
     yaml_source: str | None = None
+    text_scalars = False  # every scalar but null is a str (mapping profiles: `Y: 是` stays "Y")
     _depth = 0
 
-    def compose_node(self, parent, index):
-        self._depth += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                mark = self.peek_event().start_mark
-                raise ConfigError(f"YAML 嵌套超过 {MAX_DEPTH} 层", file=self.yaml_source, line=mark.line + 1)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-
-class _Loader(DepthLimit, yaml.SafeLoader):
-    def __init__(self, stream, filename: str):
-        super().__init__(stream)
+    def setup(self, filename: str) -> None:
         self.filename = self.yaml_source = filename
         self._alias_count = 0
         self.last_node = None
@@ -70,10 +59,17 @@ class _Loader(DepthLimit, yaml.SafeLoader):
             self._alias_count += 1
             if self._alias_count > MAX_ALIAS_EXPANSION:
                 raise ConfigError("YAML 别名（alias）过多，疑似展开炸弹，拒绝加载", file=self.filename)
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise ConfigError(f"YAML 嵌套超过 {MAX_DEPTH} 层", file=self.yaml_source, line=mark.line + 1)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False):
+def _construct_mapping(loader, node: yaml.MappingNode, deep: bool = False):
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -84,6 +80,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
             hash(key)
         except TypeError:
             raise ConfigError("映射的键必须是简单值", file=loader.filename, line=key_node.start_mark.line + 1)
+        if loader.text_scalars and not isinstance(key, str):
+            raise ConfigError(f"键必须是文字: {key!r}", file=loader.filename, line=key_node.start_mark.line + 1)
         if key in out:
             raise ConfigError(
                 f"重复的键 {key!r}（首次出现在第 {out.key_lines[key]} 行）",
@@ -94,15 +92,59 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return out
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode, deep: bool = False):
+def _construct_sequence(loader, node: yaml.SequenceNode, deep: bool = False):
     out = LineList(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+class _PyLoader(_Limits, yaml.SafeLoader):
+    """The pure-Python loader: exact positions for every error."""
+
+    def __init__(self, stream, filename: str):
+        super().__init__(stream)
+        self.setup(filename)
+
+
+try:
+    from yaml._yaml import CParser as _CParser  # libyaml, where PyYAML was built with it
+except ImportError:  # pragma: no cover - platforms without the C extension
+    _CParser = None
+
+
+if _CParser is not None:
+    class _CLoader(_Limits, yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor,
+                   yaml.resolver.Resolver):
+        """libyaml scans and parses (most of the time goes there); composing stays in Python, so the
+        depth and alias limits and the line of every node are the same as with _PyLoader."""
+
+        def __init__(self, stream, filename: str):
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.setup(filename)
+
+
+def _text_variant(cls):
+    """`cls` resolving no implicit type but null: every other scalar stays the text it was written as."""
+    return type(cls.__name__ + "Text", (cls,), {
+        "text_scalars": True,
+        "yaml_implicit_resolvers": {
+            ch: [(tag, rx) for tag, rx in resolvers if tag == "tag:yaml.org,2002:null"]
+            for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()},
+    })
+
+
+_LOADERS = {False: [_PyLoader], True: [_text_variant(_PyLoader)]}
+if _CParser is not None:
+    _LOADERS[False].insert(0, _CLoader)
+    _LOADERS[True].insert(0, _text_variant(_CLoader))
+for _classes in _LOADERS.values():
+    for _cls in _classes:
+        _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+        _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
 def check_alias_expansion(root, filename: str) -> None:
@@ -134,9 +176,24 @@ def check_alias_expansion(root, filename: str) -> None:
                           file=filename)
 
 
-def load_yaml_text(text: str, filename: str = "<text>"):
+def load_yaml_text(text: str, filename: str = "<text>", *, text_scalars: bool = False):
+    """The document in `text`: LineDict / LineList with lines, duplicate keys refused, bombs refused.
+
+    libyaml parses when PyYAML has it; any error is reported by the pure-Python loader instead, whose
+    messages and positions are exact (and which is the judge when the two disagree on an edge case)."""
+    fast, *rest = _LOADERS[text_scalars]
+    if rest:
+        try:
+            return _load_with(fast, text, filename)
+        except ConfigError:
+            pass
+        fast = rest[0]
+    return _load_with(fast, text, filename)
+
+
+def _load_with(cls, text: str, filename: str):
     try:
-        loader = _Loader(text, filename)  # the reader refuses NUL and other control characters here
+        loader = cls(text, filename)  # the reader refuses NUL and other control characters here
     except yaml.reader.ReaderError as exc:
         ch = exc.character
         shown = f"U+{ch:04X}" if isinstance(ch, int) else repr(ch)
@@ -182,7 +239,8 @@ def read_config_bytes(path: Path) -> bytes:
     return raw
 
 
-def load_yaml(path: str | Path):
+def load_yaml(path: str | Path, *, text_scalars: bool = False):
+    """The YAML file at `path` (see load_yaml_text), refusing non-regular files, huge files and non-UTF-8."""
     path = Path(path)
     raw = read_config_bytes(path)
     try:
@@ -190,4 +248,4 @@ def load_yaml(path: str | Path):
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError("不是 UTF-8 编码的文本", file=str(path), line=line) from None
-    return load_yaml_text(text, str(path))
+    return load_yaml_text(text, str(path), text_scalars=text_scalars)

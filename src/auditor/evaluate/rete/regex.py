@@ -5,7 +5,7 @@ is the escape character (`%d` is [0-9]), `.` matches any character including a n
 anchors, lookarounds, back references, flags or Unicode categories, and a character range is expanded
 symbol by symbol (at most 4096). Its DFA construction is also wrong for some patterns wrapped in
 `.*…*` (e.g. `.*[0-9]{4}.*` misses "x2024y12z"). So a rule pattern is (1) translated from Python's
-parse tree, construct by construct, refusing what has no exact equivalent, and (2) run through both
+syntax tree (regex_syntax.py), construct by construct, refusing what has no exact equivalent, and (2) run through both
 engines on probe strings built from the pattern itself; any disagreement rejects the pattern, with
 the string that shows it, instead of letting the two evaluators silently differ.
 """
@@ -14,24 +14,28 @@ from __future__ import annotations
 
 import json
 import re
-import re._parser as sre  # the parse tree of Python's own regex compiler (Python ≥ 3.11)
-from re._constants import (
+
+from auditor.evaluate.rete.host import FIRST, POS, Sink, assert_sessions, private_host, ruleset
+from auditor.evaluate.rete.regex_syntax import (
     ANY,
     AT,
-    AT_BEGINNING,
-    AT_BEGINNING_STRING,
-    AT_END,
-    AT_END_STRING,
+    BEGIN,
+    BEGIN_STRING,
     BRANCH,
+    CATEGORY,
+    END,
+    END_STRING,
+    GROUP,
     IN,
     LITERAL,
-    MAX_REPEAT,
-    MAXREPEAT,
-    MIN_REPEAT,
+    MANY,
     NEGATE,
     NOT_LITERAL,
     RANGE,
-    SUBPATTERN,
+    REPEAT,
+    UNSUPPORTED,
+    PatternError,
+    parse,
 )
 
 _SPECIAL = set(".|?*+()[]{}%")
@@ -54,17 +58,17 @@ def _class(items) -> str:
     negate = False
     parts, tail = [], []
     for op, av in items:
-        if op is NEGATE:
+        if op == NEGATE:
             negate = True
-        elif op is LITERAL:
+        elif op == LITERAL:
             (tail if chr(av) in "-^" else parts).append(_char(av, True))
-        elif op is RANGE:
+        elif op == RANGE:
             lo, hi = av
             if hi - lo > 2000:
                 raise Unsupported(f"字符范围 {chr(lo)}-{chr(hi)} 过大（durable_rules 逐字展开，上限约 4096 个符号）")
             parts.append(f"{_char(lo, True)}-{_char(hi, True)}")
         else:
-            raise Unsupported(_why(op))
+            raise Unsupported(_why(op, av))
     if not parts and not tail:
         raise Unsupported("空字符类")
     if not parts and not negate:
@@ -74,82 +78,74 @@ def _class(items) -> str:
     return "[" + ("^" if negate else "") + "".join(parts) + "".join(sorted(tail, reverse=True)) + "]"
 
 
-def _why(op) -> str:
-    name = str(op)
-    if name == "CATEGORY":
+def _why(op, av=None) -> str:
+    if op == CATEGORY:
         return ("\\d \\w \\s 等类别在 Python 中包含全部 Unicode 数字/字母/空白，durable_rules 只认 ASCII；"
                 "请写明确的字符类，如 [0-9]")
-    return f"durable_rules 的正则不支持 {name}（只支持字面字符、.、[...]、|、(...)、* + ? {{m,n}} 以及首尾的 ^ $）"
+    what = av if op == UNSUPPORTED else op
+    return f"durable_rules 的正则不支持 {what}（只支持字面字符、.、[...]、|、(...)、* + ? {{m,n}} 以及首尾的 ^ $）"
 
 
 def _seq(items) -> str:
     out = []
     for op, av in items:
-        if op is LITERAL:
+        if op == LITERAL:
             out.append(_char(av))
-        elif op is NOT_LITERAL:
+        elif op == NOT_LITERAL:
             out.append("[^" + _char(av, True) + "]")
-        elif op is ANY:
+        elif op == ANY:
             out.append("[^\n]")  # Python's `.` stops at a newline; durable's does not
-        elif op is IN:
+        elif op == IN:
             out.append(_class(av))
-        elif op is BRANCH:
-            out.append("(" + "|".join(_seq(b) or "()" for b in av[1]) + ")")
-        elif op is SUBPATTERN:
-            _group, add_flags, del_flags, body = av
-            if add_flags or del_flags:
-                raise Unsupported("durable_rules 的正则不支持 (?i) 等内联标志")
-            out.append("(" + _seq(body) + ")")
-        elif op in (MAX_REPEAT, MIN_REPEAT):  # lazy or greedy: the same for "is there a match"
-            lo, hi, body = av
+        elif op == BRANCH:
+            out.append("(" + "|".join(_seq(b) or "()" for b in av) + ")")
+        elif op == GROUP:
+            out.append("(" + _seq(av[1]) + ")")
+        elif op == REPEAT:  # lazy or greedy: the same for "is there a match"
+            lo, hi, body, _lazy = av
             inner = _seq(body)
-            atom = inner if len(body) == 1 and body[0][0] in (LITERAL, IN, ANY, NOT_LITERAL, SUBPATTERN) \
+            atom = inner if len(body) == 1 and body[0][0] in (LITERAL, IN, ANY, NOT_LITERAL, GROUP) \
                 else "(" + inner + ")"
-            if (lo, hi) == (0, MAXREPEAT):
+            if (lo, hi) == (0, MANY):
                 out.append(atom + "*")
-            elif (lo, hi) == (1, MAXREPEAT):
+            elif (lo, hi) == (1, MANY):
                 out.append(atom + "+")
             elif (lo, hi) == (0, 1):
                 out.append(atom + "?")
             else:
-                if lo > MAX_INTERVAL or (hi != MAXREPEAT and hi > MAX_INTERVAL):
+                if lo > MAX_INTERVAL or (hi is not MANY and hi > MAX_INTERVAL):
                     raise Unsupported(f"重复次数超过 durable_rules 的上限 {MAX_INTERVAL}")
-                if lo == 0 and hi == MAXREPEAT:
-                    out.append(atom + "*")
-                elif hi == MAXREPEAT:
+                if hi is MANY:
                     out.append(atom + "{" + str(lo) + ",}")
                 elif lo == 0:
                     raise Unsupported("durable_rules 不支持下限为 0 的 {0,n}，请改写为 (x)?(x)?…")
                 else:
                     out.append(atom + "{" + (str(lo) if lo == hi else f"{lo},{hi}") + "}")
-        elif op is AT:
+        elif op == AT:
             raise Unsupported("^ 和 $ 只能出现在模式（或顶层分支）的开头和结尾")
         else:
-            raise Unsupported(_why(op))
+            raise Unsupported(_why(op, av))
     return "".join(out)
 
 
 def translate(pattern: str) -> str:
     """The durable_rules full-match pattern equivalent to `re.search(pattern, text)`; raises Unsupported."""
     try:
-        tree = sre.parse(pattern)
-    except re.error as exc:
+        items = parse(pattern)
+    except PatternError as exc:
         raise Unsupported(f"正则表达式无效: {exc}") from None
-    if tree.state.flags & (re.IGNORECASE | re.MULTILINE | re.DOTALL | re.VERBOSE | re.ASCII):
-        raise Unsupported("durable_rules 的正则不支持 (?i) (?m) (?s) (?x) (?a) 等标志")
-    items = list(tree)
-    branches = items[0][1][1] if len(items) == 1 and items[0][0] is BRANCH else [items]
+    branches = items[0][1] if len(items) == 1 and items[0][0] is BRANCH else [items]
     out = []
     for branch in branches:
         branch = list(branch)
         head, tail = ".*", ".*"
-        if branch and branch[0] == (AT, AT_BEGINNING) or branch and branch[0] == (AT, AT_BEGINNING_STRING):
+        if branch and branch[0] in ((AT, BEGIN), (AT, BEGIN_STRING)):
             head = ""
             branch = branch[1:]
-        if branch and branch[-1] == (AT, AT_END):
+        if branch and branch[-1] == (AT, END):
             tail = "(\n)?"  # without MULTILINE, `$` also matches just before a final newline
             branch = branch[:-1]
-        elif branch and branch[-1] == (AT, AT_END_STRING):
+        elif branch and branch[-1] == (AT, END_STRING):
             tail = ""
             branch = branch[:-1]
         out.append(head + _seq(branch) + tail)
@@ -163,25 +159,25 @@ def translate(pattern: str) -> str:
 def _samples(items, limit: int = 12) -> list[str]:
     outs = [""]
     for op, av in items:
-        if op is LITERAL:
+        if op == LITERAL:
             opts = [chr(av)]
-        elif op is NOT_LITERAL:
+        elif op == NOT_LITERAL:
             opts = ["x" if av != ord("x") else "y", chr(av)]
-        elif op is ANY:
+        elif op == ANY:
             opts = ["a", "中", "\n"]
-        elif op is IN:
+        elif op == IN:
             opts = _class_samples(av)
-        elif op is BRANCH:
-            opts = [s for b in av[1] for s in _samples(b, limit)]
-        elif op is SUBPATTERN:
-            opts = _samples(av[3], limit)
-        elif op in (MAX_REPEAT, MIN_REPEAT):
-            lo, hi, body = av
+        elif op == BRANCH:
+            opts = [s for b in av for s in _samples(b, limit)]
+        elif op == GROUP:
+            opts = _samples(av[1], limit)
+        elif op == REPEAT:
+            lo, hi, body, _lazy = av
             inner = _samples(body, limit)
-            counts = {lo, lo + 1, min(hi, lo + 3) if hi != MAXREPEAT else lo + 3}
+            counts = {lo, lo + 1, min(hi, lo + 3) if hi is not MANY else lo + 3}
             opts = []
             for n in sorted(counts):
-                if hi != MAXREPEAT and n > hi:
+                if hi is not MANY and n > hi:
                     continue
                 opts.extend(("".join(inner[(i + k) % len(inner)] for i in range(n))) for k in range(min(3, len(inner))))
             if lo > 0:
@@ -193,12 +189,12 @@ def _samples(items, limit: int = 12) -> list[str]:
 
 
 def _class_samples(items) -> list[str]:
-    negate = any(op is NEGATE for op, _ in items)
+    negate = any(op == NEGATE for op, _ in items)
     inside = []
     for op, av in items:
-        if op is LITERAL:
+        if op == LITERAL:
             inside.append(chr(av))
-        elif op is RANGE:
+        elif op == RANGE:
             lo, hi = av
             inside.extend({chr(lo), chr(hi), chr((lo + hi) // 2)})
     outside = [c for c in ("a", "Z", "5", "中", "-", "\n", "〔") if c not in inside]
@@ -210,10 +206,10 @@ _NEIGHBOURS = ("", "x", "9", "中文", "a1b2", "\n", "2024号")
 
 def probes(pattern: str) -> list[str]:
     try:
-        tree = sre.parse(pattern)
-    except re.error:
+        tree = parse(pattern)
+    except PatternError:
         return []
-    core = _samples(list(tree))
+    core = _samples(tree)
     cut = [s[1:] for s in core if s] + [s[:-1] for s in core if s]
     out = []
     for s in dict.fromkeys(core + cut):
@@ -225,24 +221,15 @@ def probes(pattern: str) -> list[str]:
 
 def disagreement(pattern: str, durable_pattern: str) -> str | None:
     """A probe string on which durable_rules and Python disagree (None when they agree on all)."""
-    from auditor.evaluate.rete import (
-        FIRST,
-        POS,
-        _assert_sessions,
-        _ruleset,
-        _Sink,
-        private_host,
-    )
-
     strings = probes(pattern)
-    sink = _Sink()
+    sink = Sink()
     try:
-        host = private_host({"probe": _ruleset({"r": ("r", {"$mt": {"s": durable_pattern}})}, sink)})
+        host = private_host({"probe": ruleset({"r": ("r", {"$mt": {"s": durable_pattern}})}, sink)})
     except Exception as exc:  # noqa: BLE001 - durable refuses to compile it (too many states, a parse error)
         return f"durable_rules 无法编译该模式（{exc}）"
     facts = ((str(i), [json.dumps({"sid": str(i), POS: i, FIRST: 1, "s": s}, ensure_ascii=False)])
              for i, s in enumerate(strings))
-    _assert_sessions(host, "probe", facts, len(strings), "regex", quiet=True)
+    assert_sessions(host, "probe", facts, len(strings), "regex", quiet=True)
     sink.check()
     hits = {pos for _tag, pos in sink.fired}
     for i, s in enumerate(strings):

@@ -1,0 +1,15 @@
+"""Did-you-mean: the one helper every error about an unknown name uses to suggest the closest known ones."""
+
+from __future__ import annotations
+
+import difflib
+
+
+def close_matches(name: str, choices, n: int = 3) -> list[str]:
+    return difflib.get_close_matches(str(name), [str(c) for c in choices], n=n, cutoff=0.6)
+
+
+def did_you_mean(name: str, choices) -> str:
+    """`（是否想写: a, b？）` with the known names closest to `name`, or "" when none is close."""
+    close = close_matches(name, choices)
+    return f"（是否想写: {', '.join(close)}？）" if close else ""
