@@ -85,6 +85,8 @@ def check_parity(run: PreparedRun, engines=None, *, known_hits: dict | None = No
     for other, other_verdicts in zip(evaluators[1:], verdicts[1:]):
         for rule in run.rules:
             a, b = verdicts[0][rule.id], other_verdicts[rule.id]
+            if _hits_only(a) or _hits_only(b):
+                a, b = _as_hits(a), _as_hits(b)  # an evaluator that only reports hits: compare those
             same = a == b
             for v in VERDICTS:
                 report.outcomes[v] += int(np.count_nonzero(same & (a == v)))
@@ -100,6 +102,17 @@ def check_parity(run: PreparedRun, engines=None, *, known_hits: dict | None = No
     return report
 
 
+HITS_ONLY = "违规或未违规"
+
+
+def _hits_only(verdicts: np.ndarray) -> bool:
+    return bool(len(verdicts)) and verdicts[0] in ("违规", HITS_ONLY) and np.isin(verdicts, ("违规", HITS_ONLY)).all()
+
+
+def _as_hits(verdicts: np.ndarray) -> np.ndarray:
+    return np.where(verdicts == "违规", "违规", HITS_ONLY).astype(object)
+
+
 def _verdicts(evaluator, run: PreparedRun, known=None, known_hits=None) -> dict[str, np.ndarray]:
     """rule id → the evaluator's outcome per row (an evaluator that only reports hits: 违规 or 合规)."""
     if known is not None and all(o.complete for o in known.values()):
@@ -108,6 +121,10 @@ def _verdicts(evaluator, run: PreparedRun, known=None, known_hits=None) -> dict[
         outcomes = evaluator.outcomes(run.rules, run.facts, run.ctx, every_outcome=True)
     else:
         hits = known_hits if known_hits is not None else evaluator.hits(run.rules, run.facts, run.ctx)
-        outcomes = {r.id: Outcome(np.asarray(hits.get(r.id, ()), dtype=np.int64), np.zeros(0, dtype=np.int64),
-                                  np.zeros(0, dtype=np.int64), len(run.facts.frames[r.scope])) for r in run.rules}
+        out = {}
+        for r in run.rules:
+            v = np.full(len(run.facts.frames[r.scope]), HITS_ONLY, dtype=object)
+            v[np.asarray(hits.get(r.id, ()), dtype=np.int64)] = "违规"
+            out[r.id] = v
+        return out
     return {rule_id: o.verdicts() for rule_id, o in outcomes.items()}

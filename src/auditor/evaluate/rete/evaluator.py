@@ -155,5 +155,6 @@ class ReteEvaluator:
 def ruleset_json(rules: list[Rule], facts: Facts, ctx: RunContext) -> str:
     """The compiled rulesets as JSON (for `explain`-style debugging and the tests)."""
     compiled = ReteEvaluator().compile(rules, facts, ctx)
-    return json.dumps({scope: {name: {"rule": rid, "all": [{"m": expr}]} for name, (rid, expr) in exprs.items()}
+    return json.dumps({scope: {name: {"rule": tag[0], "outcome": tag[1], "all": [{"m": expr}]}
+                               for name, (tag, expr) in exprs.items()}
                        for scope, (_s, exprs) in compiled.items()}, ensure_ascii=False, indent=1, sort_keys=True)
