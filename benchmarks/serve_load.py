@@ -95,7 +95,7 @@ def user_loop(name: str, squad: str | None, base: str, deadline: float, stats: S
             status = STATUS.search(item.text).group(1)
             if status not in ("待整改", "整改中"):
                 continue
-            note = f"load:{name}:{n}"
+            note = f"load:{name}#{seed}:{n}"  # seed: the thread, two supervisors share a name
             data = {"csrf": CSRF.search(item.text).group(1), "version": VERSION.search(item.text).group(1),
                     "status": "整改中" if status == "待整改" else "待整改", "note": note}
             r = stats.timed("update", lambda: c.post(f"/items/{fp}", data=data))

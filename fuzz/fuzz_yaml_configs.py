@@ -19,7 +19,7 @@ with atheris.instrument_imports():
     from auditor.enrich.calendar import load_calendar_file
     from auditor.errors import ConfigError
     from auditor.exceptions_register import load_register
-    from auditor.ingest import load_profile as load_mapping
+    from auditor.ingest import load_mapping
     from auditor.rules.loader import load_rule_pack
     from auditor.rules.params import load_profile as load_district
 

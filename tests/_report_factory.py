@@ -184,6 +184,14 @@ def _finding(rule_id: str, case: dict, *, subject: str = "", message: dict | Non
     )
 
 
+def _param_descriptions() -> dict:
+    """What the pipeline puts in a result: the pack's parameter descriptions (reporters never read YAML)."""
+    from auditor.rules.params import load_param_declarations
+
+    declared = load_param_declarations(Path(PACK_DIR) / "params.yaml")
+    return {name: p.description for name, p in declared.items() if p.description}
+
+
 def _metadata(n_rules: int, inputs: list[dict], show_personal_data: bool = False) -> dict:
     return {
         "tool_version": "0.1.0",
@@ -338,6 +346,7 @@ def small_result(*, show_personal_data: bool = False) -> AuditResult:
                "rows": 40}]
     return AuditResult(
         engine_label={lang: registry.label("vectorized", lang) for lang in ("zh", "en")},
+        param_descriptions=_param_descriptions(),
         as_of=AS_OF, findings=findings, warnings=warnings, notices=notices,
         metadata=_metadata(len(RULES), inputs, show_personal_data), rules=list(RULES), load=load,
         cases=_case_frame(cases), deadlines=deadlines,
@@ -403,6 +412,7 @@ def district_result(n_cases: int = 600, seed: int = 7, squads: int = 14) -> Audi
                       count=1, detail=("2027",))]
     return AuditResult(
         engine_label={lang: registry.label("vectorized", lang) for lang in ("zh", "en")},
+        param_descriptions=_param_descriptions(),
         as_of=AS_OF, findings=findings, warnings=warnings, notices=notices,
         metadata=_metadata(len(RULES), inputs), rules=list(RULES), load=load,
         cases=_case_frame(cases), deadlines=_deadline_frame(dl_rows),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -14,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from _history_factory import cases, finding, result
+from browser import browser_required, require_chromium
 from auditor.history.store import open_store, record_run, transaction
 from auditor.serve import ServeConfig, create_app
 from auditor.serve.accounts import add_user
@@ -81,21 +80,15 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-
-
 def chromium_or_skip() -> str:
-    """The system Chromium. Missing: skipped with the reason, unless AUDITOR_REQUIRE_BROWSER=1 (CI),
-    where a missing browser fails. Nothing here ever downloads a browser."""
-    path = next((shutil.which(n) for n in CHROMIUM_NAMES if shutil.which(n)), None)
+    """The system Chromium and the playwright package that drives it (tests/browser.py decides skip or
+    fail when either is missing). Nothing here ever downloads a browser."""
+    path = require_chromium()
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        path = None
-    if path is None:
-        why = ("no system Chromium (apt-get install chromium) or the playwright package is missing; "
-               "the board's browser tests need both")
-        if os.environ.get("AUDITOR_REQUIRE_BROWSER") == "1":
+        why = "the playwright package is missing; the board's browser tests need it"
+        if browser_required():
             pytest.fail(why)
         pytest.skip(why)
     return path

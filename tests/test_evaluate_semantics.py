@@ -12,7 +12,7 @@ from auditor.evaluate.vectorized import VectorizedEvaluator
 from auditor.model.frame import to_frame
 from auditor.enrich.deadlines import compute_deadline
 from auditor.rules.conditions import ParseContext, bind, deadlines_of, parse_condition
-from auditor.enrich.derive import case_fact_fields
+from auditor.model.fact_fields import case_fact_fields
 from auditor.rules.loader import load_rule_pack
 from pathlib import Path
 

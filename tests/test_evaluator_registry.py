@@ -101,3 +101,4 @@ def test_rules_validate_asks_every_registered_engine(echo):
 def test_the_reference_engine_is_the_default():
     assert registry.default_name() == "vectorized"
     assert registry.REFERENCE in registry.info("vectorized").capabilities
+

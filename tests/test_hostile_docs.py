@@ -94,6 +94,19 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   characters;
 - the same record read from two files (a disclosure in both the XML and the CSV export, a recording
   nested in the XML and in recordings.csv) is loaded once, the repeat rejected naming the first;
+- the history store (`tests/test_hostile_history.py`): a store carries SQLite application_id
+  `0x41554454`; another application's database (with or without its own id) or a file that is not
+  SQLite is refused (exit 2) and left byte for byte, with no -wal/-shm beside it (it was adopted and
+  altered); a damaged page is one message naming the file and the next step (backup, `.recover`, a new
+  `--history`); hand-edited dates, JSON, severities and counts are named by table, row and column; a
+  full disk (a real tmpfs filled up) says so and leaves the last complete run (it said "cannot
+  rollback");
+- every file the program opens (exports, mapping and district profiles, calendars, the exception
+  register, the baseline, the history store, the reviewers list, a returned workbook, a rule file) given
+  as a FIFO or as /dev/zero is refused with its name and exit 2/3 within seconds
+  (`tests/test_hostile_special_files.py`; the reviewers file hung `sample-review`); `--as-of` takes
+  only YYYY-MM-DD (20261125 and 2026-W01-1 were accepted), `monthly --month 0000-01` / `0001-01` are
+  refused (they crashed), a baseline JSON nested 100,000 deep is an input error (RecursionError);
 - a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
   staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
   a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a

@@ -99,8 +99,8 @@ def cli_args(h: Hostile, path: Path, work: Path) -> list[str]:
              "--out", str(work / "out")]
     strict = ["--strict"] if isinstance(h.expect, Loaded) and h.expect.rejected else []
     return {
-        "export": ["inspect", str(path), *strict, *(["--profile", str(FILES / h.mapping)] if h.mapping else [])],
-        "mapping": ["inspect", str(ok), "--profile", str(path)],
+        "export": ["inspect", str(path), *strict, *(["--mapping", str(FILES / h.mapping)] if h.mapping else [])],
+        "mapping": ["inspect", str(ok), "--mapping", str(path)],
         "rules": ["rules", "validate", str(path)],
         "district": [*audit, "--profile", str(path)],
         "calendar": [*audit, "--calendar", str(path)],

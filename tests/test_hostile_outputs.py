@@ -24,6 +24,7 @@ import lxml.html
 import openpyxl
 import pytest
 
+from browser import dump_dom
 from auditor.api import AuditConfig, run_audit
 from auditor.generate import DEFAULT_AS_OF, generate_export
 from auditor.report import FORMATS, write_csv, write_html, write_json, write_reports, write_xlsx
@@ -84,20 +85,8 @@ def test_payloads_reach_the_findings(audited):
 
 # --- HTML in a real browser ------------------------------------------------------------------------
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(name):
-            return shutil.which(name)
-    pytest.fail("Chromium not found (apt-get install -y chromium): the HTML report must be opened in a browser")
-
-
 def _dump_dom(path: Path, profile: Path) -> str:
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-           "--dump-dom", path.as_uri()]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return out.stdout
+    return dump_dom(path.as_uri(), profile)
 
 
 @pytest.mark.browser

@@ -29,7 +29,7 @@ def test_strict_exits_3_when_rows_were_rejected():
 
 
 def test_english_headings_and_profile_option():
-    result = _run(EDGE / "custom_profile", "--profile", EDGE / "custom_profile" / "profile.yaml", "--lang", "en")
+    result = _run(EDGE / "custom_profile", "--mapping", EDGE / "custom_profile" / "profile.yaml", "--lang", "en")
     assert result.exit_code == 0
     assert "Rejected rows (1):" in result.output and "Warnings (1):" in result.output
     assert "[unknown_column]" in result.output and "备注说明" in result.output
@@ -41,7 +41,7 @@ def test_user_mistakes_are_one_line_errors(tmp_path):
     assert "Traceback" not in missing.output and "不存在" in missing.output
     bad_profile = tmp_path / "p.yaml"
     bad_profile.write_text("tables:\n  cases:\n    colums: {}\n", encoding="utf-8")
-    result = _run(EDGE / "bom", "--profile", bad_profile)
+    result = _run(EDGE / "bom", "--mapping", bad_profile)
     assert result.exit_code == 2
     assert f"{bad_profile}:3" in result.output and "columns" in result.output
 
@@ -51,10 +51,12 @@ def test_help_has_an_example():
     assert result.exit_code == 0 and "Example:" in result.output
 
 
-def test_mapping_is_the_same_option_as_in_audit():
-    a = _run(EDGE / "custom_profile", "--mapping", EDGE / "custom_profile" / "profile.yaml")
-    b = _run(EDGE / "custom_profile", "--profile", EDGE / "custom_profile" / "profile.yaml")
-    assert a.exit_code == b.exit_code == 0 and a.output == b.output and "载入" in a.output
+def test_the_old_profile_spelling_still_reads_the_mapping_with_a_notice():
+    new = _run(EDGE / "custom_profile", "--mapping", EDGE / "custom_profile" / "profile.yaml")
+    old = _run(EDGE / "custom_profile", "--profile", EDGE / "custom_profile" / "profile.yaml")
+    default = _run(EDGE / "custom_profile")
+    assert new.exit_code == old.exit_code == 0 and old.stdout == new.stdout != default.stdout
+    assert "--profile 已更名为 --mapping" in old.stderr and "--mapping" not in new.stderr
 
 
 def test_english_renders_the_reasons_too():

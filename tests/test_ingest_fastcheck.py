@@ -32,7 +32,7 @@ EDGE = [ROOT / "fixtures" / "edge" / "xml_bad_case", ROOT / "fixtures" / "edge" 
 
 def _outcome(paths, profile, limits: Limits):
     try:
-        return load_exports(paths, profile=profile, limits=limits), None
+        return load_exports(paths, mapping=profile, limits=limits), None
     except AuditorError as exc:
         return None, (type(exc), str(exc), exc.exit_code)
 
@@ -44,7 +44,7 @@ def load_both(paths, profile=None, limits=None):
     fast, fast_err = _outcome(paths, profile, replace(base, validate="fast"))
     assert fast_err == slow_err
     if fast_err is not None:
-        load_exports(paths, profile=profile, limits=base)  # raises that error for the caller
+        load_exports(paths, mapping=profile, limits=base)  # raises that error for the caller
         raise AssertionError("the load failed a moment ago")
     assert fast.rejected == slow.rejected
     assert fast.warnings == slow.warnings

@@ -3,25 +3,17 @@ nothing is downloaded): one panel per squad, a bar per month for the open items,
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 from click.testing import CliRunner
 
 from auditor.cli import main
-from auditor.history import squad_trend
+from browser import HEADLESS_FLAGS, require_chromium
+from auditor.history import squad_status, squad_trend
 
 pytestmark = pytest.mark.browser
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 MONTHS = (date(2026, 9, 30), date(2026, 10, 31))
-
-
-def _chromium() -> str:
-    path = next((shutil.which(n) for n in CHROMIUM_NAMES if shutil.which(n)), None)
-    if path is None:
-        pytest.fail("Chromium not found: install it (apt-get install -y chromium fonts-noto-cjk)")
-    return path
 
 
 def test_progress_chart_renders_in_chromium(tmp_path):
@@ -42,7 +34,7 @@ def test_progress_chart_renders_in_chromium(tmp_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=["--headless", "--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(executable_path=require_chromium(), args=list(HEADLESS_FLAGS))
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(report.as_uri())
@@ -61,6 +53,10 @@ def test_progress_chart_renders_in_chromium(tmp_path):
             assert panel.locator("circle.rate").count() == 2
             rows = page.locator("#progress-table tbody tr")
             assert rows.count() == len(squads) + 1 and "全区合计" in rows.nth(len(squads)).inner_text()
+            status = squad_status(db, MONTHS[1], total=True)
+            shown = [[rows.nth(i).locator("td").nth(c).inner_text() for c in (0, 1, 2, 6)] for i in range(rows.count())]
+            assert shown == [[s, str(n), str(o), str(d)] for s, n, o, d in
+                             zip(status["squad"], status["items"], status["open"], status["overdue"])]
             shot = tmp_path / "progress.png"
             chart.screenshot(path=str(shot))
             assert shot.stat().st_size > 5000

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from auditor.api import audit_tables, get_evaluator, load_pack_and_profile
 from auditor.enrich.calendar import WorkCalendar
-from auditor.enrich.derive import case_fact_fields
+from auditor.model.fact_fields import case_fact_fields
 from auditor.evaluate.context import RunContext
 from auditor.evaluate.facts import build_facts
 from auditor.evaluate.parity import check_parity

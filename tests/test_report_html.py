@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from _report_factory import HTML_PAYLOADS, district_result, small_result
-from auditor.report.html import SCRIPT, render_html, write_html
+from browser import dump_dom
+from auditor.report.html import SCRIPT, render_html
+from auditor.report.html_pages import write_html
 
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @pytest.fixture(scope="module")
@@ -95,22 +96,8 @@ def test_case_sections_capped_with_note():
 
 # --- headless Chromium ------------------------------------------------------------------------
 
-def _chromium() -> str:
-    for name in CHROMIUM_NAMES:
-        path = shutil.which(name)
-        if path:
-            return path
-    pytest.fail("Chromium not found: install it (apt-get install -y chromium fonts-noto-cjk); "
-                "the HTML report must be checked in a real browser")
-
-
 def _dump_dom(url: str, tmp_path) -> str:
-    cmd = [_chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-           f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return out.stdout
+    return dump_dom(url, tmp_path / "profile")
 
 
 @pytest.mark.browser

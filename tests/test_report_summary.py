@@ -36,13 +36,16 @@ def test_small_result_figures():
 
 def test_score_floored_at_zero_and_configurable():
     case = {"case_id": "C1", "squad": "甲"}
-    many = [_finding("LRV-001", case, subject=str(i)) for i in range(15)]  # 15 x 严重
+    # 15 rules with a 严重 finding each (a rule deducts once per case, however many items it names)
+    many = [replace(_finding("LRV-001", case, subject=str(i)), rule_id=f"LRV-{i:03d}") for i in range(15)]
     r = _result([("C1", "甲"), ("C2", "甲")], many)
     sq = summarize(r).squads[0]
     assert sq.score == 50.0  # C1 floored at 0, C2 keeps 100
     r2 = _result([("C1", "甲"), ("C2", "甲")], many[:1],
                  score={"deductions": {"严重": 20}, "base": 100})
     assert summarize(r2).squads[0].score == 90.0
+    same_rule = [_finding("LRV-001", case, subject=str(i)) for i in range(15)]
+    assert summarize(_result([("C1", "甲"), ("C2", "甲")], same_rule)).squads[0].score == 95.0
 
 
 def test_ties_broken_by_squad_name_and_ranks_unique():

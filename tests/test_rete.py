@@ -13,7 +13,7 @@ import pytest
 
 from auditor.api import get_evaluator, load_pack_and_profile
 from auditor.enrich.calendar import WorkCalendar
-from auditor.enrich.derive import case_fact_fields
+from auditor.model.fact_fields import case_fact_fields
 from auditor.errors import RuleError
 from auditor.evaluate import rete
 from auditor.evaluate.rete import compiler, encoder

@@ -268,3 +268,16 @@ def test_oversized_form_is_refused_before_parsing(db):
     r = c.post(f"/items/{a['fingerprint']}", data={**form, "status": "整改中", "note": "长" * 2001})
     assert r.status_code == 422 and "不能超过 2000" in r.text
     assert item_of(db, "A-2") == a
+
+
+def test_unusable_store_gives_a_message_not_a_traceback(db):
+    c = client(db)  # the server starts on a good store; then the file is overwritten under it
+    for extra in ("-wal", "-shm"):
+        db.with_name(db.name + extra).unlink(missing_ok=True)
+    db.write_text("not a database", encoding="utf-8")
+    page = c.get("/login")
+    r = c.post("/login", data={"name": "sup", "password": "x" * 12, "csrf": csrf_of(page.text)})
+    assert r.status_code == 503 and "历史库暂时不可用" in r.text and "Traceback" not in r.text
+    c.cookies.set("auditor_session", "whatever")
+    r = c.get("/", follow_redirects=False)
+    assert r.status_code == 503 and "不是 SQLite 数据库" in r.text

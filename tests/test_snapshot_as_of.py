@@ -122,3 +122,21 @@ def test_later_dates_and_their_companions_are_cleared_and_the_status_follows():
     assert rec["uploaded_at"].notna().tolist() == [True, False]  # archived only in September
     assert list(out["disclosures"]["decision_no"]) == ["N1"] and info.disclosures_dropped == 1
     assert "s2 1" in info.message("zh") and "--all-known" in info.message("zh")
+
+
+def test_snapshot_is_in_the_json_report_and_valid(exports):
+    import json
+    from importlib import resources
+
+    import jsonschema
+
+    from auditor.report.json_report import build_document
+
+    schema = json.loads(resources.files("auditor").joinpath("data/findings.schema.json").read_text("utf-8"))
+    cut = run_audit(AuditConfig(exports=(str(exports / "final" / "xml"),), as_of=MONTH_ENDS[0]))
+    doc = json.loads(json.dumps(build_document(cut), ensure_ascii=False, default=str))
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    assert doc["metadata"]["snapshot"]["mode"] == "as_of" and doc["metadata"]["snapshot"]["cases_out_of_scope"] > 0
+    bad = json.loads(json.dumps(doc))
+    bad["metadata"]["snapshot"]["mode"] = "later"
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))

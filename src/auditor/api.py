@@ -11,7 +11,7 @@ it with the configured engine (`evaluate.registry`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +30,13 @@ from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AuditConfig:
+    """What one audit reads and how it judges. `as_of` has no default: every deadline is measured
+    against it, so a library user names it (the CLI's default, today, is the CLI's own choice)."""
+
+    as_of: dt.date
     exports: tuple = ()
-    as_of: dt.date = dt.date(2026, 11, 25)
     rules: Path | None = None  # rule pack directory (default: the bundled pack)
     profile: Path | None = None  # district parameter profile (YAML)
     mapping: Path | None = None  # mapping profile for the exports (YAML)
@@ -45,7 +48,10 @@ class AuditConfig:
     rule_ids: tuple = ()  # only these rules (empty: all)
     undetermined_as_findings: bool = False  # 无法判定 items also listed (and counted) as findings
     all_known: bool = False  # audit everything the export knows instead of the files as they stood at as_of
-    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not isinstance(self.as_of, dt.date) or isinstance(self.as_of, dt.datetime):
+            raise UsageError(f"审计基准日 as_of 必须是日期（datetime.date），而不是 {self.as_of!r}")
 
 
 def get_evaluator(name: str):
@@ -70,7 +76,7 @@ def load_inputs(config: AuditConfig):
 
     if not config.exports:
         raise UsageError("请至少指定一个导出文件或目录")
-    return load_exports([Path(p) for p in config.exports], profile=config.mapping, limits=config.limits)
+    return load_exports([Path(p) for p in config.exports], mapping=config.mapping, limits=config.limits)
 
 
 def prepare_args(config: AuditConfig, supplied=None) -> dict:

@@ -8,7 +8,9 @@ the temporary file.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,10 +24,13 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    # A prefix of our own: Ctrl-C or SIGTERM can land inside mkstemp after it created the file and
+    # before we learn its name; cleanup then finds the file by this prefix.
+    prefix = f".{target.name}.{secrets.token_hex(6)}."
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
@@ -33,8 +38,9 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        for leftover in target.parent.glob(glob.escape(prefix) + "*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
         raise
     _fsync_dir(target.parent)
 

@@ -9,10 +9,13 @@
 Bad *rows* are not errors: they become `RejectedRow` entries in the load report, and the run goes on.
 
 Exit codes (documented in README "Exit codes"):
-    0  no finding at or above --fail-on
-    1  findings at or above --fail-on
-    2  usage, configuration or rule error
-    3  unreadable input (with --strict: rejected rows too)
+    0    no finding at or above --fail-on
+    1    findings at or above --fail-on
+    2    usage, configuration or rule error
+    3    unreadable input (with --strict: rejected rows too)
+    4    internal error of auditor itself (traceback written to a file, path printed)
+    130  interrupted (Ctrl-C, SIGINT)
+    143  terminated (SIGTERM)
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_CONFIG = 2
 EXIT_INPUT = 3
+EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
 
 
 class AuditorError(Exception):

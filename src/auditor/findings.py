@@ -9,7 +9,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from auditor.ingest.report import LoadResult
+    from auditor.rules.model import Rule
 
 SEVERITIES = ("严重", "一般", "提示")  # ordered, most severe first
 SEVERITY_EN = {"严重": "serious", "一般": "general", "提示": "notice"}
@@ -37,7 +43,7 @@ class Basis:
     law: str
     article: str
     quote: str
-    confidence: str  # "P", "S" or "UNCONFIRMED" (see LEGAL_REFERENCE.md)
+    confidence: str  # "P", "S" or "UNCONFIRMED" (P: the statute text; S: a secondary source)
     source: str = ""  # where the quote comes from when its document is not among the statute texts
 
 
@@ -116,16 +122,20 @@ class Notice:
 
 @dataclass
 class AuditResult:
+    """What reporters and the history store read; built once by auditor.pipeline.audit."""
+
     as_of: date
     findings: list[Finding]
     warnings: list[EarlyWarning] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)  # tool/rule-pack version, profile, inputs
-    rules: list[Any] = field(default_factory=list)  # the Rule objects that ran, for rule sheets
-    load: Any = None  # the LoadReport (rows in = loaded + rejected)
-    cases: Any = None  # canonical case table (pandas DataFrame) for per-case pages
-    deadlines: Any = None  # per-case computed deadlines (DataFrame: case_id, rule_id, name, from, due, to, ...)
-    engine_label: dict = field(default_factory=dict)  # {"zh", "en"}: how reports name the engine
+    rules: list[Rule] = field(default_factory=list)  # the rules that ran, for rule sheets
+    load: LoadResult | None = None  # the load report (rows in = loaded + rejected)
+    cases: pd.DataFrame | None = None  # canonical case table for per-case pages
+    deadlines: pd.DataFrame | None = None  # per-case computed deadlines (case_id, rule_id, name, start, due, ...)
+    engine_label: dict[str, str] = field(default_factory=dict)  # {"zh", "en"}: how reports name the engine
+    param_descriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # parameter -> description
     tracking: Any = None  # auditor.history.tracking.Tracking once the run is recorded: progress carried forward
     undetermined: list[Undetermined] = field(default_factory=list)  # 无法判定: 数据缺失，待核实
     coverage: Any = None  # auditor.coverage.Coverage: what the export supplied
+    summary_cache: Any = field(default=None, repr=False, compare=False)  # report.summary.summarize's, once

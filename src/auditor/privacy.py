@@ -1,4 +1,5 @@
-"""Masking of personal data in reports (names partly, ID numbers except the last four)."""
+"""The one masking policy for personal data, used by findings, explain and every report: names partly,
+ID numbers except the last four, an organisation's name and credit code whole."""
 
 from __future__ import annotations
 
@@ -43,11 +44,26 @@ def mask_id(value: str | None, organisation: bool = False) -> str | None:
     return "*" * (len(value) - 4) + value[-4:]
 
 
+
+def is_organisation(party_type) -> bool:
+    """Whether the party is not a natural person (its credit code is public, its name a firm's name)."""
+    return isinstance(party_type, str) and party_type not in ("自然人", "")
+
+
+def mask_personal(name: str, value, *, organisation: bool = False):
+    """The one masking policy, for a value of the personal field `name`: a name partly masked (an
+    organisation's name stays whole, see mask_name), an ID number all but its last four characters
+    (an organisation's code stays whole). Non-text values pass through."""
+    if not isinstance(value, str):
+        return value
+    if "name" in name or name == "legal_rep":
+        return mask_name(value)
+    return mask_id(value, organisation=organisation)
+
+
 def mask_field(name: str, value, field, party_type):
-    """The one masking policy for a cell of a canonical field: a personal field is masked (a name partly,
-    an ID number but its last four characters, an organisation's code not at all); others stay whole."""
+    """`value` of the canonical or derived `field` (None: unknown) masked by the one policy when the
+    field is personal; the case's `party_type` says whether the party is an organisation."""
     if field is None or not getattr(field, "personal", False) or value is None:
         return value
-    if "name" in name:
-        return mask_name(value)
-    return mask_id(value, organisation=party_type not in ("自然人", None))
+    return mask_personal(name, value, organisation=is_organisation(party_type))

@@ -9,7 +9,7 @@ from auditor.enrich.calendar import load_calendar_file
 from auditor.errors import AuditorError
 from auditor.exceptions_register import load_register
 from auditor.ingest import Limits, load_exports
-from auditor.ingest import load_profile as load_mapping
+from auditor.ingest import load_mapping
 from auditor.rules.loader import load_rule_pack
 from auditor.rules.params import load_profile as load_district
 from hostile.corpus import FILES, Hostile, Loaded, Refused
@@ -19,7 +19,7 @@ def load(h: Hostile, path: Path, pack):
     """The LoadResult for an export; None for a configuration file that (unexpectedly) loads."""
     if h.kind == "export":
         return load_exports(path, limits=Limits(**h.limits) if h.limits else None,
-                            profile=FILES / h.mapping if h.mapping else None)
+                            mapping=FILES / h.mapping if h.mapping else None)
     loaders = {
         "rules": load_rule_pack,
         "district": lambda p: load_district(p, pack.params, Path(pack.path)),

@@ -9,7 +9,7 @@ import click
 
 from auditor.api import AuditConfig
 from auditor.cli import main
-from auditor.cli.options import (all_known_option, as_of_option, engine_option, limit_options, make_limits,
+from auditor.cli.options import (all_known_option, mapping_option, as_of_option, engine_option, limit_options, make_limits,
                                  parse_formats, rule_pack_options)
 from auditor.job import ALL_FORMATS, AuditJob, run_job
 
@@ -19,7 +19,7 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @as_of_option
 @all_known_option
 @rule_pack_options
-@click.option("--mapping", type=click.Path(path_type=Path), help="导出文件的字段映射配置（YAML）。")
+@mapping_option()
 @click.option("--squad", "squads", multiple=True, help="只审计这个中队（可重复）。")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
               help="报告输出目录。")
@@ -53,7 +53,7 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
     at or above --fail-on, 1 such findings, 2 usage/configuration/rule error, 3 unreadable input (with
     --strict: rejected rows too).
 
-    Example:
+    示例:
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
     """

@@ -17,10 +17,10 @@ from auditor.history import import_corrections
 def corrections() -> None:
     """整改清单：导入各中队填报返回的整改状态与备注。
 
-    Example:
+    示例:
 
     \b
-        auditor corrections import 返回/石门二路-整改清单.xlsx --history reports/auditor-history.sqlite
+        auditor corrections import reports/整改清单/ --history auditor-history.sqlite
     """
 
 
@@ -40,11 +40,11 @@ def import_cmd(workbooks: tuple[Path, ...], db: str, on, actor: str | None, dry_
     每个工作表按“问题编号”列定位表头；未知问题编号、无效状态、不可能的状态变更
     （如 已销项→待整改，或 任何→已豁免）逐行报告文件、工作表和行号，不会静默丢弃。
 
-    Example:
+    示例:
 
     \b
-        auditor corrections import 返回/石门二路-整改清单.xlsx --history reports/auditor-history.sqlite --by 张三
-        auditor corrections import 返回/ --history reports/auditor-history.sqlite
+        auditor corrections import reports/整改清单/机动执法中队.xlsx --history auditor-history.sqlite --by 张三
+        auditor corrections import reports/整改清单/ --history auditor-history.sqlite
     """
     day = on.date() if on else date.today()
     files = []

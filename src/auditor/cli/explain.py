@@ -8,7 +8,7 @@ import click
 
 from auditor.api import AuditConfig, explain_case
 from auditor.cli import main
-from auditor.cli.options import all_known_option, as_of_option, engine_option, rule_pack_options
+from auditor.cli.options import all_known_option, as_of_option, engine_option, mapping_option, rule_pack_options
 import pandas as pd
 
 from auditor.model.fields import field_of
@@ -28,7 +28,7 @@ _VERDICT = {"fires": ("✗ 违规", "✗ fires"), "passes": ("✓ 合规", "✓ 
 @as_of_option
 @all_known_option
 @rule_pack_options
-@click.option("--mapping", type=click.Path(path_type=Path), help="导出文件的字段映射配置（YAML）。")
+@mapping_option()
 @click.option("--lang", default="zh", type=click.Choice(["zh", "en"]))
 @click.option("--all-rules", is_flag=True, help="也列出不适用的规则。")
 @click.option("--show-personal-data", is_flag=True, help="显示完整的当事人姓名和证件号码。")
@@ -37,9 +37,9 @@ def explain_command(case_id, exports, as_of, all_known, rules, profile, calendar
                     show_personal_data, engine):
     """解释一个案件：时间线、计算出的各项期限、每条规则的判定和证据。
 
-    Example:
+    示例:
 
-        auditor explain JA-2025-000123 fixtures/sample/xml --as-of 2026-11-25
+        auditor explain 3101062025020000002 fixtures/sample/xml --as-of 2026-11-25
     """
     config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile,
                          mapping=mapping, calendars=tuple(calendars), show_personal_data=show_personal_data,

@@ -12,10 +12,12 @@ from auditor.generate import DEFAULT_AS_OF, generate_export
 
 
 def _parse_date(text: str) -> date:
+    from auditor.cli.options import iso_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of 应为 YYYY-MM-DD 格式的日期: {text!r}") from None
+        return iso_date(text)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
 
 
 @main.command("generate")
@@ -36,7 +38,7 @@ def generate(cases: int, seed: int, out_dir: str, violation_rate: float, as_of: 
     Generate a sample export of a Shanghai district (静安区, 16 squads): cases with recordings,
     disclosure records, and truth.csv listing each case's injected violations (rule ids).
 
-    Example:
+    示例:
 
     \b
         auditor generate --cases 400 --seed 20251 --as-of 2026-11-25 --out fixtures/sample

@@ -26,12 +26,12 @@ def _out_suffix(ctx, param, value):
 def history(ctx: click.Context, db: str) -> None:
     """查看审计历史：已记录的审计、两次审计的变化、各中队销项率与超期整改、逐月趋势。
 
-    Example:
+    示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite list
-        auditor history --history reports/auditor-history.sqlite compare 3 4
-        auditor history --history reports/auditor-history.sqlite squads --as-of 2025-05-31
+        auditor history --history auditor-history.sqlite list
+        auditor history --history auditor-history.sqlite compare 1 2
+        auditor history --history auditor-history.sqlite squads --as-of 2026-11-30
     """
     ctx.obj = db
 
@@ -41,10 +41,10 @@ def history(ctx: click.Context, db: str) -> None:
 def list_cmd(db: str) -> None:
     """列出已记录的审计（按截止日期、运行编号排序）及每次的新增 / 持续 / 销项 / 复发数。
 
-    Example:
+    示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite list
+        auditor history --history auditor-history.sqlite list
     """
     runs = list_runs(db)
     if runs.empty:
@@ -62,10 +62,10 @@ def list_cmd(db: str) -> None:
 def compare_cmd(db: str, run_a: int, run_b: int) -> None:
     """比较两次审计：各中队新增、已销项、持续存在的问题数（只比较两次都审计了的中队）。
 
-    Example:
+    示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite compare 3 4
+        auditor history --history auditor-history.sqlite compare 1 2
     """
     cmp = compare_runs(db, run_a, run_b)
     rows = [[r.squad, r.new, r.resolved, r.persisting] for r in cmp.by_squad.itertuples()]
@@ -85,10 +85,10 @@ def squads_cmd(db: str, as_of, out) -> None:
 
     销项率 = 已销项 ÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
 
-    Example:
+    示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite squads --as-of 2025-05-31 --out 销项率.xlsx
+        auditor history --history auditor-history.sqlite squads --as-of 2026-11-30 --out 销项率.xlsx
     """
     day: date | None = as_of.date() if as_of else None
     frame = squad_status(db, day, total=True)
@@ -110,10 +110,10 @@ def squads_cmd(db: str, as_of, out) -> None:
 def trend_cmd(db: str, squad: str | None, out) -> None:
     """逐月趋势：各中队每月末的问题总数、本月新增、本月销项、超期与销项率（环比）。
 
-    Example:
+    示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite trend --squad 机动执法中队 --out 趋势.csv
+        auditor history --history auditor-history.sqlite trend --squad 机动执法中队 --out 趋势.csv
     """
     frame = squad_trend(db)
     if squad:
@@ -140,10 +140,10 @@ def trend_cmd(db: str, squad: str | None, out) -> None:
 def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_of, out) -> None:
     """整改事项清单（挂图作战）：每个问题的编号、中队、案件、规则、状态、完成时限与超期天数。
 
-    Example:
+    示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite items --squad 机动执法中队 --overdue --out 超期.xlsx
+        auditor history --history auditor-history.sqlite items --squad 机动执法中队 --overdue --out 超期.xlsx
     """
     frame = list_items(db, as_of.date() if as_of else None, squad=squad, status=status, overdue_only=overdue)
     if frame.empty:
@@ -163,10 +163,10 @@ def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_
 def item_cmd(db: str, fingerprint: str) -> None:
     """一个问题的状态历史：何时、由谁（审计运行 / 整改清单导入 / 豁免登记）、从什么状态变为什么状态、原因。
 
-    Example:
+    示例:
 
     \b
-        auditor history --history reports/auditor-history.sqlite item 280368c971970cedd0cd
+        auditor history --history auditor-history.sqlite item 05d62d36b3cb7c339d26
     """
     frame = item_history(db, fingerprint)
     sources = {"run": "审计", "import": "整改清单导入", "exception": "豁免登记"}

@@ -20,10 +20,10 @@ def monthly(month: str, db: str, out: str, authority: str, allow_no_audit: bool)
     填入问题线索发现情况（按来源，本月与年初至今）、整治完成情况、重点整治问题进展（每个重点问题一行）；
     督导、教育培训、长效机制、其它情况填“无”，由中队补充。该月没有审计记录时拒绝生成（--allow-no-audit 除外）。
 
-    Example:
+    示例:
 
     \b
-        auditor monthly --month 2025-05 --history reports/auditor-history.sqlite --out 月度反馈表-2025-05.xlsx
+        auditor monthly --month 2026-11 --history auditor-history.sqlite --out 月度反馈表-2026-11.xlsx
     """
     figures = write_monthly(db, month, out, authority=authority, allow_no_audit=allow_no_audit)
     d = figures.district

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import click
@@ -10,13 +11,33 @@ import click
 from auditor.errors import UsageError
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(value: str) -> dt.date:
+    """A date written exactly YYYY-MM-DD, within what the date columns hold. Python's fromisoformat
+    alone also takes 20261125 and 2026-W01-1, which the message (and every report) calls YYYY-MM-DD."""
+    from auditor.model.values import DATE_MAX, DATE_MIN
+
+    text = value.strip()
+    try:
+        day = dt.date.fromisoformat(text) if _ISO_DATE.fullmatch(text) else None
+    except ValueError:
+        raise ValueError(f"日期无效: {value[:40]!r}（应写作 YYYY-MM-DD）") from None
+    if day is None:
+        raise ValueError(f"日期应写作 YYYY-MM-DD，而不是 {value[:40]!r}")
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise ValueError(f"日期超出可处理范围: {text}（{DATE_MIN} 至 {DATE_MAX}）")
+    return day
+
+
 def _parse_date(ctx, param, value):
     if value is None:
         return dt.date.today()  # the CLI's default; the library always receives an explicit date
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期应写作 YYYY-MM-DD，而不是 {value!r}") from None
+        return iso_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 as_of_option = click.option(
@@ -92,3 +113,28 @@ def _default_engine():
 def engine_option(fn):
     return click.option("--engine", default=_default_engine, type=EngineChoice(),
                         help="规则评估引擎（默认：参照引擎 vectorized）。")(fn)
+
+
+def _keep_mapping(ctx, param, value):
+    return value if value is not None else ctx.params.get("mapping")
+
+
+def _old_mapping_spelling(ctx, param, value):
+    if value is not None:
+        click.echo(f"提示: {ctx.info_name} 的 --profile 已更名为 --mapping（导出文件的字段映射配置）；"
+                   "--profile 在 audit 等命令中指区参数配置。本次按 --mapping 处理。", err=True)
+        ctx.params["mapping"] = value
+    return value
+
+
+def mapping_option(old_profile_spelling: bool = False):
+    """--mapping: the export's field mapping (YAML). Where `--profile` used to mean it (inspect,
+    sample-review) the old spelling still works, with a notice: `--profile` is the district parameters."""
+    def decorate(fn):
+        fn = click.option("--mapping", type=click.Path(path_type=Path), callback=_keep_mapping,
+                          help="导出文件的字段映射配置（YAML）；默认内置配置。")(fn)
+        if old_profile_spelling:
+            fn = click.option("--profile", "old_mapping", type=click.Path(path_type=Path), hidden=True,
+                              expose_value=False, callback=_old_mapping_spelling)(fn)
+        return fn
+    return decorate

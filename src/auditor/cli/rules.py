@@ -16,7 +16,7 @@ from auditor.errors import EXIT_FINDINGS, AuditorError
 def rules_group():
     """规则包：列出、查看、校验、运行示例、生成目录。
 
-    Example:
+    示例:
 
         auditor rules validate rules/
     """
@@ -37,7 +37,7 @@ rules_option = click.option("--rules", type=click.Path(path_type=Path), help="�
 def list_command(rules, lang):
     """列出全部规则（编号、主题、严重程度、标题）。
 
-    Example:
+    示例:
 
         auditor rules list
     """
@@ -54,7 +54,7 @@ def list_command(rules, lang):
 def show_command(rule_id, rules):
     """显示一条规则：依据、条件、参数、整改措施和示例数。
 
-    Example:
+    示例:
 
         auditor rules show CX-SERVICE-LATE
     """
@@ -81,9 +81,9 @@ def validate_command(paths, laws_dir):
     basis quote against the cited law and article (whitespace and full/half-width punctuation
     ignored); quotes from documents not in the directory must name their `source`.
 
-    Example:
+    示例:
 
-        auditor rules validate --laws ../laws rules/
+        auditor rules validate rules/disclosure.yaml rules/review.yaml
     """
     from auditor.rules.loader import default_pack_path, load_rule_pack
 
@@ -132,7 +132,7 @@ def _check_quotes(target: Path, laws_dir: Path) -> None:
 def test_command(rules, profile, engines, rule_ids):
     """运行每条规则内嵌的示例：fire 示例必须触发，pass 示例不得触发，unknown 示例必须无法判定。
 
-    Example:
+    示例:
 
         auditor rules test --engine vectorized --engine rete
     """
@@ -165,7 +165,7 @@ def test_command(rules, profile, engines, rule_ids):
 def docs_command(rules, out):
     """生成规则目录（Markdown），即 docs/rules.md。
 
-    Example:
+    示例:
 
         auditor rules docs --out docs/rules.md
     """
@@ -185,11 +185,11 @@ def docs_command(rules, out):
 def fields_command(scope):
     """列出规则可以引用的字段（导出字段和派生字段）。
 
-    Example:
+    示例:
 
         auditor rules fields --scope recording
     """
-    from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+    from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 
     fields = case_fact_fields() if scope == "case" else recording_fact_fields()
     for f in fields.values():

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from auditor.cli import main
+from auditor.cli.options import mapping_option
 from auditor.history.sample_review import sample_review
 
 
@@ -16,19 +19,19 @@ from auditor.history.sample_review import sample_review
 @click.option("--n", "n", type=click.IntRange(min=1), default=20, show_default=True, help="抽查案件数")
 @click.option("--seed", required=True, help="随机种子（记入清单，便于复核）")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="输出的检查清单（.xlsx）")
-@click.option("--profile", default=None, help="导出字段映射方案（默认：内置方案）")
+@mapping_option(old_profile_spelling=True)
 def sample_review_cmd(exports: tuple[str, ...], reviewers: str, n: int, seed: str, out: str,
-                      profile: str | None) -> None:
+                      mapping: Path | None) -> None:
     """全过程记录双随机交叉检查：从已决定 / 执行中 / 已结案且有音视频记录的案件中随机抽取 N 件，
     每件随机分配给其他中队的一名检查人员，生成逐项检查清单（关联性、两名执法人员、亮证、告知权利、
     记录完整无剪辑、送达过程等）。同一数据、名单和种子得到同一结果。
 
-    Example:
+    示例:
 
     \b
-        auditor sample-review --export fixtures/sample/csv --reviewers reviewers.csv --n 20 --seed 202505 --out 双随机-2025-05.xlsx
+        auditor sample-review --export fixtures/sample/csv --reviewers fixtures/reviewers.csv --n 20 --seed 202611 --out 双随机-2026-11.xlsx
     """
-    review = sample_review(list(exports), reviewers, n, seed, out, profile=profile)
+    review = sample_review(list(exports), reviewers, n, seed, out, mapping=mapping)
     click.echo(f"已生成 {out}：从 {review.eligible} 件符合条件的案件中抽取 {len(review.assignments)} 件，随机种子 {review.seed}")
     for note in review.notes:
         click.echo(note)

@@ -27,11 +27,11 @@ HISTORY_HELP = "历史库文件（auditor audit --history 写入）"
 def serve_command(db, host, port, exports, rules, profile, certfile, keyfile):
     """在浏览器中打开挂图作战看板：监督科看全区，各中队只看、只改本中队的整改事项。
 
-    Example:
+    示例:
 
     \b
-        auditor users add 王科长 --role 监督 --history reports/auditor-history.sqlite
-        auditor serve --history reports/auditor-history.sqlite
+        auditor users add 王科长 --role 监督 --history auditor-history.sqlite
+        auditor serve --history auditor-history.sqlite
     """
     import uvicorn
 
@@ -63,11 +63,11 @@ def serve_command(db, host, port, exports, rules, profile, certfile, keyfile):
 def users() -> None:
     """管理看板用户（监督 / 中队 / 领导）。密码只以 argon2id 散列保存。
 
-    Example:
+    示例:
 
     \b
-        auditor users add 王科长 --role 监督 --history reports/auditor-history.sqlite
-        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history reports/auditor-history.sqlite
+        auditor users add 王科长 --role 监督 --history auditor-history.sqlite
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history auditor-history.sqlite
     """
 
 
@@ -90,10 +90,10 @@ def _password(password_stdin: bool) -> str:
 def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: bool) -> None:
     """新建用户。
 
-    Example:
+    示例:
 
     \b
-        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history reports/auditor-history.sqlite
+        auditor users add 张队长 --role 中队 --squad 石门二路街道综合行政执法队 --history auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import add_user
@@ -114,10 +114,10 @@ def add_cmd(db: Path, name: str, role: str, squad: str | None, password_stdin: b
 def list_cmd(db: Path) -> None:
     """列出用户、角色、所属中队和锁定状态。
 
-    Example:
+    示例:
 
     \b
-        auditor users list --history reports/auditor-history.sqlite
+        auditor users list --history auditor-history.sqlite
     """
     from auditor.history.store import open_store
     from auditor.history.text import table
@@ -137,10 +137,10 @@ def list_cmd(db: Path) -> None:
 def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
     """重设密码（同时解除锁定并结束该用户的所有登录）。
 
-    Example:
+    示例:
 
     \b
-        auditor users passwd 王科长 --history reports/auditor-history.sqlite
+        auditor users passwd 王科长 --history auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_password
@@ -158,10 +158,10 @@ def passwd_cmd(db: Path, name: str, password_stdin: bool) -> None:
 def disable_cmd(db: Path, name: str, enable: bool) -> None:
     """停用（或用 --enable 重新启用）用户；停用立即结束其登录。
 
-    Example:
+    示例:
 
     \b
-        auditor users disable 王科长 --enable --history reports/auditor-history.sqlite
+        auditor users disable 王科长 --enable --history auditor-history.sqlite
     """
     from auditor.history.store import open_store, transaction
     from auditor.serve.accounts import set_disabled

@@ -1,6 +1,6 @@
 """Deadlines, computed once per run for every deadline node of every rule (vectorized).
 
-Conventions (LEGAL_REFERENCE.md, "Audit rules these imply"):
+Conventions (the counting rules of 民法典 第二百零一条至第二百零四条 and the procedural laws):
 * the start day is not counted: a limit of N runs to the N-th working / calendar day after `from`;
 * working days honour statutory holidays and adjusted working weekends (enrich/calendar.py);
 * a calendar-day or month deadline ending on a rest day moves to the next working day when the rule

@@ -2,7 +2,8 @@
 
 Case facts = the canonical case table + recording aggregates + the joined disclosure record +
 party-code checks + catalogue lookups. Recording facts = the recording table + a few case fields.
-Every derived field is declared here (name, 中文, kind) so rules can name it and docs can list it.
+Every derived field is declared in model/fact_fields.py (name, 中文, kind) so rules can name it and
+docs can list it without computing anything.
 """
 
 from __future__ import annotations
@@ -12,73 +13,12 @@ import re
 import numpy as np
 import pandas as pd
 
-from auditor.model.fields import (CASE_FIELDS, DISCLOSURE_FIELDS, OPEN_STATUSES, RECORDING_FIELDS, STAGES,
-                                  Field)
+# The declarations moved to model/fact_fields.py; re-exported here for callers of the old place.
+from auditor.model.fact_fields import (DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS,  # noqa: F401
+                                       case_fact_fields, recording_fact_fields)
+from auditor.model.fields import CASE_FIELDS, DISCLOSURE_FIELDS, OPEN_STATUSES, STAGES
 
-DERIVED_CASE_FIELDS: tuple[Field, ...] = (
-    Field("officer_count", "承办人员人数", "int"),
-    Field("officer_cert_count", "持执法证号的承办人员人数", "int"),
-    Field("officer_names", "承办人员姓名", "list"),
-    Field("party_id_kind", "证件类型（推断）", "enum", choices=("身份证", "统一社会信用代码", "其他")),
-    Field("party_id_valid", "证件号码校验位正确", "bool"),
-    Field("warning_only", "仅警告或通报批评", "bool"),
-    Field("is_open", "案件未办结", "bool"),
-    Field("limitation_from", "追责时效起算日", "date", doc="violation_end_date, else violation_date"),
-    Field("enforcement_from", "强制执行申请期起算日", "date", doc="deferral_until, else service_date"),
-    Field("served_on_spot", "当场送达", "bool"),
-    Field("approved_extension_days", "经批准的延期天数", "int", doc="extension_days when an approver is recorded"),
-    Field("rec_count", "全过程记录条数", "int"),
-    Field("rec_stages", "有记录的执法环节", "enum_list", choices=STAGES),
-    Field("rec_av_stages", "有音视频记录的执法环节", "enum_list", choices=STAGES),
-    Field("pub_count", "公示记录条数", "int"),
-    Field("pub_party_name", "公示的行政相对人名称", "str", personal=True),
-    Field("pub_party_id", "公示的证件号码", "str", personal=True),
-    Field("pub_fine_yuan", "公示罚款金额（折合元）", "decimal"),
-    Field("pub_confiscation_yuan", "公示没收金额（折合元）", "decimal"),
-    Field("pub_decision_date", "公示的处罚决定日期", "date"),
-    Field("pub_disclosure_date", "公示平台公示日期", "date"),
-    Field("pub_withdrawn_date", "公示平台撤回日期", "date"),
-    Field("pub_missing_fields", "公示记录缺少的必填项", "list"),
-    Field("pub_name_unmasked", "公示了自然人完整姓名", "bool"),
-    Field("pub_id_unmasked", "公示了完整身份证号码", "bool"),
-    Field("pub_decision_no", "公示的行政处罚决定书文号", "str"),
-    Field("pub_matched_by", "公示记录匹配方式", "enum", choices=("文号", "当事人及决定日期"),
-          doc="by decision number, else (no number match) by party code and decision date"),
-    Field("pub_fine_diff_yuan", "公示罚款与决定书罚款之差（元）", "decimal"),
-    Field("pub_party_name_ok", "公示的相对人名称与案卷一致", "bool", doc="masked names compared masked"),
-    Field("pub_party_id_ok", "公示的证件号码与案卷一致", "bool", doc="masked numbers compared masked"),
-    Field("disclosed_on", "公示日期（以公示平台为准）", "date", doc="pub_disclosure_date, else disclosure_date"),
-    Field("withdrawn_on", "公示撤回日期（以公示平台为准）", "date",
-          doc="pub_withdrawn_date, else disclosure_withdrawn_date"),
-    Field("cause_known", "案由编码在案由库中", "bool"),
-    Field("discretion_min", "裁量基准罚款下限（元）", "decimal"),
-    Field("discretion_max", "裁量基准罚款上限（元）", "decimal"),
-    Field("party_id_shape", "证件号码形态（按号码本身判断）", "enum", choices=("身份证", "统一社会信用代码", "其他"),
-          doc="身份证: 18 digits, province code, real birth date; 统一社会信用代码: GB 32100 alphabet; else 其他"),
-    Field("party_id_shape_valid", "证件号码按其形态校验位正确", "bool"),
-    Field("termination_reason_listed", "终止调查理由属于法定理由", "bool",
-          doc="the reason contains one of the termination_grounds phrases (punctuation and spaces ignored)"),
-    Field("execution_done_date", "执行完毕日期（无则为缴款日期）", "date"),
-    Field("excluded_days", "不计入办案期限天数（无则为 0）", "int"),
-    Field("overdue_payment_days", "逾期缴款天数", "int",
-          doc="payment_date − (enforcement_from + payment_days), calendar days, not rolled over (lenient)"),
-    Field("surcharge_cap", "加处罚款上限（元）", "decimal",
-          doc="min(fine × surcharge_daily_rate × overdue_payment_days, fine)"),
-    Field("date_order_errors", "日期先后矛盾", "list", doc="pairs of dates in the wrong order, described in 中文"),
-)
-
-DERIVED_RECORDING_FIELDS: tuple[Field, ...] = (
-    Field("officer_count", "执法人员人数", "int"),
-    Field("squad", "承办中队", "str"),
-    Field("case_status", "案件状态", "enum", choices=next(f.choices for f in CASE_FIELDS if f.name == "status")),
-    Field("recorded_on", "记录日期", "date", doc="the day of recorded_at"),
-    Field("case_start_date", "案件发现（立案）日期", "date", doc="the case's discovery_date, else filing_date"),
-    Field("case_closure_date", "案件结案日期", "date"),
-    Field("case_officer_count", "记录中属于本案承办人员的人数", "int",
-          doc="recording officers whose name is among the case's officers"),
-)
-
-# 双公示 fields treated as required ([S]: LEGAL_REFERENCE.md §5e); the canonical disclosure names.
+# 双公示 fields treated as required (a secondary source [S]: the platform's field list); the canonical disclosure names.
 PUBLIC_REQUIRED = ("party_name", "party_category", "decision_no", "violation_type", "violation_facts",
                    "penalty_basis", "penalty_category", "penalty_content", "decision_date", "authority",
                    "authority_code", "data_source", "data_source_code")
@@ -88,16 +28,6 @@ _CERT = re.compile(r"[（(]\s*[A-Za-z0-9-]{5,}\s*[）)]")
 _CERT_STRIP = re.compile(r"\s*[（(][^）)]*[）)]\s*$")
 _FULL_ID = re.compile(r"^\d{17}[\dXx]$")
 _MASK = re.compile(r"[*＊×]")
-
-
-def case_fact_fields() -> dict[str, Field]:
-    from auditor.enrich.derive_law import LAW_CASE_FIELDS
-
-    return {f.name: f for f in (*CASE_FIELDS, *DERIVED_CASE_FIELDS, *LAW_CASE_FIELDS)}
-
-
-def recording_fact_fields() -> dict[str, Field]:
-    return {f.name: f for f in (*RECORDING_FIELDS, *DERIVED_RECORDING_FIELDS)}
 
 
 def _list_len(series: pd.Series) -> np.ndarray:
@@ -417,8 +347,9 @@ def _add_case_membership(facts: pd.DataFrame, by_case: pd.DataFrame) -> None:
     """Whether a recording belongs to its case: its day within the case's life, its officers on the case."""
     facts["recorded_on"] = facts["recorded_at"].dt.normalize()
     start = by_case["discovery_date"].fillna(by_case["filing_date"])
-    facts["case_start_date"] = facts["case_id"].map(start).to_numpy(dtype="datetime64[ns]")
-    facts["case_closure_date"] = facts["case_id"].map(by_case["closure_date"]).to_numpy(dtype="datetime64[ns]")
+    # reindex, not map: map of an empty column loses the datetime dtype under pandas 3.
+    facts["case_start_date"] = start.reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
+    facts["case_closure_date"] = by_case["closure_date"].reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
     rec = _officer_names(facts["case_id"], facts["officers"])
     case = _officer_names(pd.Series(by_case.index), by_case["officers"])[["case_id", "name"]].drop_duplicates()
     pos = rec.merge(case, on=["case_id", "name"])["pos"].to_numpy(dtype=np.int64)

@@ -19,16 +19,8 @@ import numpy as np
 import pandas as pd
 
 from auditor.enrich.deadlines import add_months
-from auditor.model.fields import Field
 
-LAW_CASE_FIELDS = (
-    Field("lawsuit_end_date", "当事人起诉期届满日", "date",
-          doc="service_date + lawsuit_months; a rest day rolls over to the next working day"),
-    Field("court_window_from", "申请法院强制执行期起算日", "date",
-          doc="the later of lawsuit_end_date and deferral_until (行政处罚法 72 ¶2)"),
-    Field("service_act_date", "送达行为日期", "date",
-          doc="service_date; for 公告送达 the publication date, service_date − public_notice_deemed_days"),
-)
+from auditor.model.fact_fields import LAW_CASE_FIELDS  # noqa: F401 - the fields computed here
 
 
 def add_law_facts(facts: pd.DataFrame, params: dict, calendar=None) -> None:

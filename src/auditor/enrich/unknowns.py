@@ -251,7 +251,7 @@ def _special_case_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame, s
 
 
 def _derived_catalogue() -> dict:
-    from auditor.enrich.derive import case_fact_fields
+    from auditor.model.fact_fields import case_fact_fields
 
     return case_fact_fields()
 

@@ -8,10 +8,10 @@ import pandas as pd
 
 from auditor.enrich.deadlines import compute_deadline
 from auditor.enrich.derive_law import add_law_facts
-from auditor.enrich.derive import (case_fact_fields, derive_case_facts, derive_recording_facts,
-                                   recording_fact_fields)
+from auditor.enrich.derive import derive_case_facts, derive_recording_facts
 from auditor.enrich.unknowns import compute_unknowns, deadline_unknown
 from auditor.evaluate.context import Facts, RunContext
+from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 from auditor.model.frame import empty_frame
 from auditor.rules.conditions import AllOf, AnyOf, Absent, Compare, Const, Literal, Present
 from auditor.rules.model import Rule

@@ -6,7 +6,7 @@ plus private keys starting with "_" (squad, cause, party, the dates of on-site r
 (`violations.py`) mutate plans; `finalize` derives the recordings and the disclosure record from the
 plan, so a moved date moves its record too.
 
-A clean case keeps every rule of LEGAL_REFERENCE.md "Audit rules these imply" (what the rule pack is
+A clean case keeps every rule of the rule pack (docs/rules.md; what the pack is
 scored on). Concretely:
 - two or three officers on the case, exactly two on every recording; all hold certificate numbers;
 - summary procedure (简易程序): one day for discovery, filing, notice (rights waived on the spot),
@@ -52,7 +52,7 @@ from auditor.model.snapshot import COMPANIONS
 from auditor.privacy import mask_id, mask_name
 
 SUMMARY_LIMIT = {"individual": 200, "unit": 3000}  # 行政处罚法 51
-REVIEW_THRESHOLD = {"individual": 5000, "unit": 50000}  # Shanghai 审核办法 3(一), LEGAL_REFERENCE §5b
+REVIEW_THRESHOLD = {"individual": 5000, "unit": 50000}  # Shanghai 审核办法 3(一)
 
 # Fields that hold a working-day event in an ordinary-procedure case (tests check them).
 WORKDAY_FIELDS = (

@@ -33,14 +33,10 @@ _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 def _defaults() -> dict:
     """Parameter defaults of the shipped pack. The pack is found as `rules.loader.default_pack_path` finds
     it, without importing the loader (it pulls in pandas and jsonschema, which the generator avoids)."""
-    from importlib import resources
-    from pathlib import Path
-
+    from auditor.packdata import default_pack_path
     from auditor.rules.params import load_param_declarations
 
-    here = Path(__file__).resolve()
-    pack = next((p / "rules" for p in here.parents if (p / "rules" / "pack.yaml").is_file() and p.name != "auditor"),
-                Path(str(resources.files("auditor") / "data" / "rulepack")))
+    pack = default_pack_path()
     return {name: p.default for name, p in load_param_declarations(pack / "params.yaml").items()}
 
 

@@ -29,7 +29,7 @@ def new_since_baseline(result: AuditResult, baseline: int | str | Path, *,
 def baseline_fingerprints(baseline: int | str | Path, *, db_path: str | Path | None = None) -> set[str]:
     """Resolve `baseline`: an existing file is read as findings JSON; an integer (or digits) is a run id
     and "latest" the latest run (both need `db_path`)."""
-    if isinstance(baseline, Path) or (isinstance(baseline, str) and Path(baseline).is_file()):
+    if isinstance(baseline, Path) or (isinstance(baseline, str) and Path(baseline).exists()):
         return _from_json(Path(baseline))
     if isinstance(baseline, int) or (isinstance(baseline, str) and (baseline.isdigit() or baseline == "latest")):
         if db_path is None:
@@ -56,6 +56,8 @@ def _from_store(db_path: str | Path, baseline: int | str) -> set[str]:
 def _from_json(path: Path) -> set[str]:
     name = str(path)
     try:
+        if not path.is_file():  # a FIFO would block the read forever
+            raise InputError("基线文件不是普通文件（目录、命名管道或设备）", file=name)
         if path.stat().st_size > MAX_BASELINE_BYTES:
             raise InputError("基线文件过大", file=name)
         text = path.read_text(encoding="utf-8-sig")
@@ -67,11 +69,15 @@ def _from_json(path: Path) -> set[str]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(f"基线文件不是有效的 JSON: {exc.msg}", file=name, line=exc.lineno) from None
+    except RecursionError:  # [[[[...]]]] 100,000 deep: the decoder runs out of stack
+        raise InputError("基线文件嵌套过深，不是 findings.json", file=name) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise InputError(f"基线文件应为 {FINDINGS_SCHEMA} 格式：顶层对象含 findings 列表", file=name)
     schema = doc.get("schema")
     if schema is not None and schema != FINDINGS_SCHEMA:
-        raise InputError(f"基线文件的 schema 为 {schema!r}，本版本只认 {FINDINGS_SCHEMA!r}", file=name)
+        shown = repr(schema)
+        shown = shown if len(shown) <= 60 else shown[:60] + "…"
+        raise InputError(f"基线文件的 schema 为 {shown}，本版本只认 {FINDINGS_SCHEMA!r}", file=name)
     out = set()
     for i, item in enumerate(doc["findings"]):
         fp = item.get("fingerprint") if isinstance(item, dict) else None

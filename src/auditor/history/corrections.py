@@ -22,7 +22,7 @@ from auditor.errors import ConfigError, InputError, UsageError
 from auditor.history.transitions import ROLE_SQUAD, SETTABLE as IMPORTABLE, TransitionError, check_transition
 from auditor.history.store import open_store, transaction
 from auditor.history.tracking import issued_list
-from auditor.report.common import unneutralise
+from auditor.cells import unneutralise
 
 KEY = "问题编号"
 STATUS = "整改状态"

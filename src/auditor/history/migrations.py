@@ -229,7 +229,8 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             )
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # a full disk has rolled back already
+                conn.execute("ROLLBACK")
             raise
         applied_now.append(name)
     return applied_now

@@ -72,10 +72,15 @@ class MonthlyFigures:
     last_as_of: date | None = None  # the latest audit up to the month's end
 
 
+MONTH_YEARS = (1900, 2200)  # the form compares with the year before; dates beyond cannot be stored
+
+
 def parse_month(text: str) -> date:
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    m = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise UsageError(f"月份应写作 2025-05（实际为 {text!r}）")
+        raise UsageError(f"月份应写作 2025-05（实际为 {text[:40]!r}）")
+    if not MONTH_YEARS[0] <= int(m.group(1)) <= MONTH_YEARS[1]:  # 0000-01 crashed, 0001-01 too (year before)
+        raise UsageError(f"月份超出可处理范围: {text.strip()}（年份 {MONTH_YEARS[0]}–{MONTH_YEARS[1]}）")
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 

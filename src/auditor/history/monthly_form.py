@@ -19,8 +19,8 @@ from auditor.history.text import display_width
 from auditor.history.monthly import (
     DISTRICT, KEY_COLUMN, SOURCE_COLUMNS, MonthlyFigures, UnitFigures, form_source, monthly_figures,
 )
-from auditor.report.common import neutralise, xml_safe
-from auditor.report.excel import sheet_names
+from auditor.cells import neutralise, xml_safe
+from auditor.cells import sheet_names
 
 DEFAULT_AUTHORITY = "静安区城管执法系统"
 NARRATIVE_ROWS = ("督导情况", "教育培训情况", "长效机制建立情况", "其它情况")

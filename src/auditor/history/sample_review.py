@@ -18,9 +18,9 @@ import pandas as pd
 import xlsxwriter
 
 from auditor.atomic import atomic_path
+from auditor.cells import is_missing, neutralise, xml_safe
 from auditor.errors import ConfigError
-from auditor.report.common import is_missing, neutralise, xml_safe
-from auditor.yamlio import load_yaml
+from auditor.yamlio import load_yaml, read_config_bytes
 
 DECIDED = ("已决定", "执行中", "已结案")
 AV_MEDIA = ("视频", "音频")
@@ -99,12 +99,12 @@ def pick_sample(cases: pd.DataFrame, recordings: pd.DataFrame, reviewers: list[R
 
 
 def sample_review(exports: list[str | Path], reviewers_path: str | Path, n: int, seed: int | str, out: str | Path, *,
-                  profile: str | Path | None = None) -> SampleReview:
+                  mapping: str | Path | None = None) -> SampleReview:
     """Load the exports, draw the sample and write the checklist workbook to `out`."""
     from auditor.ingest import load_exports  # the loader is only needed by this entry point
 
     reviewers = load_reviewers(reviewers_path)
-    loaded = load_exports(exports, profile)
+    loaded = load_exports(exports, mapping)
     review = pick_sample(loaded.tables["cases"], loaded.tables["recordings"], reviewers, n, seed)
     write_checklist(review, out)
     return review
@@ -121,10 +121,7 @@ def load_reviewers(path: str | Path) -> list[Reviewer]:
 
 def _reviewers_csv(path: Path) -> list[Reviewer]:
     name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"无法读取检查人员名单: {exc.strerror or exc}", file=name) from None
+    raw = read_config_bytes(path)  # a FIFO or /dev/zero as the list hung sample-review
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)

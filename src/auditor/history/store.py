@@ -20,6 +20,7 @@ import pandas as pd
 
 from auditor.errors import ConfigError
 from auditor.findings import SEVERITIES, AuditResult
+from auditor.history import integrity
 from auditor.history.lifecycle import OPEN_STATUSES, apply_run
 from auditor.history.migrations import MIGRATIONS, migrate
 
@@ -44,6 +45,11 @@ def connect(db_path: str | Path, *, create: bool = True) -> sqlite3.Connection:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ConfigError(f"无法创建历史库所在目录: {exc.strerror or exc}", file=str(path)) from None
+    if path.exists():
+        if not path.is_file():  # a FIFO would block the header read, a folder is no store
+            raise ConfigError("历史库路径不是普通文件（目录、命名管道或设备）", file=str(path))
+        integrity.check_identity(path)  # another application's database is refused untouched
+    conn = None
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -53,12 +59,27 @@ def connect(db_path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: never corrupt, even if killed
         conn.execute("PRAGMA foreign_keys = ON")
         _retry_locked(lambda: migrate(conn))
+        _retry_locked(lambda: integrity.mark(conn))
         _check_schema_not_newer(conn, path)
-    except sqlite3.OperationalError as exc:
-        raise ConfigError(f"无法打开历史库: {exc}", file=str(path)) from None
-    except sqlite3.DatabaseError as exc:
-        raise ConfigError(f"不是有效的历史库（SQLite）文件: {exc}", file=str(path)) from None
+        integrity.check_values(conn, path)
+    except (sqlite3.DatabaseError, ConfigError) as exc:
+        if conn is not None:
+            conn.close()
+        if isinstance(exc, ConfigError):
+            raise
+        raise _store_error(exc, path, "无法打开历史库") from None
     return conn
+
+
+def _store_error(exc: sqlite3.DatabaseError, path, what: str) -> ConfigError:
+    """One message for what SQLite raised: damage with the next step, a full disk, or the rest."""
+    if integrity.is_damage(exc):
+        return integrity.damaged(path, exc)
+    if integrity.is_disk_full(exc):
+        return ConfigError(f"{what}: 磁盘空间不足（SQLite: {exc}），历史库保持上次完整记录的状态；请腾出空间后重新运行",
+                           file=str(path))
+    hint = f"（{BUSY_TIMEOUT_MS // 1000} 秒内仍被其他进程占用）" if "locked" in str(exc) else ""
+    return ConfigError(f"{what}{hint}: {exc}", file=str(path))
 
 
 def _retry_locked(action):
@@ -77,10 +98,12 @@ def open_store(db_path: str | Path, *, create: bool = True) -> Iterator[sqlite3.
     conn = connect(db_path, create=create)
     try:
         yield conn
-    except sqlite3.OperationalError as exc:
-        # Locked past the busy timeout, disk full, read-only file: the environment, not a bug.
-        hint = f"（{BUSY_TIMEOUT_MS // 1000} 秒内仍被其他进程占用）" if "locked" in str(exc) else ""
-        raise ConfigError(f"历史库写入失败{hint}: {exc}", file=str(db_path)) from None
+    except sqlite3.DatabaseError as exc:
+        # Locked past the busy timeout, disk full, read-only file, a damaged page: the environment or
+        # the file, not a bug; IntegrityError and the like are bugs and keep their traceback.
+        if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+            raise
+        raise _store_error(exc, db_path, "历史库写入失败") from None
     finally:
         conn.close()
 
@@ -92,9 +115,19 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        # On a full disk SQLite has already rolled back: a second ROLLBACK would fail ("cannot
+        # rollback - no transaction is active") and hide the real error.
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
 
 
 def _check_schema_not_newer(conn: sqlite3.Connection, path: Path) -> None:

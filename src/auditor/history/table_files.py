@@ -10,7 +10,7 @@ from pathlib import Path
 
 from auditor.atomic import atomic_path
 from auditor.errors import UsageError
-from auditor.report.common import neutralise, xml_safe
+from auditor.cells import neutralise, xml_safe
 
 SUFFIXES = (".xlsx", ".csv")
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from auditor.errors import InputError
 from auditor.ingest.limits import Limits
-from auditor.ingest.profiles import TableProfile
+from auditor.ingest.mapping import TableMapping
 from auditor.ingest.report import RejectedRow, preview
 from auditor.model.fields import TABLE_ZH, TABLES
 from auditor.model.frame import to_frame
@@ -27,7 +27,7 @@ BATCH = 4096
 
 
 class TableBuffer:
-    def __init__(self, table: str, profile: TableProfile, limits: Limits):
+    def __init__(self, table: str, profile: TableMapping, limits: Limits):
         self.table = table
         self.fields = TABLES[table]
         self.names = [f.name for f in self.fields]

@@ -23,7 +23,7 @@ from pathlib import Path
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.csv_bulk import read_bulk
-from auditor.ingest.profiles import Profile, normalise_label
+from auditor.ingest.mapping import ExportMapping, normalise_label
 from auditor.ingest.report import FileInfo, InputWarning, preview
 from auditor.model.fields import TABLE_ZH, TABLES
 from auditor.progress import current
@@ -108,7 +108,7 @@ def _refuse_mixed_encoding(path: Path, name: str) -> None:
                      "请统一另存为 UTF-8", file=name, line=utf8_line)
 
 
-def table_by_name(name: str, profile: Profile) -> str | None:
+def table_by_name(name: str, profile: ExportMapping) -> str | None:
     base = Path(name).name
     for table in TABLES:
         if any(fnmatch.fnmatch(base, pat) for pat in profile.tables[table].files):
@@ -116,7 +116,7 @@ def table_by_name(name: str, profile: Profile) -> str | None:
     return None
 
 
-def detect_table(name: str, header: list[str], profile: Profile) -> str | None:
+def detect_table(name: str, header: list[str], profile: ExportMapping) -> str | None:
     """The table a CSV holds: by file name pattern first, else by which table its headers fit."""
     by_name = table_by_name(name, profile)
     if by_name is not None:
@@ -137,7 +137,7 @@ _TITLE_ROWS = 5  # at most this many lines before the header are skipped as a ti
 _HEADER_LINES = 5  # a header record spans at most this many physical lines (quoted line breaks)
 
 
-def _known_labels(header: list[str], profile: Profile) -> int:
+def _known_labels(header: list[str], profile: ExportMapping) -> int:
     labels = {normalise_label(h) for h in header}
     return max(len(labels & profile.label_map(t).keys()) for t in TABLES)
 
@@ -149,7 +149,7 @@ def _lines(f, name: str) -> Iterator[str]:
         yield line
 
 
-def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBuffer],
+def read_csv(path: Path, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
              warnings: list[InputWarning]) -> FileInfo:
     """Read one CSV export into the buffer of its table; `name` is how the file is shown."""
     hint = table_by_name(name, profile)
@@ -177,7 +177,7 @@ def read_csv(path: Path, name: str, profile: Profile, buffers: dict[str, TableBu
         raise InputError(f"CSV 无法解析: {exc}", file=name) from None
 
 
-def _read(f, name: str, encoding: str, sha: str, profile: Profile,
+def _read(f, name: str, encoding: str, sha: str, profile: ExportMapping,
           buffers: dict[str, TableBuffer], warnings: list[InputWarning]) -> FileInfo:
     lines = _lines(f, name)
     forced = {tp.delimiter for tp in profile.tables.values() if tp.delimiter}
@@ -262,7 +262,7 @@ def _read(f, name: str, encoding: str, sha: str, profile: Profile,
     return FileInfo(path=name, sha256=sha, table=table, form="csv", encoding=encoding, rows=rows)
 
 
-def _plan(header: list[str], table: str, profile: Profile, name: str,
+def _plan(header: list[str], table: str, profile: ExportMapping, name: str,
           warnings: list[InputWarning]) -> dict[str, int]:
     """Field name -> source column; unknown and duplicate columns are warned about once."""
     lmap = profile.label_map(table)

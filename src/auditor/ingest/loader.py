@@ -22,7 +22,7 @@ from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.csv import NO_KNOWN_COLUMN, read_csv
 from auditor.ingest.limits import DEFAULT_LIMITS, Limits
-from auditor.ingest.profiles import Profile, load_profile
+from auditor.ingest.mapping import ExportMapping, load_mapping
 from auditor.ingest.report import FileInfo, InputWarning, LoadResult, RejectedRow, TableCount, preview
 from auditor.ingest.xml import read_xml
 from auditor.model.fields import TABLES
@@ -34,26 +34,26 @@ NOT_A_FILE = "无法作为文件读取"
 
 
 def load_exports(paths: str | os.PathLike | Iterable[str | os.PathLike],
-                 profile: Profile | str | os.PathLike | None = None,
+                 mapping: ExportMapping | str | os.PathLike | None = None,
                  limits: Limits | None = None) -> LoadResult:
     """Read every export under `paths` (files, or folders: their .xml/.csv, sorted, not recursive)."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    if not isinstance(profile, Profile):
-        profile = load_profile(profile)
+    if not isinstance(mapping, ExportMapping):
+        mapping = load_mapping(mapping)
     limits = limits or DEFAULT_LIMITS
     # The load builds millions of objects and next to no reference cycles; the cyclic collector would
     # re-scan the growing tables again and again (about a tenth of the load time), so it waits.
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _load(paths, profile, limits)
+        return _load(paths, mapping, limits)
     finally:
         if paused:
             gc.enable()
 
 
-def _load(paths: list, profile: Profile, limits: Limits) -> LoadResult:
+def _load(paths: list, profile: ExportMapping, limits: Limits) -> LoadResult:
     buffers = {t: TableBuffer(t, profile.tables[t], limits) for t in TABLES}
     warnings: list[InputWarning] = []
     infos: list[FileInfo] = []

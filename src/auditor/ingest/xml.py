@@ -11,6 +11,7 @@ stops being well-formed keeps the cases before the break and reports the rest as
 from __future__ import annotations
 
 import hashlib
+import itertools
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,7 +20,7 @@ from lxml import etree
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.fastcheck import VALIDATE_MODES, RowReader, fast_allowed
-from auditor.ingest.profiles import Profile, normalise_label
+from auditor.ingest.mapping import ExportMapping, normalise_label
 from auditor.ingest.partial import unread_from_line
 from auditor.ingest.report import FileInfo, InputWarning, preview
 from auditor.ingest.xsd import schema_errors
@@ -51,13 +52,51 @@ class _HashingReader:
         return self.sha.hexdigest()
 
 
+class _PullEvents:
+    """The parser's events, fed in chunks, that still yields every event read before a syntax error.
+
+    `etree.iterparse` under libxml2 2.14 (lxml 6) drops the events of the chunk in which the error
+    occurs, so the cases before a broken byte would be lost; a pull parser keeps them readable."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, reader: _HashingReader):
+        self.reader = reader
+        self.root = None
+        self.parser = etree.XMLPullParser(
+            events=("start", "end"), tag=("cases", "disclosures", "case", "disclosure"),
+            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+            remove_comments=True, remove_pis=True,
+        )
+
+    # The head goes in small pieces: libxml2 2.14 converts a whole fed buffer when the declaration
+    # switches encoding, so a wrongly declared file would otherwise fail before its root is seen.
+    HEAD, PIECE = 4096, 64
+
+    def __iter__(self):
+        parser = self.parser
+        head = self.reader.read(self.HEAD)
+        pieces = (head[i:i + self.PIECE] for i in range(0, len(head), self.PIECE))
+        for chunk in itertools.chain(pieces, iter(lambda: self.reader.read(self.CHUNK), b"")):
+            try:
+                parser.feed(chunk)
+            except etree.XMLSyntaxError:
+                yield from parser.read_events()
+                raise
+            yield from parser.read_events()
+        # On a premature end, close() reports the error and then ends the open elements itself:
+        # those "end" events were never in the file, so they are dropped with the error.
+        self.root = parser.close()
+        yield from parser.read_events()
+
+
 class _Shape:
     """Field indexes and renames for one table, computed once per file.
 
     Rows are lists aligned with the table's fields plus one spare slot (`extra`) that holds the
     `recordings` element of a case; the buffer transposes a batch of them with one `zip`."""
 
-    def __init__(self, buffer: TableBuffer, profile: Profile):
+    def __init__(self, buffer: TableBuffer, profile: ExportMapping):
         self.buffer = buffer
         self.index = buffer.index
         self.extra = len(buffer.fields)
@@ -67,7 +106,7 @@ class _Shape:
         self.case_id = buffer.index.get("case_id")
 
 
-def read_xml(path: Path, name: str, profile: Profile, buffers: dict[str, TableBuffer],
+def read_xml(path: Path, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
              warnings: list[InputWarning], validate: str = "fast") -> FileInfo:
     """Read one XML export into `buffers`; `name` is how the file is shown in reports.
 
@@ -167,14 +206,10 @@ def _namespace(tag: str) -> str:
     return etree.QName(tag).namespace or ""
 
 
-def _parse(reader: _HashingReader, name: str, profile: Profile, buffers: dict[str, TableBuffer],
+def _parse(reader: _HashingReader, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
            warnings: list[InputWarning], fast: bool) -> tuple[int, str, tuple[int, str] | None]:
     """(rows of the root's table, table, (line, reason) where reading broke off, or None)."""
-    events = etree.iterparse(
-        reader, events=("start", "end"), tag=("cases", "disclosures", "case", "disclosure"),
-        resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-        remove_comments=True, remove_pis=True,
-    )
+    events = _PullEvents(reader)
     top: _Root | None = None
     broken = None
     try:

@@ -91,7 +91,10 @@ def snapshot_tables(tables: dict[str, pd.DataFrame], as_of: dt.date) -> tuple[di
     if later.any():
         counts = cases.loc[later, "squad"].fillna("（未填中队）").value_counts()
         info.out_of_scope = {str(k): int(v) for k, v in counts.items()}
-    cases = cases.loc[~later].reset_index(drop=True).copy()
+    future_dates = any(bool((cases[name] > limit).any()) for name in CASE_EVENT_DATES if name in cases)
+    if later.any() or future_dates or not _range_indexed(cases):
+        cases = cases.loc[~later].reset_index(drop=True).copy()
+    # else: the export as loaded already is the table as it stood; no copy (a million cases: gigabytes)
     changed = np.zeros(len(cases), dtype=bool)
     for name in CASE_EVENT_DATES:
         if name not in cases:
@@ -112,6 +115,10 @@ def snapshot_tables(tables: dict[str, pd.DataFrame], as_of: dt.date) -> tuple[di
     out["cases"] = cases
     out["disclosures"] = _cut_disclosures(tables.get("disclosures"), limit, info)
     return out, info
+
+
+def _range_indexed(frame: pd.DataFrame) -> bool:
+    return isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1
 
 
 def _clear(frame: pd.DataFrame, mask: np.ndarray, column: str) -> None:
@@ -161,6 +168,8 @@ def _cut_recordings(frame, case_ids: set, limit: pd.Timestamp, info: Snapshot):
     end_of_day = limit + pd.Timedelta(days=1)
     keep = frame["case_id"].isin(case_ids) & ~(frame["recorded_at"] >= end_of_day)
     info.recordings_dropped = int((~keep).sum())
+    if keep.all() and _range_indexed(frame) and not ("uploaded_at" in frame and (frame["uploaded_at"] >= end_of_day).any()):
+        return frame  # nothing to cut or clear: the loaded table itself
     frame = frame.loc[keep].reset_index(drop=True).copy()
     if "uploaded_at" in frame:  # recorded before, archived after: not archived yet
         frame.loc[frame["uploaded_at"] >= end_of_day, "uploaded_at"] = pd.NaT
@@ -172,6 +181,8 @@ def _cut_disclosures(frame, limit: pd.Timestamp, info: Snapshot):
         return None
     keep = ~(frame["disclosure_date"] > limit)
     info.disclosures_dropped = int((~keep).sum())
+    if keep.all() and _range_indexed(frame) and not ("withdrawn_date" in frame and (frame["withdrawn_date"] > limit).any()):
+        return frame  # nothing to cut or clear: the loaded table itself
     frame = frame.loc[keep].reset_index(drop=True).copy()
     if "withdrawn_date" in frame:
         frame.loc[frame["withdrawn_date"] > limit, "withdrawn_date"] = pd.NaT

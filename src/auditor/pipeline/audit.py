@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from auditor.scoring import model_from_params
 from auditor import __version__
 from auditor.evaluate import registry
 from auditor.evaluate.context import PreparedRun
@@ -50,6 +51,7 @@ def audit_result(run: PreparedRun, hits: dict, engine: str, outcomes: dict | Non
         rules=list(run.pack.rules if not run.rule_ids else rules),
         cases=run.tables["cases"], deadlines=deadline_table(rules, run.applicable, facts),
         engine_label={lang: registry.label(engine, lang) for lang in ("zh", "en")},
+        param_descriptions={name: p.description for name, p in run.pack.params.items() if p.description},
     )
     params = ctx.params
     result.metadata = {
@@ -58,9 +60,7 @@ def audit_result(run: PreparedRun, hits: dict, engine: str, outcomes: dict | Non
         "squad_filter": list(run.squads) or None, "rule_filter": list(run.rule_ids) or None,
         "show_personal_data": ctx.show_personal_data,
         "warning_days": ctx.warning_days,
-        "score": {"base": 100, "deductions": {
-            severity: params.get(f"score_deduction_{key}", default)
-            for severity, key, default in (("严重", "serious", 10), ("一般", "general", 5), ("提示", "notice", 1))}},
+        "score": model_from_params(params).as_metadata(),
         "calendar_years": [run.calendar.covered_years[0], run.calendar.covered_years[-1]],
         "undetermined_as_findings": undetermined_as_findings,
     }

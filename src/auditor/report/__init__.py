@@ -19,7 +19,8 @@ from auditor.errors import UsageError
 from auditor.progress import progress
 from auditor.report.csv_report import write_csv
 from auditor.report.excel import write_xlsx
-from auditor.report.html import DEFAULT_MAX_CASE_SECTIONS, write_html
+from auditor.report.html import DEFAULT_MAX_CASE_SECTIONS
+from auditor.report.html_pages import write_html
 from auditor.report.json_report import write_json
 from auditor.report.junit import write_junit
 from auditor.report.publish import RUN_MARKER, publish, read_marker

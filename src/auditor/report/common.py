@@ -7,45 +7,19 @@ Nothing here computes a statistic (that is `summary.py`); these only turn values
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-import pandas as pd
 
+from auditor.cells import is_missing, neutralise, unneutralise, xml_safe  # noqa: F401 - shared helpers
 from auditor.model.fields import TABLES
-from auditor.privacy import mask_id, mask_name
+from auditor.privacy import mask_personal
 from auditor.report import labels
 
-# A cell whose text starts with one of these is a formula to Excel/WPS/LibreOffice (CSV injection).
-_FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
-# XML 1.0 forbids these control characters; a case text holding one would break xlsx/JUnit/HTML.
-_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 PERSONAL_FIELDS = frozenset(f.name for fs in TABLES.values() for f in fs if f.personal)
-_ID_FIELDS = frozenset({"party_id", "credit_code"})
 DEFAULT_SCORE = {"deductions": {"严重": 10, "一般": 5, "提示": 1}, "base": 100}
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would read as a formula with a single quote; other values as is."""
-    if isinstance(value, str) and value.startswith(_FORMULA_LEAD):
-        return "'" + value
-    return value
-
-
-def unneutralise(value: Any) -> Any:
-    """Undo `neutralise` on text read back from a report (e.g. a returned corrections workbook)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
-        return value[1:]
-    return value
-
-
-def xml_safe(text: str) -> str:
-    """Drop the control characters XML 1.0 cannot carry (they are never meaningful in case text)."""
-    return _XML_BAD.sub("", text)
 
 
 def tr(value: Any, lang: str) -> str:
@@ -53,13 +27,6 @@ def tr(value: Any, lang: str) -> str:
     if isinstance(value, dict):
         return str(value.get(lang) or value.get("zh") or value.get("en") or "")
     return "" if value is None else str(value)
-
-
-def is_missing(value: Any) -> bool:
-    """None, NaN, NaT or pd.NA."""
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
 
 
 def to_date(value: Any) -> date | None:
@@ -199,14 +166,10 @@ def departments_text(departments: Any, lang: str) -> str:
 
 
 def mask_value(field: str, value: Any, *, organisation: bool = False) -> Any:
-    """Mask one value of a personal field; other fields and missing values pass through."""
-    if field not in PERSONAL_FIELDS or not isinstance(value, str):
+    """Mask one value of a personal field by the one policy (auditor.privacy); others pass through."""
+    if field not in PERSONAL_FIELDS:
         return value
-    if field in _ID_FIELDS:
-        return mask_id(value, organisation=organisation)
-    if field in ("party_name", "legal_rep"):
-        return value if organisation else mask_name(value)
-    return mask_name(value)
+    return mask_personal(field, value, organisation=organisation)
 
 
 def masked_evidence(finding: Any, show_personal_data: bool) -> list[tuple[str, Any]]:
@@ -259,7 +222,7 @@ def _zh_labels(table: str | None) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _derived_labels() -> dict[str, dict[str, str]]:
     """Chinese labels of the derived facts rules may cite as evidence (declared in enrich/derive.py)."""
-    from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+    from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 
     return {"cases": {n: f.zh for n, f in case_fact_fields().items()},
             "recordings": {n: f.zh for n, f in recording_fact_fields().items()},
@@ -373,29 +336,13 @@ def profile_params(result: Any) -> list[tuple[str, Any]]:
 
 def param_descriptions(result: Any, lang: str) -> dict[str, str]:
     """Parameter name -> its one-line description, from the run metadata when it carries them, else
-    from the rule pack's parameter declarations named in the metadata; {} when neither is readable."""
+    from the declarations the pipeline put in the result (a reporter never reads the rule pack)."""
     meta = result.metadata or {}
     given = (meta.get("profile") or {}).get("descriptions")
     if isinstance(given, dict):
         return {str(k): tr(v, lang) for k, v in given.items() if tr(v, lang)}
-    path = str((meta.get("rule_pack") or {}).get("path") or "")
-    return dict(_declared_descriptions(path, lang)) if path else {}
-
-
-@lru_cache(maxsize=8)
-def _declared_descriptions(pack_path: str, lang: str) -> tuple[tuple[str, str], ...]:
-    from pathlib import Path
-
-    from auditor.errors import AuditorError
-    from auditor.rules.loader import PARAMS_FILE
-    from auditor.rules.params import load_param_declarations
-
-    path = Path(pack_path) / PARAMS_FILE
-    try:
-        declared = load_param_declarations(path) if path.is_file() else {}
-    except (AuditorError, OSError, ValueError):
-        return ()
-    return tuple(sorted((n, tr(p.description, lang)) for n, p in declared.items() if tr(p.description, lang)))
+    declared = getattr(result, "param_descriptions", None) or {}
+    return {str(k): tr(v, lang) for k, v in sorted(declared.items()) if tr(v, lang)}
 
 
 def param_value_text(name: str, value: Any, lang: str, *, full: bool = False) -> str:

@@ -15,17 +15,18 @@ sheet with the corrections header, so a split list imports whole.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
+from auditor.scoring import describe as describe_score
 from auditor.atomic import atomic_path
 from auditor.findings import SEVERITIES
 from auditor.model.fields import TABLE_ZH
 from auditor.exceptions_register import EXEMPT
+from auditor.cells import sheet_names  # noqa: F401 - re-exported
 from auditor.report import labels
 from auditor.report.common import (
     basis_text, departments_text, field_text, is_missing, load_counts, load_list, masked_rejected_value,
@@ -35,28 +36,10 @@ from auditor.report.common import (
 from auditor.report.summary import Summary, summarize
 from auditor.textwidth import display_width
 
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 _MAX_CELL = 32767  # Excel's limit on the characters of one cell
 EXCEL_MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header row included
 _SPARE_ROWS = 200  # below a corrections list: hand-added rows still get the status dropdown
 SEVERITY_COLORS = {"严重": "#C0392B", "一般": "#D68910", "提示": "#2874A6"}
-
-
-def sheet_names(squads: list[str], reserved: list[str]) -> dict[str, str]:
-    """Squad -> a legal, unique sheet name (31 chars max, no []:*?/\\, case-insensitively unique)."""
-    taken = {r.lower() for r in reserved}
-    out: dict[str, str] = {}
-    for squad in squads:
-        base = _SHEET_BAD.sub("_", xml_safe(squad)).strip("'") or "_"  # control chars corrupt workbook.xml
-        name = base[:31]
-        n = 2
-        while name.lower() in taken:
-            suffix = f"~{n}"
-            name = base[: 31 - len(suffix)] + suffix
-            n += 1
-        taken.add(name.lower())
-        out[squad] = name
-    return out
 
 
 def _row_height(cells: list[tuple[str, float]], line_height: float = 13.5) -> float | None:
@@ -158,9 +141,9 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     themes = list(summary.themes)
     head = [t("rank"), t("squad"), t("cases"), t("cases_with_findings"), t("findings")]
     head += [labels.theme_label(th, lang) for th in themes]
-    head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("score")]
+    head += [labels.severity_label(s, lang) for s in SEVERITIES] + [t("warnings"), t("failed_cases"), t("score")]
     squad_w = min(max([16] + [display_width(s.squad) + 2 for s in summary.squads]), 40)  # full names
-    widths = [5, squad_w, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 9]
+    widths = [5, squad_w, 9, 10, 7] + [7] * len(themes) + [6] * len(SEVERITIES) + [7, 8, 9]
     head_row = row
     w.header(ws, head_row, head, widths)
     w.page_titles(ws, t("report_title"), f"{t('as_of')} {result.as_of.isoformat()}", lang)
@@ -168,7 +151,7 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
         row += 1
         vals = [sq.rank, sq.squad, sq.cases, sq.cases_with_findings, sq.findings]
         vals += [sq.by_theme.get(th, 0) for th in themes] + [sq.by_severity[s] for s in SEVERITIES]
-        vals += [sq.warnings]
+        vals += [sq.warnings, sq.failed_cases]
         for c, v in enumerate(vals):
             w.put(ws, row, c, v)
         w.put(ws, row, len(vals), sq.score, w.f_score)
@@ -176,16 +159,15 @@ def _summary_sheet(w: _Writer, ws, result: Any, summary: Summary, lang: str, sho
     row += 1
     tot = summary.total
     vals = ["", t("total"), tot.cases, tot.cases_with_findings, tot.findings]
-    vals += [tot.by_theme.get(th, 0) for th in themes] + [tot.by_severity[s] for s in SEVERITIES] + [tot.warnings]
+    vals += [tot.by_theme.get(th, 0) for th in themes] + [tot.by_severity[s] for s in SEVERITIES]
+    vals += [tot.warnings, tot.failed_cases]
     for c, v in enumerate(vals):
         w.put(ws, row, c, v, w.f_total)
     w.put(ws, row, len(vals), tot.score, w.f_total_score)
     ws.freeze_panes(head_row + 1, 2)
     ws.autofilter(head_row, 0, max(last, head_row), len(head) - 1)
     row += 2
-    ded = ("、" if lang != "en" else ", ").join(
-        f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}" for s in SEVERITIES)
-    w.put(ws, row, 0, t("score_note", base=f"{summary.base:g}", ded=ded), w.f_meta)
+    w.put(ws, row, 0, describe_score(summary.model, lang, labels.severity_label), w.f_meta)
     row += 2
     w.put(ws, row, 0, t("load"), w.f_profile)
     ws.set_row(row, 20)  # the bigger title font must not run under the table header below

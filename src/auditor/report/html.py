@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from auditor.scoring import describe as describe_score
 from auditor import __version__
 from auditor.atomic import atomic_write_text
 from auditor.findings import SEVERITIES
@@ -223,10 +224,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
         },
         "squads": summary.squads,
         "themes": [(t, labels.theme_label(t, lang)) for t in summary.themes],
-        "score_note": labels.text("score_note", lang, base=f"{summary.base:g}",
-                                  ded=("、" if lang != "en" else ", ").join(
-                                      f"{labels.severity_label(s, lang)} {summary.deductions.get(s, 0):g}"
-                                      for s in SEVERITIES)),
+        "score_note": describe_score(summary.model, lang, labels.severity_label),
         "charts": _charts(result, summary, lang),
         "progress": progress_section(getattr(result, "tracking", None), lang),
         "filter_squads": [s.squad for s in summary.squads],
@@ -268,10 +266,3 @@ def render_html(result: Any, *, lang: str = "zh", show_personal_data: bool = Fal
     return render("report.html.j2", build_context(result, lang=lang, show_personal_data=show_personal_data,
                                                   max_case_sections=max_case_sections,
                                                   max_table_rows=max_table_rows))
-
-
-def write_html(result: Any, path: str | Path, **kwargs: Any) -> list[Path]:
-    """Write the report: report.html alone, or with its squad and case pages beside it (html_pages)."""
-    from auditor.report.html_pages import write_pages
-
-    return write_pages(result, path, **kwargs)

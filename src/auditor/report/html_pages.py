@@ -206,3 +206,8 @@ def _replace_dir(fresh: Path, target: Path) -> None:
 
 
 __all__ = ["CASES_PER_PAGE", "INLINE_LIMIT", "ROWS_PER_PAGE", "pages_dir", "render_pages", "write_pages"]
+
+
+def write_html(result: Any, path: str | Path, **kwargs: Any) -> list[Path]:
+    """Write the report: report.html alone, or with its squad and case pages beside it."""
+    return write_pages(result, path, **kwargs)

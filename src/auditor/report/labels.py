@@ -104,6 +104,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "findings": ("问题数", "Findings"),
     "warnings": ("预警数", "Warnings"),
     "score": ("评查得分", "Score"),
+    "failed_cases": ("不合格卷", "Failed files"),
     "total": ("合计", "Total"),
     "district_mean": ("全区平均得分", "District mean score"),
     "filtered_mean": ("所审中队平均得分", "Mean score of the squads audited"),

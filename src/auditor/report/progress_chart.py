@@ -79,7 +79,7 @@ def progress_chart(trend: pd.DataFrame | None, text: dict | None = None) -> Mark
 
 
 def _panel(squad: str, months: list[str], by: dict, most: int, x0: int, y0: int, text: dict) -> str:
-    left, top, plot_w, plot_h = x0 + 26, y0 + 20, PANEL_W - 56, PANEL_H - 48
+    left, top, plot_w, plot_h = x0 + 26, y0 + 20, PANEL_W - 66, PANEL_H - 48
     step = plot_w / max(len(months), 1)
     out = [f'<g class="panel" data-squad="{escape(squad)}">',
            f'<text x="{x0 + 4}" y="{y0 + 13}" class="label"><title>{escape(squad)}</title>'

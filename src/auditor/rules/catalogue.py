@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.enrich.derive import DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS
-from auditor.enrich.derive_law import LAW_CASE_FIELDS
+from auditor.model.fact_fields import DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS, LAW_CASE_FIELDS
 from auditor.findings import THEMES
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
                                       Literal, Matches, Not, ParamRef, ParamTest, Present, SumOf, UNIT_ZH)

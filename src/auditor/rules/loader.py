@@ -17,10 +17,11 @@ from pathlib import Path
 
 import jsonschema
 
-from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 from auditor.errors import RuleError
 from auditor.findings import Basis
 from auditor.model.fields import TABLES
+from auditor.packdata import PACK_META, default_pack_path  # noqa: F401  (default_pack_path re-exported)
 from auditor.rules.conditions import ALWAYS_TRUE, ParseContext, parse_condition
 from auditor.suggest import did_you_mean
 from auditor.rules.emptiness import parse_empty
@@ -29,7 +30,6 @@ from auditor.rules.params import Param, load_param_declarations
 from auditor.rules.template import DEADLINE_ATTRS, placeholders
 from auditor.yamlio import LineDict, load_yaml, read_config_bytes
 
-PACK_META = "pack.yaml"
 PARAMS_FILE = "params.yaml"
 NON_RULE_FILES = {PACK_META, PARAMS_FILE}
 
@@ -53,17 +53,6 @@ class RulePack:
     def as_metadata(self) -> dict:
         return {"path": self.path, "name": self.name, "version": self.version, "sha256": self.sha256,
                 "rules": len(self.rules)}
-
-
-def default_pack_path() -> Path:
-    """The rule pack shipped with the project (the repository's rules/ directory)."""
-    here = Path(__file__).resolve()
-    for parent in here.parents:
-        candidate = parent / "rules" / PACK_META
-        if candidate.is_file() and parent.name != "auditor":
-            return candidate.parent
-    packaged = Path(str(resources.files("auditor") / "data" / "rulepack"))
-    return packaged
 
 
 def _schema() -> dict:

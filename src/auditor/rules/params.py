@@ -17,7 +17,7 @@ from auditor.suggest import did_you_mean
 from auditor.yamlio import load_yaml
 
 MAX_TABLE_BYTES = 20_000_000
-PARAM_TYPES = ("int", "number", "bool", "list", "date", "table")
+PARAM_TYPES = ("int", "number", "bool", "list", "date", "table", "map")
 _PARAM_KEYS = {"default", "type", "unit", "confidence", "basis", "description", "columns"}
 
 
@@ -51,6 +51,8 @@ def _jsonable(value):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
     return value
 
 
@@ -99,6 +101,8 @@ def check_value(param: Param, value, file: str | None, line: int | None):
         "list": isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value),
         "date": isinstance(value, dt.date),
         "table": isinstance(value, str),
+        "map": isinstance(value, dict) and all(
+            isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in value.items()),
     }[param.type]
     if not ok:
         raise ConfigError(f"参数 {param.name} 的值 {value!r} 不是 {param.type} 类型", file=file, line=line)

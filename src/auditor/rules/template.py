@@ -65,6 +65,42 @@ def render(template: str, values: dict, lang: str = "zh") -> str:
     return "{".join(out)
 
 
+def compile_template(template: str) -> list[str | tuple[str, str | None]]:
+    """`template` cut once into literal text and placeholders (name, fallback), in order, so that
+    joining the literals with each placeholder's text gives exactly what `render` gives (the escaped
+    braces {{ }} become literal { } as there). The findings builder renders a whole column this way."""
+    segments: list[str | tuple[str, str | None]] = []
+    for p, part in enumerate(template.split("{{")):
+        if p:
+            segments.append("{")
+        for q, piece in enumerate(part.split("}}")):
+            if q:
+                segments.append("}")
+            at = 0
+            for m in PLACEHOLDER.finditer(piece):
+                segments.append(piece[at:m.start()])
+                segments.append((m.group(1), m.group(2)))
+                at = m.end()
+            segments.append(piece[at:])
+    out: list[str | tuple[str, str | None]] = []
+    for seg in segments:  # adjacent literals merged, empty ones dropped
+        if isinstance(seg, str):
+            if not seg:
+                continue
+            if out and isinstance(out[-1], str):
+                out[-1] += seg
+                continue
+        out.append(seg)
+    return out
+
+
+def filled(value, fallback: str | None, lang: str) -> str:
+    """A placeholder's text for `value`, as `render` writes it."""
+    if fallback is not None and _missing(value):
+        return fallback
+    return format_value(value, lang)
+
+
 def _missing(value) -> bool:
     if value is None or value is pd.NaT or value is pd.NA:
         return True

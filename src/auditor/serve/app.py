@@ -8,6 +8,8 @@ thread pool so a slow write never blocks other requests.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +26,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from auditor.history.store import open_store, transaction
+from auditor.errors import AuditorError
+from auditor.history.store import connect, transaction
 from auditor.serve import filters
 from auditor.serve.accounts import ROLES, User, authenticate
 from auditor.serve.sessions import (
@@ -111,9 +114,39 @@ def guarded(handler: Callable[[Ctx], Response], roles: tuple[str, ...] = ROLES):
     return endpoint
 
 
+_THREAD = threading.local()
+
+
+@contextlib.contextmanager
+def store(config: ServeConfig):
+    """This worker thread's connection to the store, opened once (opening checks the file's identity
+    and values, which costs a table scan: too much for every request)."""
+    conns = _THREAD.__dict__.setdefault("conns", {})
+    key = str(config.db_path)
+    conn = conns.get(key)
+    if conn is None:
+        conn = conns[key] = connect(config.db_path, create=False)
+    elif conn.in_transaction:  # never expected: every transaction here ends in COMMIT or ROLLBACK
+        conn.execute("ROLLBACK")
+    try:
+        yield conn
+    except sqlite3.DatabaseError:
+        conns.pop(key, None)
+        conn.close()
+        raise
+
+
 def _dispatch(request: Request, form: FormData | None, handler, roles) -> Response:
+    try:
+        return _guarded_call(request, form, handler, roles)
+    except (AuditorError, sqlite3.DatabaseError) as exc:
+        # The store is locked past the busy timeout, the disk is full, the file was replaced: say so.
+        return _error(request.app.state.env, 503, f"历史库暂时不可用，请稍后重试（{exc}）", None)
+
+
+def _guarded_call(request: Request, form: FormData | None, handler, roles) -> Response:
     app = request.app.state
-    with open_store(app.config.db_path, create=False) as conn:
+    with store(app.config) as conn:
         # Autocommit: the session lookup writes only to expire or touch it, each one statement.
         session = load_session(conn, request.cookies.get(COOKIE), app.config.policy)
         if session is None:
@@ -155,7 +188,14 @@ async def login_page(request: Request) -> Response:
 
 async def login_submit(request: Request) -> Response:
     form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
-    return await run_in_threadpool(_login, request, form)
+    return await run_in_threadpool(_login_or_error, request, form)
+
+
+def _login_or_error(request: Request, form: FormData) -> Response:
+    try:
+        return _login(request, form)
+    except (AuditorError, sqlite3.DatabaseError) as exc:
+        return _error(request.app.state.env, 503, f"历史库暂时不可用，请稍后重试（{exc}）", None)
 
 
 def _login(request: Request, form: FormData) -> Response:
@@ -164,7 +204,7 @@ def _login(request: Request, form: FormData) -> Response:
     if not same_token(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf")):
         return _error(app.env, 403, "表单校验失败（CSRF 令牌缺失或不符），请刷新登录页后重试", None)
     name, password = str(form.get("name") or "").strip()[:64], str(form.get("password") or "")[:1024]
-    with open_store(app.config.db_path, create=False) as conn:
+    with store(app.config) as conn:
         result = authenticate(conn, name, password)  # its own short transaction, after the hash check
         token = None
         if result.user:

@@ -15,6 +15,7 @@ from auditor.history.transitions import OPEN_STATUSES, STATUSES
 from auditor.history.status import TOTAL_LABEL, latest_as_of, squad_figures
 from auditor.report.common import score_config
 from auditor.serve.accounts import User
+from auditor.serve.figures import board_figures
 
 PAGE_SIZE = 100
 _TREND_LOCK = threading.Lock()  # guards the two small caches below
@@ -43,7 +44,7 @@ def squad_rows(conn: sqlite3.Connection, user: User, day: date) -> list[dict]:
     with _TREND_LOCK:
         rows = _FIGURES_CACHE.get(key)
     if rows is None:
-        rows = squad_figures(conn, day, total=True).to_dict("records")
+        rows = board_figures(conn, day)
         with _TREND_LOCK:
             _FIGURES_CACHE.clear()
             _FIGURES_CACHE[key] = rows

@@ -18,7 +18,7 @@ def check_rules(rules: list[Rule], params: dict) -> list[RuleError]:
     silently differ: regexes outside durable's dialect or misjudged by it, comparisons on list
     fields, and conditions too large for durable's rule size limits.
     """
-    from auditor.enrich.derive import case_fact_fields, recording_fact_fields
+    from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 
     catalogues = {"case": case_fact_fields(), "recording": recording_fact_fields()}
     errors = []

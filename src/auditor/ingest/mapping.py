@@ -1,9 +1,9 @@
-"""Mapping profiles: how one system's export spells the canonical tables.
+"""The export mapping (`--mapping`): how one system's export spells the canonical tables.
 
-A profile is YAML (format in docs/profiles.md): per table, source column / XML element name →
+A mapping is YAML (format in docs/profiles.md): per table, source column / XML element name →
 canonical field, value maps (`procedure: {一般程序: 普通程序}`), date formats, encoding, delimiter and
-file-name patterns. The shipped `data/profiles/default.yaml` is always the base; a user profile is
-merged on top. Loading uses the one YAML loader (auditor.yamlio) with every scalar kept as text (so
+file-name patterns. The shipped `data/profiles/default.yaml` is always the base; a user's mapping is
+merged on top. (The district *parameter* profile, `--profile`, is auditor.rules.params.) Loading uses the one YAML loader (auditor.yamlio) with every scalar kept as text (so
 `Y: 是` stays "Y", not True); it rejects duplicate keys and remembers lines, so every error names file
 and line.
 """
@@ -28,7 +28,7 @@ _DELIMITER_WORDS = {"tab": "\t", "comma": ",", "semicolon": ";", "\\t": "\t"}
 
 
 @dataclass(frozen=True)
-class TableProfile:
+class TableMapping:
     files: tuple[str, ...] = ()
     columns: dict[str, str] = field(default_factory=dict)  # normalised source label -> field name
     values: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -38,10 +38,10 @@ class TableProfile:
 
 
 @dataclass(frozen=True)
-class Profile:
+class ExportMapping:
     name: str
     sources: tuple[str, ...]  # the YAML files merged, base first
-    tables: dict[str, TableProfile]
+    tables: dict[str, TableMapping]
 
     def label_map(self, table: str) -> dict[str, str]:
         """Normalised source label -> canonical field: built-in labels, then the profile's columns."""
@@ -55,11 +55,11 @@ def normalise_label(label: str) -> str:
     return "".join(unicodedata.normalize("NFKC", label).lower().split())
 
 
-def default_profile() -> Profile:
-    return load_profile(None)
+def default_mapping() -> ExportMapping:
+    return load_mapping(None)
 
 
-def load_profile(path: str | Path | None) -> Profile:
+def load_mapping(path: str | Path | None) -> ExportMapping:
     """The default profile, with the YAML file at `path` merged on top when given."""
     base_file = resources.files("auditor") / "data" / "profiles" / "default.yaml"
     base = _parse(base_file.read_text(encoding="utf-8"), "default.yaml")
@@ -78,7 +78,7 @@ def load_profile(path: str | Path | None) -> Profile:
         profiles.append(_validate(raw, str(p)))
         name = str(raw.get("name") or p.stem)
         sources.append(str(p))
-    return Profile(name=name, sources=tuple(sources), tables=_merge(profiles))
+    return ExportMapping(name=name, sources=tuple(sources), tables=_merge(profiles))
 
 
 def _parse(text: str, source: str) -> LineDict:
@@ -163,7 +163,7 @@ class _Layer:
     encoding: str | None
     delimiter: str | None
     date_formats: tuple[str, ...]
-    tables: dict[str, TableProfile]
+    tables: dict[str, TableMapping]
 
 
 def _validate(raw: LineDict, source: str) -> _Layer:
@@ -187,7 +187,7 @@ def _validate(raw: LineDict, source: str) -> _Layer:
                   tables=tables)
 
 
-def _validate_table(table: str, spec: LineDict, source: str) -> TableProfile:
+def _validate_table(table: str, spec: LineDict, source: str) -> TableMapping:
     for key in spec:
         if key not in _TABLE_KEYS:
             raise _unknown_key(key, _TABLE_KEYS, f"{table} 的键", source, spec.key_lines[key])
@@ -216,7 +216,7 @@ def _validate_table(table: str, spec: LineDict, source: str) -> TableProfile:
                 raise ConfigError(f"values.{name}: {dst} 不在可选值中；可选: {', '.join(f.choices)}",
                                   file=source, line=mapping.key_lines[src])
         values[name] = dict(mapping)
-    return TableProfile(
+    return TableMapping(
         files=_expect_str_list(spec.get("files"), "files", source, line("files", spec.line)),
         columns=columns,
         values=values,
@@ -226,7 +226,7 @@ def _validate_table(table: str, spec: LineDict, source: str) -> TableProfile:
     )
 
 
-def _merge(layers: list[_Layer]) -> dict[str, TableProfile]:
+def _merge(layers: list[_Layer]) -> dict[str, TableMapping]:
     """Later layers win: their patterns, columns and formats come first; value maps merge per field."""
     out = {}
     for table in TABLES:
@@ -236,7 +236,7 @@ def _merge(layers: list[_Layer]) -> dict[str, TableProfile]:
         formats: tuple[str, ...] = ()
         encoding = delimiter = None
         for layer in layers:
-            tp = layer.tables.get(table, TableProfile())
+            tp = layer.tables.get(table, TableMapping())
             files = tp.files + tuple(p for p in files if p not in tp.files)
             columns.update(tp.columns)
             for name, mapping in tp.values.items():
@@ -244,7 +244,7 @@ def _merge(layers: list[_Layer]) -> dict[str, TableProfile]:
             formats = tp.date_formats + layer.date_formats + formats
             encoding = tp.encoding or layer.encoding or encoding
             delimiter = tp.delimiter or layer.delimiter or delimiter
-        out[table] = TableProfile(files=files, columns=columns, values=values,
+        out[table] = TableMapping(files=files, columns=columns, values=values,
                                   date_formats=tuple(dict.fromkeys(formats)), encoding=encoding,
                                   delimiter=delimiter)
     return out

@@ -3,8 +3,8 @@
 import pytest
 
 from auditor.errors import ConfigError
-from auditor.ingest import load_exports, load_profile
-from auditor.ingest.profiles import default_profile
+from auditor.ingest import load_exports, load_mapping
+from auditor.ingest.mapping import default_mapping
 
 
 def _profile(tmp_path, text: str):
@@ -14,14 +14,14 @@ def _profile(tmp_path, text: str):
 
 
 def test_default_profile_accepts_labels_and_aliases():
-    labels = default_profile().label_map("cases")
+    labels = default_mapping().label_map("cases")
     assert labels["案件编号"] == "case_id" and labels["办案单位"] == "squad"
     assert labels["罚款金额(元)"] == "fine_amount"  # width-insensitive
-    assert default_profile().tables["cases"].values["procedure"] == {"一般程序": "普通程序"}
+    assert default_mapping().tables["cases"].values["procedure"] == {"一般程序": "普通程序"}
 
 
 def test_user_profile_merges_on_top(tmp_path):
-    p = load_profile(_profile(tmp_path, """
+    p = load_mapping(_profile(tmp_path, """
 name: 测试
 date_formats: ["%d.%m.%Y"]
 tables:
@@ -44,7 +44,7 @@ tables:
 
 
 def test_scalars_stay_text(tmp_path):
-    p = load_profile(_profile(tmp_path, "tables:\n  cases:\n    values:\n      rights_waived: {Y: 是, 1: 否}\n"))
+    p = load_mapping(_profile(tmp_path, "tables:\n  cases:\n    values:\n      rights_waived: {Y: 是, 1: 否}\n"))
     assert p.tables["cases"].values["rights_waived"] == {"Y": "是", "1": "否"}
 
 
@@ -65,7 +65,7 @@ def test_scalars_stay_text(tmp_path):
 def test_profile_errors_name_file_and_line(tmp_path, text, line, message):
     path = _profile(tmp_path, text)
     with pytest.raises(ConfigError) as exc:
-        load_profile(path)
+        load_mapping(path)
     assert exc.value.file == str(path)
     assert exc.value.line == line
     assert message in exc.value.message
@@ -73,7 +73,7 @@ def test_profile_errors_name_file_and_line(tmp_path, text, line, message):
 
 def test_missing_profile_file(tmp_path):
     with pytest.raises(ConfigError, match="不存在"):
-        load_profile(tmp_path / "nope.yaml")
+        load_mapping(tmp_path / "nope.yaml")
 
 
 def test_profile_drives_the_reader(tmp_path):
@@ -90,7 +90,7 @@ tables:
     encoding: gb18030
     delimiter: "\\t"
 """)
-    r = load_exports(tmp_path / "data", profile=profile)
+    r = load_exports(tmp_path / "data", mapping=profile)
     row = r.tables["cases"].iloc[0]
     assert (row["case_id"], row["procedure"], str(row["filing_date"].date())) == ("JA-1", "普通程序", "2025-05-07")
     assert not r.rejected and not r.warnings
