@@ -51,6 +51,8 @@ class TableCoverage:
 class Coverage:
     tables: dict[str, TableCoverage]
     by_squad: pd.DataFrame = field(default_factory=pd.DataFrame)  # squad, table, field, rows, filled
+    # table not supplied -> the rules that read it: not evaluated (recording scope) or 无法判定 where it matters
+    rules_without: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def supplied(self) -> Supplied:
@@ -74,6 +76,7 @@ class Coverage:
                     "columns": {c.name: {"supplied": c.supplied, "filled": c.filled, "empty_means": c.empty_means}
                                 for c in tc.columns}}
                 for t, tc in self.tables.items()},
+            "rules_without_table": {t: list(ids) for t, ids in sorted(self.rules_without.items())},
         }
 
 

@@ -79,6 +79,7 @@ DERIVED_CASE: dict[str, tuple[str, tuple[str, ...]]] = {
     "date_order_errors": ("date_order", ()),
     "lawsuit_end_date": ("any", ("service_date",)),
     "court_window_from": ("any", ("service_date", "deferral_until")),
+    "service_act_date": ("strict", ("service_date", "service_method")),  # 公告送达 moves it earlier
 }
 
 DERIVED_RECORDING: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -224,17 +225,24 @@ def _special_case_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame, s
     published = supplied.get("disclosures")
     matched = cases["pub_matched_by"].notna().to_numpy(dtype=bool) if "pub_matched_by" in cases.columns \
         else np.zeros(n, dtype=bool)
+    # A case matched to no published record is "not published" only if the keys it is matched by are
+    # known: its decision number, else its party code and decision date.
+    none = np.zeros(n, dtype=bool)
+    keys_unknown = ~matched & (masks.get("decision_no", none) | masks.get("party_id", none)
+                               | masks.get("decision_date", none))
     for name, (mode, sources) in DERIVED_CASE.items():
-        if mode == "published":
+        if mode == "table" and sources == ("table:disclosures",) and published is not None:
+            masks[name] = keys_unknown.copy()
+        elif mode == "published":
             if published is None:
                 masks[name] = np.ones(n, dtype=bool)
-            elif all(s not in published for s in sources):
-                masks[name] = matched.copy()
+            else:
+                masks[name] = keys_unknown | (matched if all(s not in published for s in sources) else none)
         elif mode == "published_required":
             if published is None:
                 masks[name] = np.ones(n, dtype=bool)
-            elif any(s not in published for s in PUBLIC_REQUIRED):
-                masks[name] = matched.copy()
+            else:
+                masks[name] = keys_unknown | (matched if any(s not in published for s in PUBLIC_REQUIRED) else none)
     # derived facts that read a published one: recompute now that the published masks exist
     derivation = _Derivation(cases, {**{f.name: f for f in TABLES["cases"]}, **_derived_catalogue()}, masks,
                              supplied)

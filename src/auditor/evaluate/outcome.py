@@ -127,3 +127,23 @@ def undetermined_findings(rules: list[Rule], outcomes: dict[str, Outcome], facts
     prefix = {"zh": "【数据缺失，待核实】", "en": "[undetermined: data missing, to be checked] "}
     return [replace(f, message={lang: prefix[lang] + text for lang, text in f.message.items()})
             for f in build_findings(rules, hits, facts, ctx)]
+
+
+def reads_table(rule: Rule, table: str) -> bool:
+    """Whether a rule's verdict depends on `table` (recordings or disclosures): its scope is that
+    table, or it reads a fact derived from it."""
+    if rule.scope == "recording":
+        return table == "recordings"
+    names = fields_of(rule.applies) + fields_of(rule.violation)
+    for name in names:
+        mode, sources = DERIVED_CASE.get(name, ("", ()))
+        if f"table:{table}" in sources or (table == "disclosures" and (
+                mode.startswith("published") or any(s.startswith("pub_") for s in sources))):
+            return True
+    return False
+
+
+def rules_without_tables(rules: list[Rule], supplied: dict) -> dict[str, tuple[str, ...]]:
+    """table not supplied -> ids of the rules that read it."""
+    return {t: tuple(r.id for r in rules if reads_table(r, t)) for t in ("recordings", "disclosures")
+            if t not in supplied}

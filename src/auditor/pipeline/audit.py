@@ -36,7 +36,7 @@ def audit_result(run: PreparedRun, hits: dict, engine: str, outcomes: dict | Non
     """The audit result of `run` from the `hits` the engine named `engine` found; with its `outcomes`
     the 无法判定 items too (listed apart, or also as findings with `undetermined_as_findings`)."""
     from auditor.coverage import measure_coverage
-    from auditor.evaluate.outcome import build_undetermined, undetermined_findings
+    from auditor.evaluate.outcome import build_undetermined, rules_without_tables, undetermined_findings
 
     rules, facts, ctx = run.rules, run.facts, run.ctx
     findings = build_findings(rules, hits, facts, ctx)
@@ -53,6 +53,7 @@ def audit_result(run: PreparedRun, hits: dict, engine: str, outcomes: dict | Non
         engine_label={lang: registry.label(engine, lang) for lang in ("zh", "en")},
         param_descriptions={name: p.description for name, p in run.pack.params.items() if p.description},
     )
+    result.coverage.rules_without = rules_without_tables(rules, facts.supplied or {})
     params = ctx.params
     result.metadata = {
         "tool_version": __version__, "rule_pack": run.pack.as_metadata(), "profile": run.profile.as_metadata(),

@@ -271,7 +271,8 @@ class Compiler:
             if neg:  # a side known to be empty makes the comparison false, whatever the other side
                 return any_of([all_of([any_of([nex(left), nex(right), cond]), kl, kr]),
                              all_of([nex(left), kl]), all_of([nex(right), kr])])
-            return all_of([cond, kl, kr])  # durable: a comparison with a missing side is false
+            # durable 2.0.28 holds `{"$gt": {a: {"$m": b}}}` true when b is missing: both must exist
+            return all_of([cond, ex(left), ex(right), kl, kr])
         value = node.value.value
         key = s.key(node.field)
         if kind == "bool" and node.op not in ("eq", "ne"):
@@ -308,8 +309,8 @@ class Compiler:
         if isinstance(node.value, FieldRef):
             other = self.scope.key(node.value.name)
             kr = self.known(node.value.name)
-            if not neg:
-                return all_of([{"$iany": {key: {"$i": {"$m": other}}}}, kr])
+            if not neg:  # the referenced value must exist (see compare)
+                return all_of([{"$iany": {key: {"$i": {"$m": other}}}}, ex(other), kr])
             return any_of([all_of([any_of([nex(key), nex(other), {"$iall": {key: {"$neq": {"$i": {"$m": other}}}}}]),
                                kl, kr]), all_of([nex(other), kr])])
         value = node.value.value
