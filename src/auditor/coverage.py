@@ -153,3 +153,28 @@ def table_label(table: str, lang: str = "zh") -> str:
     if lang == "en":
         return {"cases": "cases", "recordings": "recordings (全过程记录)", "disclosures": "disclosures (公示)"}[table]
     return {"cases": "案件表", "recordings": "执法全过程记录表", "disclosures": "公示信息表"}.get(table, TABLE_ZH[table])
+
+
+def coverage_line(coverage: Coverage | None, undetermined: int, lang: str = "zh") -> str:
+    """One line for the console and the report headline: what the export lacked and what it cost."""
+    if coverage is None:
+        return ""
+    zh = lang == "zh"
+    parts = []
+    for table in ("recordings", "disclosures"):
+        tc = coverage.tables.get(table)
+        if tc is not None and not tc.supplied:
+            n = len(coverage.rules_without.get(table, ()))
+            parts.append(f"缺少{table_label(table)}（{n} 条规则未评估或无法判定）" if zh else
+                         f"no {table_label(table, 'en')} table ({n} rules not evaluated or undetermined)")
+    missing = [c for t in ("cases", "recordings", "disclosures") if coverage.table_supplied(t)
+               for c in coverage.tables[t].columns if not c.supplied]
+    if missing:
+        names = ("、" if zh else ", ").join((c.zh if zh else c.name) for c in missing[:6])
+        more = ("等" if zh else ", …") if len(missing) > 6 else ""
+        parts.append(f"缺少 {len(missing)} 列（{names}{more}）" if zh else f"{len(missing)} columns missing ({names}{more})")
+    if zh:
+        head = "数据覆盖：" + ("；".join(parts) if parts else "导出包含全部表和列")
+        return head + f"；无法判定 {undetermined} 项（数据缺失，待核实），未计入问题、评分与整改清单。"
+    head = "Data coverage: " + ("; ".join(parts) if parts else "the export has every table and column")
+    return head + f"; {undetermined} items undetermined (data missing, to be checked), not counted as findings."

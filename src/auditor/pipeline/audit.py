@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from auditor.scoring import model_from_params
@@ -28,6 +29,13 @@ def judge(run: PreparedRun, evaluator) -> dict:
 def judge_outcomes(run: PreparedRun, evaluator) -> dict:
     """rule id → the rule's `Outcome` on every row (违规 / 合规 / 不适用 / 无法判定) by `evaluator`."""
     evaluator = registry.create(evaluator) if isinstance(evaluator, str) else evaluator
+    if not hasattr(evaluator, "outcomes"):  # an engine that only reports hits: nothing is 无法判定 by it
+        from auditor.evaluate.outcome import Outcome
+
+        hits = evaluator.hits(run.rules, run.facts, run.ctx)
+        none = np.zeros(0, dtype=np.int64)
+        return {r.id: Outcome(np.asarray(hits.get(r.id, none), dtype=np.int64), none, none,
+                              len(run.facts.frames[r.scope]), complete=False) for r in run.rules}
     return evaluator.outcomes(run.rules, run.facts, run.ctx)
 
 
