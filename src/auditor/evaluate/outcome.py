@@ -116,19 +116,6 @@ def build_undetermined(rules: list[Rule], outcomes: dict[str, Outcome], facts, a
     return out
 
 
-def undetermined_findings(rules: list[Rule], outcomes: dict[str, Outcome], facts, ctx) -> list:
-    """无法判定 items as findings, when the run asks for them (`--undetermined-as-findings`): the
-    message is the rule's, prefixed so that nobody takes it for a verdict."""
-    from dataclasses import replace
-
-    from auditor.results.finding_text import build_findings
-
-    hits = {rule_id: o.unknown for rule_id, o in outcomes.items() if len(o.unknown)}
-    prefix = {"zh": "【数据缺失，待核实】", "en": "[undetermined: data missing, to be checked] "}
-    return [replace(f, message={lang: prefix[lang] + text for lang, text in f.message.items()})
-            for f in build_findings(rules, hits, facts, ctx)]
-
-
 def reads_table(rule: Rule, table: str) -> bool:
     """Whether a rule's verdict depends on `table` (recordings or disclosures): its scope is that
     table, or it reads a fact derived from it."""

@@ -44,7 +44,7 @@ def audit_result(run: PreparedRun, hits: dict, engine: str, outcomes: dict | Non
     """The audit result of `run` from the `hits` the engine named `engine` found; with its `outcomes`
     the 无法判定 items too (listed apart, or also as findings with `undetermined_as_findings`)."""
     from auditor.coverage import measure_coverage
-    from auditor.evaluate.outcome import build_undetermined, rules_without_tables, undetermined_findings
+    from auditor.evaluate.outcome import build_undetermined, rules_without_tables
 
     rules, facts, ctx = run.rules, run.facts, run.ctx
     findings = build_findings(rules, hits, facts, ctx)
@@ -111,3 +111,14 @@ def audit_tables(tables: dict[str, pd.DataFrame], evaluator, undetermined_as_fin
         bar.stage(f"审计 {n:,} 件案件")
         bar.advance()
     return Audit(run, hits, result, outcomes)
+
+
+def undetermined_findings(rules, outcomes: dict, facts, ctx) -> list:
+    """无法判定 items as findings, when the run asks for them (`--undetermined-as-findings`): the
+    message is the rule's, prefixed so that nobody takes it for a verdict."""
+    from dataclasses import replace
+
+    hits = {rule_id: o.unknown for rule_id, o in outcomes.items() if len(o.unknown)}
+    prefix = {"zh": "【数据缺失，待核实】", "en": "[undetermined: data missing, to be checked] "}
+    return [replace(f, message={lang: prefix[lang] + text for lang, text in f.message.items()})
+            for f in build_findings(rules, hits, facts, ctx)]
