@@ -225,11 +225,11 @@ def _special_case_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame, s
     published = supplied.get("disclosures")
     matched = cases["pub_matched_by"].notna().to_numpy(dtype=bool) if "pub_matched_by" in cases.columns \
         else np.zeros(n, dtype=bool)
-    # A case matched to no published record is "not published" only if the keys it is matched by are
-    # known: its decision number, else its party code and decision date.
+    # A case matched to no published record is "not published" only if the key it is matched by is
+    # known: its decision number (the match by party code and date is a fallback for records published
+    # under a wrong number, not a second key).
     none = np.zeros(n, dtype=bool)
-    keys_unknown = ~matched & (masks.get("decision_no", none) | masks.get("party_id", none)
-                               | masks.get("decision_date", none))
+    keys_unknown = ~matched & masks.get("decision_no", none)
     for name, (mode, sources) in DERIVED_CASE.items():
         if mode == "table" and sources == ("table:disclosures",) and published is not None:
             masks[name] = keys_unknown.copy()

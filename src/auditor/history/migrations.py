@@ -202,7 +202,7 @@ CREATE TABLE issued_items (
     PRIMARY KEY (list_id, fingerprint)
 );
 """),
-    ("evidence_0001_undetermined", """
+    ("undetermined_0001_items", """
 -- 无法判定 (数据缺失，待核实) items of each run: the export could not decide them. They are a state of
 -- their own: an open item that is undetermined in a later run is neither persisting nor resolved.
 CREATE TABLE undetermined (
