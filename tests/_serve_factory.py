@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from _history_factory import cases, finding, result
-from browser import browser_required, require_chromium
+from browser import HEADLESS_FLAGS, browser_required, require_chromium
 from auditor.history.store import open_store, record_run, transaction
 from auditor.serve import ServeConfig, create_app
 from auditor.serve.accounts import add_user
@@ -94,5 +94,4 @@ def chromium_or_skip() -> str:
     return path
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = list(HEADLESS_FLAGS)  # the suite's flags for a closed network

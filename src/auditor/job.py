@@ -47,6 +47,7 @@ class JobOutcome:
     exit_code: int = EXIT_OK
     notes: list = field(default_factory=list)
     history: Path | None = None  # the store this run was recorded in
+    history_default: bool = False  # ... and it is the default store beside --out (not named)
 
 
 def run_job(job: AuditJob) -> JobOutcome:
@@ -103,14 +104,17 @@ def run_job(job: AuditJob) -> JobOutcome:
             outcome.run_summary = record_run(job.history, result,
                                              on_progress=lambda done, total: bar.advance(done - bar.done))
         outcome.history = Path(job.history)
+        outcome.history_default = not job.history_explicit
         # Recorded first, so the lists carry each item's progress (status, first 完成时限, 备注).
         if job.out_dir is not None and job.formats:
-            result.tracking = issue_lists(job.history, outcome.run_summary.run_id, file_names=_list_names(job, result))
+            result.tracking = issue_lists(job.history, outcome.run_summary.run_id, file_names=_list_names(job, result),
+                                          record="xlsx" in job.formats)
     if job.out_dir is not None and job.formats:
         from auditor.report import write_reports
 
         outcome.written = write_reports(result, job.out_dir, list(job.formats), lang=job.lang,
-                                        show_personal_data=job.config.show_personal_data, force=job.force)
+                                        show_personal_data=job.config.show_personal_data, force=job.force,
+                                        squad_lists=True)
     limit = severity_rank(job.fail_on)
     outcome.gating = [f for f in candidates if severity_rank(f.severity) <= limit]
     outcome.exit_code = EXIT_FINDINGS if outcome.gating else EXIT_OK

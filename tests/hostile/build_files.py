@@ -171,6 +171,8 @@ FILES: dict[str, bytes | str] = {
                                            "</disclosure>\n"),
     "xml_officers_mixed.xml": xml_doc(case_xml(extra="<officers>张伟(31010600123)<officer>李娜(31010600456)"
                                                      "</officer>、王强(31010600789)</officers>")),
+    "xml_huge_element_names.xml": xml_doc(f"<{'x' * 40000}>1</{'x' * 40000}>\n"
+                                          + case_xml(extra=f"<{'y' * 40000}>2</{'y' * 40000}>")),
     "xml_unknown_root_children.xml": xml_doc("<exported_by>系统</exported_by>\n" + case_xml("A1")
                                              + "孤立的文字\n<batch>" + case_xml("A2") + "</batch>\n"),
     # --- YAML configuration files ---------------------------------------------------------------
@@ -181,6 +183,12 @@ FILES: dict[str, bytes | str] = {
     "mapping_unsafe_tag.yaml": f"name: {UNSAFE}\n",
     "calendar_unsafe_tag.yaml": f"years:\n  2031: {UNSAFE}\n",
     "exceptions_unsafe_tag.yaml": f"exceptions:\n  - {UNSAFE}\n",
+    "rules_catastrophic_regex.yaml": "rules:\n  - id: TT-REDOS\n    title: {zh: 测试, en: test}\n    theme: 程序\n"
+                                     "    severity: 一般\n    basis: [{law: 行政处罚法, article: 第一条, quote: 测试, confidence: P}]\n"
+                                     "    violation: {field: cause, matches: '^(a|aa)+$'}\n"
+                                     "    message: {zh: 案由可疑, en: odd cause}\n    correction: {zh: 改正, en: fix}\n"
+                                     "    departments: [案件审理科]\n    due: {working_days: 10}\n"
+                                     "    examples:\n      fire: [{cause: aaaa}]\n      pass: [{cause: ab}]\n",
     "rules_python_name_tag.yaml": "rules: !!python/name:os.system\n",
     "rules_duplicate_key.yaml": "rules: []\nrules: []\n",
     "rules_nul_byte.yaml": "rules:\n  - id: R\x00X\n",
@@ -188,6 +196,11 @@ FILES: dict[str, bytes | str] = {
     "rules_not_utf8.yaml": "rules:\n  - id: 规则\n".encode("gb18030"),
     "district_impossible_date.yaml": "profile: {name: 测试区}\nparams:\n  foo: 2025-02-30\n",
     "district_huge_int.yaml": "profile: {name: 测试区}\nparams:\n  warning_days: " + "9" * 5000 + "\n",
+    "district_negative_days.yaml": "profile: {name: 测试区}\nparams:\n  payment_days: -5\n",
+    "district_overflowing_days.yaml": "profile: {name: 测试区}\nparams:\n  payment_days: 100000000000000000000\n",
+    "district_infinite_number.yaml": "profile: {name: 测试区}\nparams:\n  score_pass_line: .inf\n",
+    "district_negative_map_value.yaml": "profile: {name: 测试区}\nparams:\n  score_rule_deductions: {CX-NO-NOTICE: -50}\n",
+    "calendar_redefines_covered_year.yaml": "years:\n  2025:\n    holidays: [2025-03-03]\n",
     "calendar_impossible_date.yaml": "years:\n  2031:\n    holidays: [2031-02-30]\n",
     "calendar_reversed_range.yaml": "years:\n  2031:\n    holidays:\n      - [2031-10-07, 2031-10-01]\n",
     "calendar_absurd_year.yaml": "years:\n  99999:\n    holidays: []\n",

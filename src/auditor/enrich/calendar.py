@@ -159,11 +159,16 @@ def load_calendar_file(path: str | Path) -> dict[int, YearSpec]:
         raise ConfigError("工作日历文件须包含 years: 映射（年份 → holidays / workdays）", file=str(path))
     specs: dict[int, YearSpec] = {}
     years = data["years"]
+    package = _package_years()[0]
     for year, body in years.items():
         line = years.line_of(year)
         if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200 \
                 or not isinstance(body, dict):
             raise ConfigError(f"年份 {year!r} 的格式不正确（应为 1900–2200 的年份，下含 holidays / workdays）",
+                              file=str(path), line=line)
+        if year in package:  # it was silently ignored: the package is authoritative for its years
+            raise ConfigError(f"{year} 年已由 chinese-calendar 按国务院公布的安排覆盖（{package.start}–{package.stop - 1}），"
+                              "日历文件只能补充其后的年份，不能改写；如安排有误请升级 chinese-calendar",
                               file=str(path), line=line)
         unknown = set(body) - {"holidays", "workdays", "source"}
         if unknown:

@@ -17,6 +17,7 @@ from auditor.evaluate.outcome import Outcome, empty_overrides
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
                                       Matches, Not, Present)
 from auditor.rules.model import Rule
+from auditor.rules.regex_safety import check_regex
 
 _OPS = {
     "eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater, "ge": np.greater_equal,
@@ -217,6 +218,7 @@ def _raw(node, cols: _Columns, facts: Facts) -> np.ndarray:
         out[pos[np.asarray(hit, dtype=bool)]] = True
         return out
     if isinstance(node, Matches):
+        check_regex(node.pattern)  # also for trees built in code: never run a pattern that can hang
         v, present = cols.values(node.field)
         s = pd.Series(v, dtype=object)
         return s.str.contains(node.pattern, regex=True, na=False).to_numpy(dtype=bool) & present

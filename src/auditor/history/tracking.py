@@ -67,9 +67,10 @@ def overdue_days(status: str, due: date | None, day: date) -> int:
 
 
 def issue_lists(db_path: str | Path, run_id: int, *, file_names: dict[str | None, str] | None = None,
-                issued_at: datetime | None = None) -> Tracking:
+                issued_at: datetime | None = None, record: bool = True) -> Tracking:
     """Record the lists handed out after run `run_id` (one per audited squad and the district's) and
-    return what the reports show. `file_names` maps squad (None = district) to the file written."""
+    return what the reports show. `file_names` maps squad (None = district) to the file written;
+    `record=False` (no workbook written) returns the same figures and records no list."""
     stamp = (issued_at or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     names = file_names or {}
     with open_store(db_path, create=False) as conn, transaction(conn):
@@ -86,7 +87,7 @@ def issue_lists(db_path: str | Path, run_id: int, *, file_names: dict[str | None
             due_day = date.fromisoformat(due) if due else None
             tracking.items[fp] = ItemState(fp, squad, case_id, status, due_day, overdue_days(status, due_day, as_of),
                                            note, found[fp], date.fromisoformat(first))
-        for squad in [DISTRICT, *sorted(set(squads) | {s.squad for s in tracking.items.values()})]:
+        for squad in [DISTRICT, *sorted(set(squads) | {s.squad for s in tracking.items.values()})] if record else []:
             token = f"R{run_id}-{secrets.token_hex(8)}"
             list_id = conn.execute(
                 "INSERT INTO issued_lists (run_id, squad, token, issued_at, file_name) VALUES (?,?,?,?,?)",

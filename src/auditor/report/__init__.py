@@ -47,10 +47,11 @@ FORMATS: dict[str, Format] = {
 def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[str, ...], *,
                   lang: str = "zh", show_personal_data: bool = False,
                   max_case_sections: int = DEFAULT_MAX_CASE_SECTIONS, run_id: str | None = None,
-                  force: bool = False) -> list[Path]:
+                  force: bool = False, squad_lists: bool = False) -> list[Path]:
     """Write each requested format into `out_dir` under its standard file name, as one set that appears
     together or not at all (`publish`: staging folder, run marker, switch); returns every file written,
-    in the order of `formats`. An unknown format is a usage error naming the known ones."""
+    in the order of `formats`. An unknown format is a usage error naming the known ones. With
+    `squad_lists` (and xlsx) the set also holds one 整改清单 workbook per squad under 整改清单/."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise UsageError(f"未知的报告格式: {', '.join(unknown)}（可用: {', '.join(FORMATS)}）")
@@ -76,7 +77,7 @@ def write_reports(result: Any, out_dir: str | Path, formats: list[str] | tuple[s
                     raise UsageError(f"无法写入报告: {_write_failure(exc)}；原有报告未改动",
                                      file=str(out / fmt.file_name)) from None
                 bar.advance()
-            if "xlsx" in names:  # the squads' own lists belong to the same set (auditor.report.squad_lists)
+            if squad_lists and "xlsx" in names:  # the squads' own lists, in the same set (report.squad_lists)
                 from auditor.report.squad_lists import LISTS_DIR, write_squad_lists
 
                 bar.stage(f"写报告 {LISTS_DIR}/")

@@ -14,7 +14,8 @@ reason. A column or table the export did not supply stays unknown whatever the r
 from __future__ import annotations
 
 from auditor.model.fields import EMPTY_MEANINGS, TABLES
-from auditor.rules.conditions import did_you_mean, fields_of
+from auditor.rules.conditions import fields_of
+from auditor.suggest import did_you_mean
 
 SCOPE_TABLE = {"case": "cases", "recording": "recordings"}
 

@@ -63,6 +63,7 @@ class Rule:
     line: int
     tags: tuple[str, ...] = ()
     empty: dict = field(default_factory=dict)  # field -> (means, reason): the rule's own reading of empty cells
+    departments_if: tuple[tuple[str, str], ...] = ()  # (department, bool fact): named only where the fact holds
 
     @property
     def deadlines(self):

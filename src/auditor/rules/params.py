@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from auditor.errors import ConfigError
+from auditor.model.values import DATE_MAX, DATE_MIN
 from auditor.suggest import did_you_mean
 from auditor.yamlio import load_yaml
 
 MAX_TABLE_BYTES = 20_000_000
 PARAM_TYPES = ("int", "number", "bool", "list", "date", "table", "map")
-_PARAM_KEYS = {"default", "type", "unit", "confidence", "basis", "description", "columns"}
+_PARAM_KEYS = {"default", "type", "unit", "confidence", "basis", "description", "columns", "min", "max"}
+# The range a number may take when its declaration names none: no count of days, months, yuan or
+# points is negative, and none is astronomically large (10**20 days overflowed the date arithmetic).
+_UNIT_MAX = {"calendar_days": 3660, "working_days": 2600, "months": 1200}
+_DEFAULT_MAX = 10**9
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,13 @@ class Param:
     basis: str = ""
     description: dict = field(default_factory=dict)
     columns: tuple = ()  # a `table` parameter's required CSV columns
+    min: float | None = None  # numbers: the declared range (default 0 .. by unit, see _UNIT_MAX)
+    max: float | None = None
+
+    def bounds(self) -> tuple[float, float]:
+        low = 0 if self.min is None else self.min
+        high = _UNIT_MAX.get(self.unit, _DEFAULT_MAX) if self.max is None else self.max
+        return low, high
 
 
 @dataclass(frozen=True)
@@ -84,10 +97,14 @@ def load_param_declarations(path: Path) -> dict[str, Param]:
                 isinstance(v, str) for v in description.values()):
             raise ConfigError(f"参数 {name} 的 description 应为 {{zh: 文本, en: 文本}}（含逗号的文本请加引号）",
                               file=str(path), line=spec.line_of("description"))
+        columns = spec.get("columns") or []
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ConfigError(f"参数 {name} 的 columns 应为列名列表", file=str(path), line=spec.line_of("columns"))
         param = Param(name=name, default=spec["default"], type=ptype, unit=str(spec.get("unit", "")),
                       confidence=spec.get("confidence", "P"), basis=str(spec.get("basis", "")),
                       description=dict(spec.get("description") or {}),
-                      columns=tuple(spec.get("columns") or ()))
+                      columns=tuple(spec.get("columns") or ()),
+                      min=_bound(spec, "min", name, path), max=_bound(spec, "max", name, path))
         check_value(param, param.default, str(path), line)
         out[name] = param
     return out
@@ -105,7 +122,31 @@ def check_value(param: Param, value, file: str | None, line: int | None):
             isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool) for k, v in value.items()),
     }[param.type]
     if not ok:
-        raise ConfigError(f"参数 {param.name} 的值 {value!r} 不是 {param.type} 类型", file=file, line=line)
+        raise ConfigError(f"参数 {param.name} 的值 {_short(value)} 不是 {param.type} 类型", file=file, line=line)
+    numbers = list(value.values()) if param.type == "map" else [value] if param.type in ("int", "number") else []
+    low, high = param.bounds()
+    for number in numbers:
+        if (isinstance(number, float) and not math.isfinite(number)) or not low <= number <= high:
+            unit = f" {param.unit}" if param.unit else ""
+            raise ConfigError(f"参数 {param.name} 的值 {_short(number)} 超出允许范围 {low:g}–{high:g}{unit}",
+                              file=file, line=line)
+    if param.type == "date" and not DATE_MIN <= value <= DATE_MAX:
+        raise ConfigError(f"参数 {param.name} 的日期 {value} 超出可处理范围（{DATE_MIN} 至 {DATE_MAX}）",
+                          file=file, line=line)
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _bound(spec: dict, key: str, name: str, path: Path) -> float | None:
+    value = spec.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ConfigError(f"参数 {name} 的 {key} 应为有限的数", file=str(path), line=spec.line_of(key))
+    return value
 
 
 def load_profile(path: Path | None, declarations: dict[str, Param], pack_dir: Path) -> Profile:
