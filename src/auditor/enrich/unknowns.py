@@ -12,7 +12,8 @@ modes of `DERIVED`:
   it; unknown where a source is unknown and none is known to be empty;
 * ``fallback``: the first source that carries a value; unknown where an earlier source is unknown;
 * ``table``: unknown on every row when the named table was not supplied (a count of rows is 0 for
-  "no rows" only when the table was there).
+  "no rows" only when the table was there);
+* ``or``: a yes/no fact any source can make true: known where true, else unknown where a source is.
 
 List facts built from several rows (recording stages, missing disclosure fields, date-order errors) are
 *partial* where unknown: the elements shown are certain, more may exist. The evaluators read them so:
@@ -80,6 +81,7 @@ DERIVED_CASE: dict[str, tuple[str, tuple[str, ...]]] = {
     "lawsuit_end_date": ("any", ("service_date",)),
     "court_window_from": ("any", ("service_date", "deferral_until")),
     "service_act_date": ("strict", ("service_date", "service_method")),  # 公告送达 moves it earlier
+    "illegal_building": ("or", ("cause_code", "cause")),
 }
 
 DERIVED_RECORDING: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -184,13 +186,15 @@ class _Derivation:
         return unknown, empty_mask(self.frame[name], self.catalogue[name].kind)
 
     def add(self, name: str, mode: str, sources: tuple[str, ...]) -> None:
-        if name not in self.frame.columns or mode not in ("any", "strict", "fallback", "table"):
+        if name not in self.frame.columns or mode not in ("any", "strict", "fallback", "table", "or"):
             return
         parts = [self._source(s) for s in sources]
         unknown = np.zeros(self.n, dtype=bool)
-        if mode in ("any", "table"):
+        if mode in ("any", "table", "or"):
             for u, _ in parts:
                 unknown |= u
+            if mode == "or":
+                unknown &= ~self.frame[name].fillna(False).to_numpy(dtype=bool)
         elif mode == "strict":
             known_empty = np.zeros(self.n, dtype=bool)
             for u, e in parts:
