@@ -32,6 +32,7 @@ def test_audit_records_the_run_in_the_default_history_store(sample_run):
     store = out.parent / "auditor-history.sqlite"
     assert re.search(r"历史库 \S+: 运行 #\d+，新增 \d+", proc.stdout), proc.stdout
     assert f"历史库 {store}: 运行 #" in proc.stdout  # the console names the store it wrote
+    assert "默认位置：--out 的上一级目录" in proc.stdout  # ... and why it is there
 
 
 def test_audit_writes_every_format_and_exits_1_on_serious_findings(sample_run):

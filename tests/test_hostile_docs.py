@@ -37,9 +37,10 @@ The rules every input is held to (`tests/test_hostile_inputs.py`):
   (`tests/test_hostile_network.py` counts requests on a local HTTP server: none), nothing from
   `/etc/passwd` appears anywhere, YAML tags such as `!!python/object/apply` are refused, alias bombs are
   refused before they expand;
-- inputs marked *CLI* also run as `auditor inspect` / `rules validate` / `audit` subprocesses: same
-  exit code, the message on stderr, no `Traceback`, no terminal escape sequence from the input on the
-  terminal.
+- inputs marked *CLI* (every input but the three that need library-only `Limits`) also run as
+  `auditor inspect` / `rules validate` / `audit` subprocesses with a timeout: same exit code, the message
+  on stderr, no `Traceback`, no hang, no terminal escape sequence from the input on the terminal, and
+  under 100,000 characters of output whatever the input's size.
 
 Outputs built from hostile case text (`tests/test_hostile_outputs.py`): the HTML report opened in headless
 Chromium runs none of the payloads (no title change, no injected element); the workbook opened with
@@ -115,15 +116,22 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   one (`tests/test_hostile_regex.py`; it hung on an 80-character 案由);
 - a calendar file that redefines a year chinese-calendar covers is refused naming the line (it was
   silently ignored);
+- beyond the list, the same kinds of input from squads' returned workbooks: a 32,767-character
+  问题编号, 整改状态 or 案件编号 is rejected quoting a 40-character excerpt, and an over-long 备注 is
+  rejected with its length (it was cut to 2,000 characters without a word); from exports: 40,000-
+  character element names are quoted as excerpts;
 - a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
   staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
   a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a
   zero-byte `.tmp` or a mix of two runs; a folder holding files that are no report is never replaced.
 
-Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py` and `tests/test_fuzz_evaluator.py` run
-bounded hypothesis searches in every test run (random bytes, CSV text and XML case elements → only
-InputError and reconciling counts; random and mutated rule files and district profiles → only
-RuleError / ConfigError; random partial cases → no exception, both evaluators agree). For longer
+Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py`, `tests/test_fuzz_configs.py` and
+`tests/test_fuzz_evaluator.py` run bounded hypothesis searches in every test run (random bytes, CSV text
+and XML case elements → only InputError and reconciling counts; random and mutated rule files and
+district profiles → only RuleError / ConfigError; random and mutated mapping profiles → only ConfigError,
+and a profile that loads reads an export with only InputError or reconciling counts; mutated parameter
+declarations and district profiles with edge numbers → ConfigError, or every number inside its range;
+random partial cases → no exception, both evaluators agree). For longer
 coverage-guided runs, `fuzz/` holds atheris harnesses (`pip install -e '.[fuzz]'`, then e.g.
 `cp -r tests/hostile/files /tmp/seeds && python fuzz/fuzz_load_exports.py -max_total_time=600 /tmp/seeds`;
 libFuzzer adds its finds to the seed folder, so never point it at the committed one).

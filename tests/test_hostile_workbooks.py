@@ -87,3 +87,27 @@ def test_cli_refuses(kind, tmp_path):
     assert proc.returncode == 3, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr and str(path) in proc.stderr
     assert not any(m in proc.stdout + proc.stderr for m in PASSWD_MARKERS)
+
+
+def test_huge_cells_in_a_returned_workbook_are_quoted_as_excerpts(tmp_path):
+    """A squad's workbook with a 1 MB 问题编号, 整改状态, 案件编号 and 备注: every row is rejected or
+    imported, and no message quotes more than an excerpt of a cell (the report went to the terminal)."""
+    from _history_factory import finding, result, write_corrections_workbook
+    from auditor.history import record_run
+
+    db = tmp_path / "history.sqlite"
+    f = finding("R1", "C1", "一中队")
+    record_run(db, result(date(2026, 10, 31), [f]))
+    big = "整" * 1_000_000
+    path = tmp_path / "returned.xlsx"
+    write_corrections_workbook(path, {"一中队": [
+        {"问题编号": big, "整改状态": "整改中"},
+        {"问题编号": f.fingerprint, "整改状态": big},
+        {"问题编号": f.fingerprint, "案件编号": big},
+        {"问题编号": f.fingerprint, "整改状态": "整改中", "备注": big},
+    ]})
+    report = import_corrections(path, db, on=date(2026, 11, 25), dry_run=True)
+    assert len(report.rejected) == 4 and not report.updated
+    assert "备注过长" in report.rejected[3].reason
+    for line in report.lines():
+        assert len(line) < 400, line[:500]

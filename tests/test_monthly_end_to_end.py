@@ -67,8 +67,10 @@ def _check(db: Path, oracle: Oracle, day: date):
         due = want["due"].isoformat() if want["due"] else None
         assert stored[fp] == (want["status"], due, want["note"]), fp
     listed = list_items(db, day)
-    for fp, overdue in zip(listed["fingerprint"], listed["overdue_days"]):
+    assert set(listed["fingerprint"]) == set(oracle.items)
+    for fp, overdue, note in zip(listed["fingerprint"], listed["overdue_days"], listed["note"]):
         want = oracle.items[fp]
+        assert note == want["note"], fp  # the register shows the squad's 备注 as it stood that day
         expected = (day - want["due"]).days if want["status"] in OPEN and want["due"] and want["due"] < day else 0
         assert overdue == expected, fp
     rates = squad_status(db, day).set_index("squad")
@@ -142,7 +144,7 @@ def _audit(root: Path, day: date, db: Path):
     res = _cli("audit", root / "exports" / day.isoformat() / "xml", "--as-of", day.isoformat(), "--out", out,
                "--history", db, "--format", "xlsx,html,json")
     assert res.exit_code in (0, 1), res.output
-    assert f"历史库 {db}: 运行 #" in res.output
+    assert f"历史库 {db}: 运行 #" in res.output and "默认位置" not in res.output  # named: no default note
     return out, res
 
 

@@ -89,7 +89,13 @@ def test_demand_correction_names_the_last_day_to_apply_to_the_court(pack, profil
     # The correction names that day, the message the grace end (rolled over).
     assert "于 2026-05-25 前申请人民法院强制执行" in f.correction["zh"]
     assert "至 2025-10-09" in f.message["zh"] and "尚未办理" in f.message["zh"]
-    assert "拆违专班（违法建筑案件）" in f.departments and f.departments[0] == "执法协调科"
+    # seed 000 annex 1: 拆违专班 only for illegal-building cases
+    assert f.departments == ("执法协调科", "案件审理科", "执法监督科", "承办中队")
+    building = audit_one(pack, profile, {"procedure": "普通程序", "decision_date": date(2025, 8, 14),
+                                         "service_date": date(2025, 8, 18), "fine_amount": 2000, "status": "已决定",
+                                         "cause": "擅自搭建建筑物、构筑物", "cause_code": "CG-SR-001"},
+                         as_of=date(2026, 3, 2), rule_ids=("ZX-DEMAND-MISSING",))
+    assert building.findings[0].departments == ("执法协调科", "案件审理科", "执法监督科", "拆违专班", "承办中队")
 
 
 def test_court_window_runs_from_the_end_of_an_approved_deferral(pack, profile):

@@ -47,6 +47,7 @@ class JobOutcome:
     exit_code: int = EXIT_OK
     notes: list = field(default_factory=list)
     history: Path | None = None  # the store this run was recorded in
+    history_default: bool = False  # ... and it is the default store beside --out (not named)
 
 
 def run_job(job: AuditJob) -> JobOutcome:
@@ -102,6 +103,7 @@ def run_job(job: AuditJob) -> JobOutcome:
             outcome.run_summary = record_run(job.history, result,
                                              on_progress=lambda done, total: bar.advance(done - bar.done))
         outcome.history = Path(job.history)
+        outcome.history_default = not job.history_explicit
         # Recorded first, so the lists carry each item's progress (status, first 完成时限, 备注).
         if job.out_dir is not None and job.formats:
             result.tracking = issue_lists(job.history, outcome.run_summary.run_id, file_names=_list_names(job, result),

@@ -171,6 +171,8 @@ FILES: dict[str, bytes | str] = {
                                            "</disclosure>\n"),
     "xml_officers_mixed.xml": xml_doc(case_xml(extra="<officers>张伟(31010600123)<officer>李娜(31010600456)"
                                                      "</officer>、王强(31010600789)</officers>")),
+    "xml_huge_element_names.xml": xml_doc(f"<{'x' * 40000}>1</{'x' * 40000}>\n"
+                                          + case_xml(extra=f"<{'y' * 40000}>2</{'y' * 40000}>")),
     "xml_unknown_root_children.xml": xml_doc("<exported_by>系统</exported_by>\n" + case_xml("A1")
                                              + "孤立的文字\n<batch>" + case_xml("A2") + "</batch>\n"),
     # --- YAML configuration files ---------------------------------------------------------------

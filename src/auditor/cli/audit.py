@@ -57,8 +57,8 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
     """
-    config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile, mapping=mapping,
-                         calendars=tuple(calendars), squads=tuple(squads), engine=engine,
+    config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile,
+                         mapping=mapping, calendars=tuple(calendars), squads=tuple(squads), engine=engine,
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids),
                          limits=make_limits(max_file_mb, max_field_chars, max_rows))
     history_explicit = history is not None
@@ -116,10 +116,15 @@ def summary_text(outcome, lang: str) -> str:
         lines.append(outcome.parity.format(lang))
     if outcome.run_summary is not None:
         s = outcome.run_summary
+        where = ("（默认位置：--out 的上一级目录，各月报告共用；--history 可另指定）" if zh else
+                 " (the default place: beside the --out folder, shared by the monthly runs; --history names another)"
+                 ) if outcome.history_default else ""
         lines.append(f"历史库 {outcome.history}: 运行 #{s.run_id}，新增 {s.new}，持续 {s.persisting}，销项 {s.resolved}，"
                      f"复现 {s.reopened}，未整改 {s.open_items}（超期 {s.overdue}）" if zh else
                      f"History store {outcome.history}: run #{s.run_id}, new {s.new}, persisting {s.persisting}, "
                      f"resolved {s.resolved}, reopened {s.reopened}, open {s.open_items} (overdue {s.overdue})")
+        if where:
+            lines.append(where.strip())
     folders: dict = {}  # the HTML report's pages: one line per folder, not one per page
     lists: dict = {}  # the squads' corrections lists (整改清单/): one line for the folder
     for path in outcome.written:

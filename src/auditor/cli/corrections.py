@@ -49,8 +49,11 @@ def import_cmd(workbooks: tuple[Path, ...], db: str, on, actor: str | None, dry_
     day = on.date() if on else date.today()
     files = []
     for path in workbooks:
-        files += sorted(p for p in path.iterdir() if p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", ".")))\
-            if path.is_dir() else [path]
+        if path.is_dir():  # a folder of returned lists; not Office's lock files (~$…) or hidden ones
+            files += sorted(p for p in path.iterdir()
+                            if p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", ".")))
+        else:
+            files.append(path)
     if not files:
         raise UsageError("文件夹中没有 .xlsx 工作簿", file=", ".join(str(p) for p in workbooks))
     rejected = 0

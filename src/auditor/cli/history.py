@@ -138,7 +138,7 @@ def trend_cmd(db: str, squad: str | None, out) -> None:
               help="同时写入文件：.xlsx 或 .csv（按扩展名）")
 @click.pass_obj
 def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_of, out) -> None:
-    """整改事项清单（挂图作战）：每个问题的编号、中队、案件、规则、状态、完成时限与超期天数。
+    """整改事项清单（挂图作战）：每个问题的编号、中队、案件、规则、状态、完成时限、超期天数与备注。
 
     示例:
 
@@ -150,11 +150,11 @@ def items_cmd(db: str, squad: str | None, status: str | None, overdue: bool, as_
         click.echo("没有符合条件的整改事项。")
         return
     rows = [[r.fingerprint, r.squad, r.case_id, r.rule_id, r.severity, r.status, r.due or "",
-             r.overdue_days or ""] for r in frame.itertuples()]
-    headers = ["问题编号", "中队", "案件编号", "规则编号", "严重程度", "状态", "完成时限", "超期天数"]
+             r.overdue_days or "", r.note or ""] for r in frame.itertuples()]
+    headers = ["问题编号", "中队", "案件编号", "规则编号", "严重程度", "状态", "完成时限", "超期天数", "备注"]
     click.echo(table(headers, rows))
     click.echo(f"共 {len(frame)} 项")
-    _write(out, headers, [[*r[:7], int(r[7] or 0)] for r in rows], "整改事项")
+    _write(out, headers, [[*r[:7], int(r[7] or 0), r[8]] for r in rows], "整改事项")
 
 
 @history.command("item")

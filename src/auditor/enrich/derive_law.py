@@ -35,6 +35,10 @@ def add_law_facts(facts: pd.DataFrame, params: dict, calendar=None) -> None:
     later = np.where(np.isnat(deferral) | (~np.isnat(end) & (end >= deferral)), end, deferral)
     later = np.where(np.isnat(end), np.datetime64("NaT", "D"), later)
     facts["court_window_from"] = pd.to_datetime(later.astype("datetime64[ns]"))
+    codes = set(params.get("illegal_building_cause_codes") or ())
+    named = facts["cause"].fillna("").astype(str).str.contains("违法建筑|违建|搭建", regex=True).to_numpy(dtype=bool)
+    coded = facts["cause_code"].isin(codes).to_numpy(dtype=bool)
+    facts["illegal_building"] = pd.array(named | coded, dtype="boolean")
     # 公告送达: the export records the deemed service date; what the agency did (and what the 7-day
     # service limit measures) is publishing the notice, that many days earlier.
     by_notice = (facts["service_method"] == "公告送达").fillna(False).to_numpy(dtype=bool)

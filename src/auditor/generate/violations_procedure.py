@@ -13,7 +13,7 @@ import random
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
-from auditor.generate.lifecycle import SUMMARY_LIMIT, Context, plan_from_decision, plan_from_service
+from auditor.generate.lifecycle import REVIEW_THRESHOLD, SUMMARY_LIMIT, Context, plan_from_decision, plan_from_service
 from auditor.generate.violations import Plan, _decided_by, violation
 from auditor.generate.workdays import add_months
 from auditor.idcodes import CREDIT_ALPHABET, make_credit_code, make_id_card
@@ -325,15 +325,16 @@ def decision_without_notice(plan: Plan, rng: random.Random, helpers: Helpers) ->
         plan.pop(key, None)
 
 
-@violation("CX-STATEMENT-EARLY", "告知后陈述申辩期未满即作出决定", states=("已决定", "执行中", "已结案"),
+@violation("CX-STATEMENT-EARLY", "可申请听证的案件告知后陈述申辩期未满即作出决定", states=("已决定", "执行中", "已结案"),
            applies=lambda p, h: _decided(p, h) and p.get("hearing_date") is None
-           and p.get("legal_review_date") is None and p.get("rights_waived") is False)
+           and p.get("fine_amount") is not None
+           and p["fine_amount"] >= REVIEW_THRESHOLD[p["_party"].fine_class] and p.get("rights_waived") is False)
 def decision_before_statement_period(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Applies to ordinary-procedure decisions (not revoked or terminated) with no hearing, no legal
-    review and no waiver. notice_date := the working day the decision is the k-th working day after,
-    k drawn from 1..5 (the decision may come only after the 5th). The new notice date is still after
-    the end of the investigation (the clean notice precedes the decision by at least 6 working
-    days)."""
+    """Applies to ordinary-procedure decisions (not revoked or terminated) whose fine reaches the review
+    threshold (so the party could request a hearing, the rule's default scope), with no hearing and no
+    waiver. notice_date := the working day the decision is the k-th working day after, k drawn from
+    1..5 (the decision may come only after the 5th). The new notice date is still after the end of the
+    investigation (the clean notice precedes the decision by at least 6 working days)."""
     plan["notice_date"] = _workday_before(helpers, plan["decision_date"], rng.randint(1, 5))
 
 
@@ -400,7 +401,9 @@ def _summary_fine_room(p: Plan, h: Helpers) -> list[int]:
         return []
     klass = p["_party"].fine_class
     hi = p["_cause"].fine[klass][1]
-    return list(range(SUMMARY_LIMIT[klass] + 50, hi + 1, 50))
+    # The rule's default reading judges a 个体工商户 by the organisation limit (the reading that accuses least).
+    limit = SUMMARY_LIMIT["unit"] if p["_party"].type == "个体工商户" else SUMMARY_LIMIT[klass]
+    return list(range(limit + 50, hi + 1, 50))
 
 
 @violation("CX-SUMMARY-FINE", "简易程序罚款超过法定限额", states=("执行中", "已结案"),

@@ -261,12 +261,14 @@ def no_filing_approval(plan: Plan, rng: random.Random, helpers: Helpers) -> None
     plan.pop("filing_approver", None)
 
 
-@violation("JL-STAGE-INVESTIGATION", "简易程序案件无现场检查记录（调查取证环节无记录）", states=_DECIDED,
-           applies=lambda p, h: _summary_decided(p, h))
+@violation("JL-STAGE-INVESTIGATION", "普通程序案件无调查终结记录且无现场检查、调查取证、询问记录", states=_DECIDED,
+           applies=lambda p, h: _ordinary_decided(p, h) and "seizure_date" not in p)
 def no_investigation_record(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
-    """Applies to summary-procedure cases (decided on or before the as-of date). The on-site 现场检查
-    recording is not made (the plan's on-site events are emptied); the 送达 recording stays. Summary
-    cases have no 调查终结 date, so the investigation is unrecorded."""
+    """Applies to ordinary-procedure decisions without a seizure (decided on or before the as-of date).
+    investigation_end_date is removed and the on-site 现场检查 / 调查取证 / 询问 recordings are not made
+    (the plan's on-site events are emptied); the 送达 recording stays. (A summary case has no
+    investigation stage: the rule judges ordinary cases by default.)"""
+    plan.pop("investigation_end_date", None)
     plan["_on_site"] = []
 
 
@@ -499,7 +501,7 @@ def decided_after_rejection(plan: Plan, rng: random.Random, helpers: Helpers) ->
 
 @violation("FH-DISCUSSION-MISSING", "重大案件未经集体讨论或集体讨论晚于决定", states=_DECIDED + ("已撤销",),
            applies=lambda p, h: _reviewed_decision(p, h) and p.get("collective_discussion_date") is not None
-           and _wd_after(h, p["decision_date"], 3) <= h.as_of)
+           and p.get("hearing_date") is not None and _wd_after(h, p["decision_date"], 3) <= h.as_of)
 def no_collective_discussion(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to decided ordinary-procedure cases with a collective discussion (the clean generator holds
     one exactly when the review thresholds are reached or a hearing was held) whose 3rd working day after

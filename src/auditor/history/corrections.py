@@ -29,7 +29,7 @@ STATUS = "整改状态"
 NOTE = "备注"
 CASE = "案件编号"
 HEADER_SEARCH_ROWS = 20  # the contract puts the header in row 1; tolerate a title block above it
-MAX_NOTE = 2000
+MAX_NOTE = 2000  # characters of a 备注: a sentence or two, not a pasted document
 
 
 STAMP_SHEETS = ("说明", "销项进度")  # a squad's list; the district workbook
@@ -45,7 +45,7 @@ class RowIssue:
     file: str = ""
 
     def render(self) -> str:
-        key = f" 问题编号 {self.fingerprint}" if self.fingerprint else ""
+        key = f" 问题编号 {excerpt(self.fingerprint)}" if self.fingerprint else ""
         where = f"{self.file} " if self.file else ""
         return f"{where}工作表 {self.sheet} 第 {self.row} 行{key}: {self.reason}"
 
@@ -106,8 +106,8 @@ def _apply(rows, report: ImportReport, db_path, *, on: date, stamp: str, who: st
             # The status history is replayed by date: an update dated before the audit it answers
             # would rewrite the past.
             raise UsageError(f"导入日期 {on.isoformat()} 早于最近一次审计的截止日期 {latest}；请使用该日期或之后的日期")
-        items = {r[0]: {"status": r[1], "note": r[2], "case_id": r[3], "due": r[4], "squad": r[5]} for r in conn.execute(
-            "SELECT fingerprint, status, note, case_id, due, squad FROM items")}
+        items = {r[0]: {"status": r[1], "note": r[2], "case_id": r[3], "due": r[4], "squad": r[5]}
+                 for r in conn.execute("SELECT fingerprint, status, note, case_id, due, squad FROM items")}
         issued = None
         if report.stamp:
             found = issued_list(conn, report.stamp)
@@ -200,6 +200,8 @@ def _three_way(base, item: dict, status: str | None, note: str | None) -> tuple[
 
 
 def _transition_refusal(old: str, new: str) -> str | None:
+    if isinstance(new, str) and len(new) > 40:  # no status is that long; quote an excerpt, not the cell
+        return f"无效的整改状态 {excerpt(new)}"
     try:
         check_transition(old, new, ROLE_SQUAD)
     except TransitionError as exc:
@@ -211,6 +213,12 @@ class _DryRun(Exception):
     pass
 
 
+def excerpt(text, limit: int = 40) -> str:
+    """A squad's cell quoted in a message: never more than `limit` characters of it."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"…（共 {len(text)} 个字符）"
+
+
 def _check_row(items, first_seen, sheet, row, fp, status, note, case_id, *, stamped: bool = False) -> str | None:
     if not fp:
         return "缺少问题编号"
@@ -218,7 +226,9 @@ def _check_row(items, first_seen, sheet, row, fp, status, note, case_id, *, stam
     if item is None:
         return "问题编号在历史库中不存在（不是本工具生成的整改清单，或历史库不对）"
     if case_id and case_id != item["case_id"]:
-        return f"案件编号 {case_id} 与该问题的案件 {item['case_id']} 不符"
+        return f"案件编号 {excerpt(case_id)} 与该问题的案件 {item['case_id']} 不符"
+    if note is not None and len(note) > MAX_NOTE:  # was cut silently; the squad must know
+        return f"备注过长（{len(note)} 个字符，上限 {MAX_NOTE}），未导入"
     if fp in first_seen:  # an identical repeat passes (as unchanged); a different one is reported
         s, r, st, nt = first_seen[fp]
         return f"与工作表 {s} 第 {r} 行重复且内容不一致" if (st, nt) != (status, note) else None
@@ -274,7 +284,7 @@ def _sheet_rows(ws, report: ImportReport):
             continue
         cell = lambda name: _text(values[columns[name]]) if name in columns and columns[name] < len(values) else ""
         status = cell(STATUS) or None
-        note = cell(NOTE)[:MAX_NOTE] or None  # an empty 备注 leaves the stored note as it is
+        note = cell(NOTE) or None  # an empty 备注 leaves the stored note as it is; a long one is refused
         yield ws.title, number, cell(KEY) or None, status, note, cell(CASE) or None
     if header_row is None:
         report.skipped_sheets.append((ws.title, f"前 {HEADER_SEARCH_ROWS} 行中没有 {KEY} 列（不是整改清单工作表）"))

@@ -197,7 +197,8 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 ITEM_COLUMNS = ["fingerprint", "squad", "case_id", "rule_id", "severity", "title_zh", "status", "due", "overdue_days",
-                "first_as_of"]
+                "first_as_of", "note"]
+NOTE_SOURCES = ("import", "web")  # 备注 come from people (a returned list, the board), not from runs
 
 
 def list_items(db_path: str | Path, as_of: date | None = None, *, squad: str | None = None,
@@ -209,6 +210,8 @@ def list_items(db_path: str | Path, as_of: date | None = None, *, squad: str | N
         if day is None:
             return pd.DataFrame(columns=ITEM_COLUMNS)
         frame = state_at(conn, day)
+        notes = _notes_at(conn, day)
+    frame = frame.assign(note=[notes.get(fp) for fp in frame["fingerprint"]])
     if squad is not None:
         frame = frame[frame["squad"] == squad]
     if status is not None:
@@ -220,6 +223,15 @@ def list_items(db_path: str | Path, as_of: date | None = None, *, squad: str | N
     if overdue_only:
         frame = frame[frame["overdue_days"] > 0]
     return frame[ITEM_COLUMNS].reset_index(drop=True)
+
+
+def _notes_at(conn: sqlite3.Connection, day: date) -> dict[str, str]:
+    """Each item's 备注 as it stood at the end of `day`: the last one a person gave on or before it."""
+    placeholders = ",".join("?" * len(NOTE_SOURCES))
+    rows = conn.execute(
+        f"SELECT fingerprint, note FROM item_events WHERE note IS NOT NULL AND note != '' AND source IN ({placeholders})"
+        " AND on_date <= ? ORDER BY event_id", (*NOTE_SOURCES, day.isoformat()))
+    return dict(rows.fetchall())
 
 
 def item_history(db_path: str | Path, fingerprint: str) -> pd.DataFrame:

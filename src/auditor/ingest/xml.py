@@ -11,7 +11,6 @@ stops being well-formed keeps the cases before the break and reports the rest as
 from __future__ import annotations
 
 import hashlib
-import itertools
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +18,7 @@ from lxml import etree
 
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
+from auditor.ingest.xml_events import PullEvents
 from auditor.ingest.fastcheck import VALIDATE_MODES, RowReader, fast_allowed
 from auditor.ingest.mapping import ExportMapping, normalise_label
 from auditor.ingest.partial import unread_from_line
@@ -50,44 +50,6 @@ class _HashingReader:
         while self.read(1 << 20):
             pass
         return self.sha.hexdigest()
-
-
-class _PullEvents:
-    """The parser's events, fed in chunks, that still yields every event read before a syntax error.
-
-    `etree.iterparse` under libxml2 2.14 (lxml 6) drops the events of the chunk in which the error
-    occurs, so the cases before a broken byte would be lost; a pull parser keeps them readable."""
-
-    CHUNK = 1 << 16
-
-    def __init__(self, reader: _HashingReader):
-        self.reader = reader
-        self.root = None
-        self.parser = etree.XMLPullParser(
-            events=("start", "end"), tag=("cases", "disclosures", "case", "disclosure"),
-            resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-            remove_comments=True, remove_pis=True,
-        )
-
-    # The head goes in small pieces: libxml2 2.14 converts a whole fed buffer when the declaration
-    # switches encoding, so a wrongly declared file would otherwise fail before its root is seen.
-    HEAD, PIECE = 4096, 64
-
-    def __iter__(self):
-        parser = self.parser
-        head = self.reader.read(self.HEAD)
-        pieces = (head[i:i + self.PIECE] for i in range(0, len(head), self.PIECE))
-        for chunk in itertools.chain(pieces, iter(lambda: self.reader.read(self.CHUNK), b"")):
-            try:
-                parser.feed(chunk)
-            except etree.XMLSyntaxError:
-                yield from parser.read_events()
-                raise
-            yield from parser.read_events()
-        # On a premature end, close() reports the error and then ends the open elements itself:
-        # those "end" events were never in the file, so they are dropped with the error.
-        self.root = parser.close()
-        yield from parser.read_events()
 
 
 class _Shape:
@@ -185,6 +147,7 @@ class _Root:
         self.reported.add(key)
         inside = sum(1 for _ in child.iter(_ANY_ROW))
         held = f"，其中含 {inside} 个 <case>/<disclosure>（已逐个拒收）" if inside else ""
+        local = preview(local)  # an element name may be 50,000 characters long
         self.warnings.append(InputWarning("unknown_element", self.name, child.sourceline, local,
                                           f"根元素下的未知元素 <{local}>{held}，已忽略（同名元素只提示一次）"))
 
@@ -209,7 +172,7 @@ def _namespace(tag: str) -> str:
 def _parse(reader: _HashingReader, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
            warnings: list[InputWarning], fast: bool) -> tuple[int, str, tuple[int, str] | None]:
     """(rows of the root's table, table, (line, reason) where reading broke off, or None)."""
-    events = _PullEvents(reader)
+    events = PullEvents(reader)
     top: _Root | None = None
     broken = None
     try:
@@ -272,8 +235,9 @@ def _normalise(el, shape: _Shape, name: str, warnings: list[InputWarning], unkno
         key = f"{shape.buffer.table}/{tag}"
         if key not in unknown:
             unknown.add(key)
-            warnings.append(InputWarning("unknown_column", name, child.sourceline, tag,
-                                         f"未知元素 <{tag}>（{shape.buffer.table}），已忽略"))
+            shown = preview(str(tag))  # an element name may be 50,000 characters long
+            warnings.append(InputWarning("unknown_column", name, child.sourceline, shown,
+                                         f"未知元素 <{shown}>（{shape.buffer.table}），已忽略"))
         el.remove(child)
 
 

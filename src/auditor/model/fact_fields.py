@@ -76,6 +76,8 @@ LAW_CASE_FIELDS = (
           doc="service_date + lawsuit_months; a rest day rolls over to the next working day"),
     Field("court_window_from", "申请法院强制执行期起算日", "date",
           doc="the later of lawsuit_end_date and deferral_until (行政处罚法 72 ¶2)"),
+    Field("illegal_building", "违法建筑案件", "bool",
+          doc="cause_code in illegal_building_cause_codes, or a cause naming 违法建筑 / 搭建"),
     Field("service_act_date", "送达行为日期", "date",
           doc="service_date; for 公告送达 the publication date, service_date − public_notice_deemed_days"),
 )

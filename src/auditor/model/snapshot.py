@@ -67,7 +67,8 @@ class Snapshot:
         day = self.as_of.isoformat()
         if self.mode == "all_known":
             return (f"按导出中的全部信息审计（--all-known）：截止日 {day} 之后的事件也计入"
-                    if lang == "zh" else f"Audited with everything the export knows (--all-known), also events after {day}")
+                    if lang == "zh" else
+                    f"Audited with everything the export knows (--all-known), also events after {day}")
         squads = "，".join(f"{s} {n}" for s, n in sorted(self.out_of_scope.items()))
         if lang == "zh":
             text = f"按 {day} 当日的案卷状态审计：{day} 之后的 {self.dates_cleared} 个日期视为尚未发生（涉及 {self.cases_changed} 件案件）"

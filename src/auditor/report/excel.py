@@ -302,7 +302,7 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
         if getattr(result, "tracking", None) is not None:  # a recorded run: progress across months
             from auditor.report.progress_sheet import SHEET, write_progress_sheet
 
-            write_progress_sheet(w, wb.add_worksheet(SHEET), result.tracking)
+            write_progress_sheet(w, wb.add_worksheet(SHEET), result.tracking, lang)
         for sq in summary.squads:
             first = 1
             for k, part in enumerate(squad_parts[sq.squad]):

@@ -38,7 +38,8 @@ def progress_section(tracking: Any, lang: str = "zh") -> dict[str, Any] | None:
     progress = tracking.progress if tracking.progress is not None else pd.DataFrame()
     rows = []
     for r in progress.to_dict("records"):
-        rows.append({"squad": text["total"] if r["squad"] == "全区合计" else r["squad"], "items": int(r["items"]), "open": int(r["open"]),
+        rows.append({"squad": text["total"] if r["squad"] == "全区合计" else r["squad"], "items": int(r["items"]),
+                     "open": int(r["open"]),
                      "in_progress": int(r["in_progress"]), "month_closed": int(r["month_closed"]),
                      "closed": int(r["closed"]), "overdue": int(r["overdue"]), "rate": _pct(r["closure_rate"]),
                      "trend": _pp(r["trend"]), "total": r["squad"] == "全区合计"})
@@ -96,13 +97,15 @@ def _panel(squad: str, months: list[str], by: dict, most: int, x0: int, y0: int,
         open_n = int(r["open"]) + int(r["in_progress"])
         h = plot_h * open_n / most
         out.append(f'<rect class="bar" x="{cx - step * 0.3:.1f}" y="{top + plot_h - h:.1f}" width="{step * 0.6:.1f}"'
-                   f' height="{h:.1f}" fill="{BAR_COLOR}"><title>{escape(squad)} {month} {escape(text["open"])} {open_n}</title></rect>')
+                   f' height="{h:.1f}" fill="{BAR_COLOR}">'
+                   f'<title>{escape(squad)} {month} {escape(text["open"])} {open_n}</title></rect>')
         rate = r["closure_rate"]
         if rate is not None and not pd.isna(rate):
             cy = top + plot_h * (1 - float(rate))
             points.append((cx, cy))
             out.append(f'<circle class="rate" cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="{LINE_COLOR}">'
-                       f'<title>{escape(squad)} {month} {escape(text["rate"])} {100 * float(rate):.1f}%</title></circle>')
+                       f'<title>{escape(squad)} {month} {escape(text["rate"])} {100 * float(rate):.1f}%</title>'
+                       '</circle>')
         out.append(f'<text x="{cx:.1f}" y="{top + plot_h + 12}" text-anchor="middle" class="value">{month[2:]}</text>')
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)

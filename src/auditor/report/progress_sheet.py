@@ -21,24 +21,32 @@ COLUMNS = (
     ("prev_closure_rate", "上月销项率", 9), ("trend", "环比", 8),
 )
 RATES = ("closure_rate", "prev_closure_rate", "trend")
+EN = {"中队": "Squad", "问题总数": "Items", "待整改": "To do", "整改中": "In progress", "本月新增": "New this month",
+      "本月销项": "Closed this month", "累计销项": "Closed", "已豁免": "Exempt", "超期未整改": "Overdue",
+      "销项率": "Closure rate", "上月销项率": "Last month", "环比": "Change", "历史库": "History store",
+      "审计运行": "Run", "全区合计": "District total", "各月末销项率": "Closure rate at each month end",
+      "各月末未整改问题（待整改 + 整改中）": "Open items at each month end (to do + in progress)"}
 
 
-def write_progress_sheet(w: Any, ws, tracking: Any) -> None:
-    """`w` is the workbook's cell writer (excel._Writer); `ws` an empty worksheet."""
+def write_progress_sheet(w: Any, ws, tracking: Any, lang: str = "zh") -> None:
+    """`w` is the workbook's cell writer (excel._Writer); `ws` an empty worksheet. The sheet name and
+    the 发放标记 key stay Chinese in both languages: `auditor corrections import` looks for them."""
+    t = (lambda text: EN.get(text, text)) if lang == "en" else (lambda text: text)  # noqa: E731
     wb = w.wb
     f_pct = wb.add_format({"font_name": "等线", "font_size": 10, "valign": "top", "num_format": "0.0%"})
     f_pct_total = wb.add_format({"font_name": "等线", "font_size": 10, "bold": True, "top": 1, "num_format": "0.0%"})
     f_pp = wb.add_format({"font_name": "等线", "font_size": 10, "valign": "top", "num_format": '+0.0%;-0.0%;0.0%'})
-    w.put(ws, 0, 0, f"销项进度（截至 {tracking.as_of.isoformat()}）", w.f_title)
+    w.put(ws, 0, 0, f"Correction progress (as of {tracking.as_of.isoformat()})" if lang == "en" else
+          f"销项进度（截至 {tracking.as_of.isoformat()}）", w.f_title)
     ws.set_row(0, 24)
     lst = tracking.lists.get(None)
-    meta = [("历史库", str(tracking.store)), ("审计运行", f"#{tracking.run_id}"),
+    meta = [(t("历史库"), str(tracking.store)), (t("审计运行"), f"#{tracking.run_id}"),
             (STAMP_KEY, lst.token if lst is not None else "")]
     for r, (key, value) in enumerate(meta, start=1):
         w.put(ws, r, 0, key, w.f_meta)
         w.put(ws, r, 1, value, w.f_meta)
     head = 5
-    w.header(ws, head, [zh for _, zh, _ in COLUMNS], [width for *_, width in COLUMNS])
+    w.header(ws, head, [t(zh) for _, zh, _ in COLUMNS], [width for *_, width in COLUMNS])
     w.page_titles(ws, SHEET, f"截至 {tracking.as_of.isoformat()}", "zh")
     progress = tracking.progress if tracking.progress is not None else pd.DataFrame()
     row = head
@@ -46,7 +54,7 @@ def write_progress_sheet(w: Any, ws, tracking: Any) -> None:
         row += 1
         total = record["squad"] == "全区合计"
         for c, (key, _, _) in enumerate(COLUMNS):
-            value = record.get(key)
+            value = t(record["squad"]) if key == "squad" else record.get(key)
             if key in RATES:
                 if value is None or pd.isna(value):
                     w.put(ws, row, c, "—", w.f_total if total else None)
@@ -56,10 +64,10 @@ def write_progress_sheet(w: Any, ws, tracking: Any) -> None:
                 w.put(ws, row, c, value, w.f_total if total else None)
     ws.freeze_panes(head + 1, 1)
     row += 2
-    _trend_block(w, ws, row, tracking.trend, f_pct)
+    _trend_block(w, ws, row, tracking.trend, f_pct, t)
 
 
-def _trend_block(w: Any, ws, row: int, trend: pd.DataFrame | None, f_pct) -> None:
+def _trend_block(w: Any, ws, row: int, trend: pd.DataFrame | None, f_pct, t) -> None:
     """销项率 and open items per squad (rows) and month (columns)."""
     if trend is None or trend.empty:
         return
@@ -67,10 +75,10 @@ def _trend_block(w: Any, ws, row: int, trend: pd.DataFrame | None, f_pct) -> Non
     squads = sorted(trend["squad"].unique())
     by = {(r["month"], r["squad"]): r for r in trend.to_dict("records")}
     for title, key, fmt in (("各月末销项率", "closure_rate", f_pct), ("各月末未整改问题（待整改 + 整改中）", None, None)):
-        w.put(ws, row, 0, title, w.f_profile)
+        w.put(ws, row, 0, t(title), w.f_profile)
         ws.set_row(row, 20)
         row += 1
-        w.header(ws, row, ["中队", *months], [26, *[9] * len(months)])
+        w.header(ws, row, [t("中队"), *months], [26, *[9] * len(months)])
         for squad in squads:
             row += 1
             w.put(ws, row, 0, squad)

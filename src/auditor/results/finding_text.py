@@ -96,7 +96,7 @@ def _rule_findings(rule: Rule, positions: list[int], facts: Facts, ctx: RunConte
     n = len(positions)
     needed = [name for name in dict.fromkeys(
         ["case_id", "squad", "party_type", *([rule.subject] if rule.subject else []), *rule.evidence_fields,
-         *_template_fields(rule)]) if name in frame.columns]
+         *_template_fields(rule), *(f for _, f in rule.departments_if)]) if name in frame.columns]
     # Only the columns needed, taken at the hit positions (the facts frame has a hundred columns).
     values = {name: [_plain(v) for v in frame[name].take(positions).tolist()] for name in needed}
     if not ctx.show_personal_data:
@@ -126,14 +126,29 @@ def _rule_findings(rule: Rule, positions: list[int], facts: Facts, ctx: RunConte
                 [f"#{pos + 1}" for pos in positions] if rule.subject else [""] * n)
     case_ids = [str(v) for v in values["case_id"]] if "case_id" in values else ["None"] * n
     squads = [str(v or "") for v in values["squad"]] if "squad" in values else [""] * n
+    departments = _departments(rule, values, n)
     return [Finding(
         fingerprint=fingerprint(rule.id, case_id, subject), rule_id=rule.id, case_id=case_id, squad=squad,
         theme=rule.theme, severity=rule.severity, subject=subject, title=dict(rule.title),
         message={"zh": zh_msg, "en": en_msg}, correction={"zh": zh_cor, "en": en_cor},
-        departments=rule.departments, correction_due=due, basis=rule.basis, evidence=ev,
-    ) for case_id, squad, subject, zh_msg, en_msg, zh_cor, en_cor, ev in zip(
+        departments=depts, correction_due=due, basis=rule.basis, evidence=ev,
+    ) for case_id, squad, subject, zh_msg, en_msg, zh_cor, en_cor, ev, depts in zip(
         case_ids, squads, subjects, texts["zh"]["message"], texts["en"]["message"], texts["zh"]["correction"],
-        texts["en"]["correction"], evidence)]
+        texts["en"]["correction"], evidence, departments)]
+
+
+def _departments(rule: Rule, values: dict, n: int) -> list[tuple[str, ...]]:
+    """The rule's departments per finding, with each `departments_if` department added (before the
+    squad, which stays last) only where its fact is true: 拆违专班 for illegal-building causes only."""
+    if not rule.departments_if:
+        return [rule.departments] * n
+    out = []
+    for i in range(n):
+        extra = tuple(d for d, f in rule.departments_if if values.get(f, [None] * n)[i] is True)
+        head, tail = (rule.departments[:-1], rule.departments[-1:]) if rule.departments[-1:] == ("承办中队",) \
+            else (rule.departments, ())
+        out.append(head + extra + tail)
+    return out
 
 
 def _deadline_columns(rule: Rule, deadlines: list[DeadlineResult], positions: list[int], units: dict, lang: str,

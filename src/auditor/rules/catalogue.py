@@ -94,6 +94,23 @@ def _limit(limit) -> str:
     return f"{limit} "
 
 
+def law_versions(rule: Rule) -> str:
+    """Which text of the law the rule applies, in one line: its effective dates, the deadlines whose
+    limit depends on the date, or the current texts for every case."""
+    parts = []
+    eff = rule.effective
+    if eff is not None:
+        span = f"{eff.start or '…'} 至 {eff.end or '今'}"
+        fields = "、".join(f"`{f}`" for f in eff.fields)
+        parts.append(f"适用于 {fields}（依次取第一个有值的日期；均无则按审计基准日）在 {span} 的案件")
+    versioned = [s for s in rule.deadlines if s.versions is not None]
+    for s in versioned:
+        parts.append(f"期限「{s.label['zh']}」按 `{s.versions.by}` 当日施行的文本确定（见违规判定）")
+    if not parts:
+        parts.append("不区分版本：全部案件按所引的现行文本判断")
+    return "；".join(parts)
+
+
 def rule_markdown(rule: Rule, pack: RulePack) -> str:
     lines = [f"### {rule.id} {rule.title['zh']}", "", f"*{rule.title['en']}* — 主题 {rule.theme}，严重程度 "
              f"**{rule.severity}**，范围 {'每条记录' if rule.scope == 'recording' else '每个案件'}", ""]
@@ -107,8 +124,10 @@ def rule_markdown(rule: Rule, pack: RulePack) -> str:
         lines.append("**参数**：" + "，".join(
             f"`{p}` = {pack.params[p].default}（{pack.params[p].confidence}）" for p in rule.params))
         lines.append("")
+    lines += [f"**法律版本**：{law_versions(rule)}", ""]
+    extra = "".join(f"；{d}（仅 `{f}` 为是的案件）" for d, f in rule.departments_if)
     lines += [f"**问题描述**：{rule.message['zh']}", "", f"**整改措施**：{rule.correction['zh']}", "",
-              f"**责任部门**：{'、'.join(rule.departments)}", ""]
+              f"**责任部门**：{'、'.join(rule.departments)}{extra}", ""]
     fires = sum(1 for e in rule.examples if e.kind == "fire")
     lines += [f"**示例**：应触发 {fires} 例，不应触发 {len(rule.examples) - fires} 例（`auditor rules test`）", ""]
     return "\n".join(lines)

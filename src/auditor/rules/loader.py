@@ -231,8 +231,20 @@ def parse_rule(raw: LineDict, filename: str, params: dict[str, Param], definitio
         violation=violation, params=tuple(declared), message=dict(raw["message"]),
         correction=dict(raw["correction"]), departments=tuple(raw["departments"]), due=due,
         effective=effective, subject=subject, examples=tuple(examples), file=filename, line=raw.line,
-        tags=tuple(raw.get("tags") or ()),
+        tags=tuple(raw.get("tags") or ()), departments_if=_departments_if(raw, ctx, fields),
     )
+
+
+def _departments_if(raw, ctx, fields) -> tuple[tuple[str, str], ...]:
+    """`departments_if: {拆违专班: illegal_building}`: extra departments named only where a yes/no fact holds."""
+    given = raw.get("departments_if") or {}
+    out = []
+    for dept, name in given.items():
+        ctx.field(name, given, dept)
+        if fields[name].kind != "bool":
+            raise ctx.error(f"departments_if 的条件须为是/否字段，{name} 不是", given, dept)
+        out.append((str(dept), name))
+    return tuple(out)
 
 
 def _date(value, ctx, owner, key):

@@ -61,6 +61,7 @@ class Rule:
     file: str
     line: int
     tags: tuple[str, ...] = ()
+    departments_if: tuple[tuple[str, str], ...] = ()  # (department, bool fact): named only where the fact holds
 
     @property
     def deadlines(self):
