@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import AuditorError
-from auditor.rules.loader import load_rule_pack
 from hostile.corpus import (CLI_IDS, CORPUS, CSV_HEADER, FILES, PASSWD_MARKERS, ROW, Hostile, Loaded, Refused,
                             materialise)
 from hostile.run import load
@@ -28,11 +27,6 @@ IDS = [h.id for h in CORPUS]
 SLOW_SECONDS = 30  # the 50 MB inputs; everything else must be far quicker (see FAST_SECONDS)
 FAST_SECONDS = 10
 CLI = [sys.executable, "-m", "auditor.cli"]
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_rule_pack()
 
 
 def everything_said(result) -> str:

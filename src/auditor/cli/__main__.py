@@ -1,3 +1,5 @@
+"""`python -m auditor.cli`: the same command line as the `auditor` script."""
+
 from auditor.cli import main
 
 main()

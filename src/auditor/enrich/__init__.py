@@ -1,0 +1,1 @@
+"""Enrichment: the working-day calendar, derived facts and deadlines computed from the canonical tables."""

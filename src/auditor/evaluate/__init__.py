@@ -1,0 +1,1 @@
+"""Evaluation: a run prepared once (prepare.py) and judged by the registered engines (registry.py)."""

@@ -9,7 +9,7 @@ import random
 import re
 from datetime import timedelta
 
-from auditor.generate.violations import Helpers, Plan, violation
+from auditor.generate.violations import Helpers, Plan, _decided_by, violation
 from auditor.generate.violations_procedure import _PAYMENT_KEYS, _replan_payment, _served_by
 from auditor.generate.workdays import add_months
 
@@ -50,3 +50,46 @@ def court_window_lost(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     _replan_payment(plan, rng, helpers, "paid")
     for key in _PAYMENT_KEYS:
         plan.pop(key, None)
+
+
+@violation("CX-FILING-NOT-RECORDED", "普通程序案件已决定但未记载立案日期", states=("已决定", "执行中", "已结案"),
+           applies=lambda p, h: _decided_by(p, h, 0) and p.get("termination_date") is None)
+def filing_date_missing(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to ordinary-procedure decisions (not revoked or terminated) on or before the as-of date.
+    The exported case loses filing_date (and so its filing approval stays without a date); every later
+    step stays as planned."""
+    def drop(case, recordings, disclosure):
+        case.pop("filing_date", None)
+        return disclosure
+    plan.setdefault("_export_hooks", []).append(drop)
+
+
+@violation("CX-SOURCE-NOT-RECORDED", "已立案的普通程序案件未记载案件来源",
+           applies=lambda p, h: p.get("procedure") == "普通程序" and p.get("filing_date") is not None
+           and p["filing_date"] <= h.as_of)
+def source_missing(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to ordinary-procedure cases filed on or before the as-of date. The exported case loses
+    its source (案件来源); nothing else changes."""
+    def drop(case, recordings, disclosure):
+        case.pop("source", None)
+        return disclosure
+    plan.setdefault("_export_hooks", []).append(drop)
+
+
+def _before(h: Helpers, d, n: int):
+    """The working day `d` is the n-th working day after."""
+    x = d - timedelta(days=1)
+    while not (h.wd.is_workday(x) and h.wd.after(x, n) == d):
+        x -= timedelta(days=1)
+    return x
+
+
+@violation("CX-HEARING-REQUEST-LATE", "听证申请晚于告知后 5 个工作日", states=("已决定", "执行中", "已结案"),
+           applies=lambda p, h: _decided_by(p, h, 0) and p.get("hearing_request_date") is not None
+           and p["filing_date"] <= _before(h, p["hearing_request_date"], 6))
+def hearing_request_late(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
+    """Applies to ordinary-procedure decisions after a hearing whose filing lies at least 6 working days
+    before the hearing request. notice_date := the working day the request is the 6th working day after
+    (the request comes one day after the 5-working-day period); the request, hearing notice, hearing and
+    decision stay as planned (the decision still waits for the hearing)."""
+    plan["notice_date"] = _before(helpers, plan["hearing_request_date"], 6)

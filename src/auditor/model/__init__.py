@@ -1,0 +1,1 @@
+"""The canonical case model: fields, value parsing, canonical frames and the fact catalogue."""

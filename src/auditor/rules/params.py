@@ -97,6 +97,9 @@ def load_param_declarations(path: Path) -> dict[str, Param]:
                 isinstance(v, str) for v in description.values()):
             raise ConfigError(f"参数 {name} 的 description 应为 {{zh: 文本, en: 文本}}（含逗号的文本请加引号）",
                               file=str(path), line=spec.line_of("description"))
+        columns = spec.get("columns") or []
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise ConfigError(f"参数 {name} 的 columns 应为列名列表", file=str(path), line=spec.line_of("columns"))
         param = Param(name=name, default=spec["default"], type=ptype, unit=str(spec.get("unit", "")),
                       confidence=spec.get("confidence", "P"), basis=str(spec.get("basis", "")),
                       description=dict(spec.get("description") or {}),
