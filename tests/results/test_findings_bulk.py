@@ -45,7 +45,9 @@ def test_bulk_equals_per_finding(exports, tmp_path, form, personal):
     run = audit.run
     bulk = build_findings(run.rules, audit.hits, run.facts, run.ctx)
     reference = build_findings_per_finding(run.rules, audit.hits, run.facts, run.ctx)
-    assert len(bulk) >= 400 and len({f.rule_id for f in bulk}) > 30 and any(f.evidence for f in bulk)
+    # without the dropped columns, findings resting on them are 无法判定 (listed apart), not findings
+    assert len(bulk) >= (400 if form == "xml" else 300) and len({f.rule_id for f in bulk}) > 30
+    assert any(f.evidence for f in bulk)
     assert any("dl." in t for r in run.rules for t in r.message.values())  # deadline figures are rendered
     assert bulk == reference
     # and the machine output written from them, byte for byte

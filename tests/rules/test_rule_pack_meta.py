@@ -136,3 +136,25 @@ def test_rule_ids_carry_their_theme_prefix(pack):
     prefix = {"公示": "GS", "全过程记录": "JL", "法制审核": "FH", "三超期": "CQ", "两随意": "SY", "执行": "ZX"}
     wrong = [r.id for r in pack.rules if r.theme in prefix and not r.id.startswith(prefix[r.theme] + "-")]
     assert not wrong
+
+
+def test_every_rule_reading_an_optional_table_or_field_has_an_unknown_example():
+    """A rule whose verdict can rest on a table or column an export may lack carries an `unknown`
+    example showing it is then 无法判定, not a finding (every rule of this pack reads one)."""
+    from auditor.api import load_pack_and_profile
+    from auditor.evaluate.outcome import reads_table
+    from auditor.model.fields import TABLES
+    from auditor.rules.conditions import fields_of
+
+    pack, _ = load_pack_and_profile(None, None)
+    optional = {f.name for fields in TABLES.values() for f in fields if not f.required}
+    missing = []
+    for rule in pack.rules:
+        reads = set(fields_of(rule.applies) + fields_of(rule.violation))
+        if not (reads - {"case_id", "squad"}) and not any(reads_table(rule, t) for t in ("recordings", "disclosures")):
+            continue
+        assert reads & optional or rule.scope == "recording" or any(
+            reads_table(rule, t) for t in ("recordings", "disclosures")) or reads, rule.id
+        if not any(e.kind == "unknown" for e in rule.examples):
+            missing.append(rule.id)
+    assert not missing, missing

@@ -59,7 +59,7 @@ def fired(result) -> set[str]:
 def test_this_part_holds_its_rules_each_with_examples(pack):
     ids = {r.id for r in pack.rules}
     assert len(ids) >= 29 and all(r.startswith(PREFIXES) for r in ids)
-    assert all({e.kind for e in r.examples} == {"fire", "pass"} for r in pack.rules)
+    assert all({e.kind for e in r.examples} >= {"fire", "pass"} for r in pack.rules)  # and "unknown"
 
 
 def test_every_rule_of_this_part_has_an_injector(pack):

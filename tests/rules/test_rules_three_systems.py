@@ -40,7 +40,7 @@ def mine(pack):
 
 def test_each_rule_has_fire_and_pass_examples(mine):
     for rule in mine:
-        assert {e.kind for e in rule.examples} == {"fire", "pass"}, rule.id
+        assert {e.kind for e in rule.examples} >= {"fire", "pass"}, rule.id  # and "unknown"
 
 
 def test_rules_are_documented(pack, mine):

@@ -142,3 +142,20 @@ def test_audit_job_failure_and_backdated_as_of_are_reported(setup):
     assert r.status_code == 422 and "不能早于" in r.text
     r = sup.post("/audit", data={"csrf": csrf_of(form.text), "export": "2026-11", "as_of": "not-a-date"})
     assert r.status_code == 422
+
+
+def test_an_internal_error_in_a_job_ends_it_as_failed(setup, monkeypatch):
+    import auditor.api
+
+    def broken(config):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(auditor.api, "run_audit", broken)
+    db, app = setup
+    sup = TestClient(app)
+    login(sup, "sup", "supervisor-pass-1")
+    form = sup.get("/audit")
+    r = sup.post("/audit", data={"csrf": csrf_of(form.text), "export": "2026-11", "as_of": "2026-11-25"})
+    page = wait_for_job(sup, r.url.path)
+    assert 'data-state="failed"' in page and "内部错误: RuntimeError: boom" in page
+    assert not app.state.jobs.busy()  # the next audit may start
