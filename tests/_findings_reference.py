@@ -1,5 +1,5 @@
 """The per-finding builder as it was before findings were built in bulk, kept as the reference the
-bulk builder must equal byte for byte (tests/test_findings_bulk.py). Not used by the tool."""
+bulk builder must equal byte for byte (tests/results/test_findings_bulk.py). Not used by the tool."""
 
 from __future__ import annotations
 

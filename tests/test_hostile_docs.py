@@ -120,13 +120,13 @@ Round two (issue #14), what a second adversarial pass found and what happens now
   问题编号, 整改状态 or 案件编号 is rejected quoting a 40-character excerpt, and an over-long 备注 is
   rejected with its length (it was cut to 2,000 characters without a word); from exports: 40,000-
   character element names are quoted as excerpts;
-- a run's reports appear together or not at all (`tests/test_report_publish.py`): they are written into a
+- a run's reports appear together or not at all (`tests/report/test_report_publish.py`): they are written into a
   staging folder beside `--out` with the run marker `auditor-run.json` and switched in at once; Ctrl-C,
   a kill or a full disk (a real tmpfs filled up) leaves the previous set byte for byte, never a
   zero-byte `.tmp` or a mix of two runs; a folder holding files that are no report is never replaced.
 
-Fuzzing: `tests/test_fuzz_readers.py`, `tests/test_fuzz_rules.py`, `tests/test_fuzz_configs.py` and
-`tests/test_fuzz_evaluator.py` run bounded hypothesis searches in every test run (random bytes, CSV text
+Fuzzing: `tests/ingest/test_fuzz_readers.py`, `tests/rules/test_fuzz_rules.py`, `tests/test_fuzz_configs.py` and
+`tests/evaluate/test_fuzz_evaluator.py` run bounded hypothesis searches in every test run (random bytes, CSV text
 and XML case elements → only InputError and reconciling counts; random and mutated rule files and
 district profiles → only RuleError / ConfigError; random and mutated mapping profiles → only ConfigError,
 and a profile that loads reads an export with only InputError or reconciling counts; mutated parameter

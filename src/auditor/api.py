@@ -46,6 +46,7 @@ class AuditConfig:
     show_personal_data: bool = False
     limits: Any = None
     rule_ids: tuple = ()  # only these rules (empty: all)
+    undetermined_as_findings: bool = False  # 无法判定 items also listed (and counted) as findings
     all_known: bool = False  # audit everything the export knows instead of the files as they stood at as_of
 
     def __post_init__(self):
@@ -78,23 +79,26 @@ def load_inputs(config: AuditConfig):
     return load_exports([Path(p) for p in config.exports], mapping=config.mapping, limits=config.limits)
 
 
-def prepare_args(config: AuditConfig) -> dict:
-    """What `prepare` needs besides the tables, loaded from the files the configuration names."""
+def prepare_args(config: AuditConfig, supplied=None) -> dict:
+    """What `prepare` needs besides the tables, loaded from the files the configuration names;
+    `supplied`: the tables and columns the export had (`LoadResult.supplied`)."""
     pack, profile = load_pack_and_profile(config.rules, config.profile)
     return dict(as_of=config.as_of, pack=pack, profile=profile, calendar=load_calendar(config.calendars),
-                squads=config.squads, rule_ids=config.rule_ids, show_personal_data=config.show_personal_data)
+                squads=config.squads, rule_ids=config.rule_ids, show_personal_data=config.show_personal_data,
+                supplied=supplied)
 
 
-def prepare_config(config: AuditConfig, tables: dict[str, pd.DataFrame]) -> PreparedRun:
+def prepare_config(config: AuditConfig, tables: dict[str, pd.DataFrame], supplied=None) -> PreparedRun:
     """The prepared run of `tables` under the configuration's rule pack, profile, calendars and filters."""
-    return prepare(tables, **prepare_args(config))
+    return prepare(tables, **prepare_args(config, supplied))
 
 
 def audit_config(config: AuditConfig) -> Audit:
     """Load, take the exports as they stood at the as-of date, prepare, judge: the run, its hits, the result."""
     load = load_inputs(config)
     tables, snapshot = as_it_stood(load.tables, config)
-    audit = pipeline_audit.audit_tables(tables, config.engine, **prepare_args(config))
+    audit = pipeline_audit.audit_tables(tables, config.engine, **prepare_args(config, load.supplied),
+                                        undetermined_as_findings=config.undetermined_as_findings)
     with_inputs(audit.result, load, config, snapshot)
     return audit
 
@@ -145,11 +149,15 @@ def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):
 
 def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RulePack, profile: Profile,
                  calendar: WorkCalendar | None = None, engine: str = "vectorized", squads=(),
-                 show_personal_data: bool = False, rule_ids=(), evaluator=None) -> AuditResult:
-    """Audit canonical tables already in memory (notebooks and tests use this)."""
+                 show_personal_data: bool = False, rule_ids=(), evaluator=None, supplied=None,
+                 undetermined_as_findings: bool = False) -> AuditResult:
+    """Audit canonical tables already in memory (notebooks and tests use this). `supplied` (table ->
+    supplied columns, as `LoadResult.supplied`) says what the export had; by default every table
+    given is supplied with all its columns."""
     return pipeline_audit.audit_tables(tables, evaluator or engine, as_of=as_of, pack=pack, profile=profile,
                                        calendar=calendar, squads=squads, rule_ids=rule_ids,
-                                       show_personal_data=show_personal_data).result
+                                       show_personal_data=show_personal_data, supplied=supplied,
+                                       undetermined_as_findings=undetermined_as_findings).result
 
 
 def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
@@ -159,7 +167,8 @@ def explain_case(config: AuditConfig, case_id: str) -> CaseExplanation:
     if not (tables["cases"]["case_id"] == case_id).any() and (load.tables["cases"]["case_id"] == case_id).any():
         raise UsageError(f"案件 {case_id} 在 {config.as_of.isoformat()} 之后才发现或立案，不在该日的审计范围"
                          "（要按导出中的全部信息查看请加 --all-known）")
-    run = prepare_config(replace(config, squads=()), case_tables(tables, case_id))  # one case: no squad filter
+    run = prepare_config(replace(config, squads=()), case_tables(tables, case_id),  # one case: no squad filter
+                         load.supplied)
     return explain_prepared(run, config.engine)
 
 

@@ -68,6 +68,32 @@ class Finding:
         return (self.squad, self.case_id, severity_rank(self.severity), self.rule_id, self.subject)
 
 
+VERDICTS = ("违规", "合规", "不适用", "无法判定")  # a rule's four outcomes on a case
+VERDICT_EN = {"违规": "violated", "合规": "compliant", "不适用": "not applicable", "无法判定": "undetermined"}
+UNDETERMINED_ZH = "数据缺失，待核实"
+
+
+@dataclass(frozen=True)
+class Undetermined:
+    """A (rule, case) the export cannot decide (无法判定): the verdict depends on a table or column that
+    was not supplied, or on a value left empty where empty does not mean "did not happen". Reported
+    apart as 数据缺失，待核实; never counted as a finding unless the run asks for it."""
+
+    fingerprint: str
+    rule_id: str
+    case_id: str
+    squad: str
+    theme: str
+    severity: str  # the rule's severity, for sorting and per-rule counts; not a finding's
+    subject: str
+    title: dict[str, str]
+    missing: tuple[str, ...]  # the fields (or "table:<name>") whose absence leaves the verdict open
+    missing_labels: dict[str, str]  # {"zh": "立案审批人、…", "en": "filing_approver, …"}
+
+    def sort_key(self) -> tuple:
+        return (self.squad, self.case_id, severity_rank(self.severity), self.rule_id, self.subject)
+
+
 @dataclass(frozen=True)
 class EarlyWarning:
     """An open case whose deadline falls due within the warning horizon (智能预警)."""
@@ -110,4 +136,6 @@ class AuditResult:
     engine_label: dict[str, str] = field(default_factory=dict)  # {"zh", "en"}: how reports name the engine
     param_descriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # parameter -> description
     tracking: Any = None  # auditor.history.tracking.Tracking once the run is recorded: progress carried forward
+    undetermined: list[Undetermined] = field(default_factory=list)  # 无法判定: 数据缺失，待核实
+    coverage: Any = None  # auditor.coverage.Coverage: what the export supplied
     summary_cache: Any = field(default=None, repr=False, compare=False)  # report.summary.summarize's, once

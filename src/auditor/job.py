@@ -73,7 +73,8 @@ def run_job(job: AuditJob) -> JobOutcome:
         from auditor.evaluate.parity import check_parity
 
         engine = result.metadata["engine"]
-        outcome.parity = check_parity(audit.run, registry.parity_names(engine), known_hits={engine: audit.hits})
+        outcome.parity = check_parity(audit.run, registry.parity_names(engine), known_hits={engine: audit.hits},
+                                      known_outcomes={engine: audit.outcomes})
         if not outcome.parity.ok:  # before any report or history: a disputed audit is not published
             raise ConfigError(outcome.parity.format(job.lang))
     if job.exceptions:

@@ -43,10 +43,12 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--new-only", is_flag=True, help="只以基线之后新出现的问题判定退出码。")
 @click.option("--exceptions", type=click.Path(path_type=Path), help="豁免登记表（YAML）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只运行这条规则（可重复）。")
+@click.option("--undetermined-as-findings", is_flag=True,
+              help="把“无法判定（数据缺失，待核实）”的项目也作为问题计入评分、退出码和整改清单（默认单独列出，不计入）。")
 @limit_options
 def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
                   check_parity, show_personal_data, strict, accept_partial, history, no_history, force, baseline, new_only,
-                  exceptions, rule_ids, max_file_mb, max_field_chars, max_rows):
+                  exceptions, rule_ids, undetermined_as_findings, max_file_mb, max_field_chars, max_rows):
     """审计案件导出文件，按中队输出问题清单和整改清单。
 
     Audit case exports and write per-squad findings and the corrections list. Exit codes: 0 no finding
@@ -60,6 +62,7 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
     config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile,
                          mapping=mapping, calendars=tuple(calendars), squads=tuple(squads), engine=engine,
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids),
+                         undetermined_as_findings=undetermined_as_findings,
                          limits=make_limits(max_file_mb, max_field_chars, max_rows))
     history_explicit = history is not None
     if no_history:
@@ -103,6 +106,10 @@ def summary_text(outcome, lang: str) -> str:
     cases = len(result.cases) if result.cases is not None else 0
     lines.append(f"案件 {cases} 件，问题 {len(result.findings)} 个（{sev}），预警 {len(result.warnings)} 个"
                  if zh else f"{cases} cases, {len(result.findings)} findings ({sev}), {len(result.warnings)} warnings")
+    from auditor.coverage import coverage_line
+
+    if result.coverage is not None:
+        lines.append(coverage_line(result.coverage, len(result.undetermined), lang))
     profile = result.metadata.get("profile", {})
     lines.append(("参数方案: " if zh else "Parameter profile: ") + str(profile.get("name")))
     for notice in result.notices:

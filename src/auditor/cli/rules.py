@@ -130,7 +130,7 @@ def _check_quotes(target: Path, laws_dir: Path) -> None:
 @click.option("--engine", "engines", multiple=True, type=EngineChoice(), help="评估引擎（可重复；默认参照引擎）。")
 @click.option("--rule", "rule_ids", multiple=True, help="只测试这条规则（可重复）。")
 def test_command(rules, profile, engines, rule_ids):
-    """运行每条规则内嵌的示例：fire 示例必须触发，pass 示例不得触发。
+    """运行每条规则内嵌的示例：fire 示例必须触发，pass 示例不得触发，unknown 示例必须无法判定。
 
     示例:
 
@@ -151,7 +151,8 @@ def test_command(rules, profile, engines, rule_ids):
             total += 1
             if not o.ok:
                 failed += 1
-                want = "应触发但未触发" if o.kind == "fire" else "不应触发但触发了"
+                want = {"fire": "应触发但未触发", "unknown": f"应为无法判定，实为{o.verdict or '合规或不适用'}"}.get(
+                    o.kind, "不应触发但触发了" if o.fired else "应可判定，实为无法判定")
                 click.echo(f"✗ [{engine}] {o.rule_id} {o.kind}#{o.index + 1} ({o.file}:{o.line}): "
                            f"{o.error or want}{' — ' + o.note if o.note else ''}")
     click.echo(f"{total - failed} passed, {failed} failed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -27,6 +27,9 @@ class Facts:
     frames: dict[str, pd.DataFrame]  # scope -> facts (RangeIndex 0..n-1)
     deadlines: dict[str, DeadlineResult] = field(default_factory=dict)  # spec.key -> result
     fields: dict[str, dict] = field(default_factory=dict)  # scope -> name -> Field
+    unknowns: Any = None  # enrich/unknowns.py Unknowns: which values the export does not establish
+    deadline_unknown: dict[str, np.ndarray] = field(default_factory=dict)  # spec.key -> unknown rows
+    supplied: dict | None = None  # table -> supplied columns (auditor.coverage)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class PreparedRun:
     applicable: dict[str, np.ndarray]
     squads: tuple = ()
     rule_ids: tuple = ()
+    supplied: dict | None = None  # table -> supplied columns (auditor.coverage)
 
     @property
     def as_of(self) -> dt.date:

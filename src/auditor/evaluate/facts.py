@@ -9,6 +9,7 @@ import pandas as pd
 from auditor.enrich.deadlines import compute_deadline
 from auditor.enrich.derive_law import add_law_facts
 from auditor.enrich.derive import derive_case_facts, derive_recording_facts
+from auditor.enrich.unknowns import compute_unknowns, deadline_unknown
 from auditor.evaluate.context import Facts, RunContext
 from auditor.model.fact_fields import case_fact_fields, recording_fact_fields
 from auditor.model.frame import empty_frame
@@ -16,7 +17,13 @@ from auditor.rules.conditions import AllOf, AnyOf, Absent, Compare, Const, Liter
 from auditor.rules.model import Rule
 
 
-def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunContext) -> Facts:
+def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunContext,
+                supplied: dict | None = None) -> Facts:
+    """Enriched facts; `supplied` (table -> columns) says what the export had (default: every table
+    given, with all its columns), and so which values are unknown (enrich/unknowns.py)."""
+    from auditor.coverage import all_supplied
+
+    supplied = all_supplied(tables) if supplied is None else supplied
     cases = tables["cases"].reset_index(drop=True)
     recordings = tables.get("recordings")
     recordings = empty_frame("recordings") if recordings is None else recordings.reset_index(drop=True)
@@ -27,10 +34,16 @@ def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunCont
     rec_facts = derive_recording_facts(recordings, cases)
     facts = Facts(frames={"case": case_facts, "recording": rec_facts},
                   fields={"case": case_fact_fields(), "recording": recording_fact_fields()})
+    facts.supplied = supplied
+    facts.unknowns = compute_unknowns(facts.frames, facts.fields, supplied, case_facts)
     for rule in rules:
         frame = facts.frames[rule.scope]
         for spec in rule.deadlines:
-            facts.deadlines[spec.key] = compute_deadline(spec, frame, ctx.calendar, ctx.as_of, ctx.warning_days)
+            result = compute_deadline(spec, frame, ctx.calendar, ctx.as_of, ctx.warning_days)
+            facts.deadlines[spec.key] = result
+            unknown = deadline_unknown(result, lambda name, s=rule.scope: facts.unknowns.of(s, name), ctx.as_of)
+            if unknown.any():
+                facts.deadline_unknown[spec.key] = unknown
     return facts
 
 

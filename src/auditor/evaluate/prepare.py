@@ -17,20 +17,26 @@ from auditor.suggest import did_you_mean
 
 
 def prepare(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack, profile, calendar: WorkCalendar | None = None,
-            squads=(), rule_ids=(), show_personal_data: bool = False) -> PreparedRun:
-    """The run every evaluator judges: `pack` and `profile` loaded, `tables` canonical."""
+            squads=(), rule_ids=(), show_personal_data: bool = False, supplied=None) -> PreparedRun:
+    """The run every evaluator judges: `pack` and `profile` loaded, `tables` canonical; `supplied`
+    (table -> columns, `LoadResult.supplied`) says what the export had (default: every table given,
+    with all its columns)."""
+    from auditor.coverage import all_supplied
+
     calendar = calendar or WorkCalendar()
+    supplied = all_supplied(tables) if supplied is None else supplied
     tables = filter_squads(tables, squads)
     params = profile.values
     ctx = RunContext(as_of=as_of, calendar=calendar, params=params, warning_days=int(params.get("warning_days", 7)),
                      show_personal_data=show_personal_data)
     rules = [r.bind(params) for r in select_rules(pack, rule_ids)]
-    facts = build_facts(tables, rules, ctx)
+    facts = build_facts(tables, rules, ctx, supplied)
     # Applicability is part of the preparation, not a verdict: the same masks for every engine.
     applicable = VectorizedEvaluator().masks(
         {r.id: (r.scope, AllOf((effective_condition(r, as_of), r.applies))) for r in rules}, facts)
     return PreparedRun(pack=pack, profile=profile, calendar=calendar, rules=rules, ctx=ctx, tables=tables,
-                       facts=facts, applicable=applicable, squads=tuple(squads), rule_ids=tuple(rule_ids))
+                       facts=facts, applicable=applicable, squads=tuple(squads), rule_ids=tuple(rule_ids),
+                       supplied=supplied)
 
 
 def select_rules(pack, rule_ids=()) -> list:

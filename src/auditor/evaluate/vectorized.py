@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 
 from auditor.evaluate.context import Facts, RunContext
-from auditor.evaluate.facts import full_condition
+from auditor.evaluate.facts import effective_condition, full_condition
+from auditor.evaluate.outcome import Outcome, empty_overrides
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
                                       Matches, Not, Present)
 from auditor.rules.model import Rule
@@ -90,26 +91,96 @@ def _literal(value, kind: str):
     return value
 
 
-def _mask(node, cols: _Columns, facts: Facts) -> np.ndarray:
+class _Judge:
+    """Kleene three-valued evaluation of condition trees on one scope's columns.
+
+    Every node yields (t, f): rows where it is certainly true, certainly false; the rest are unknown.
+    A leaf reading a value the export does not establish (`Unknowns`) is unknown, except that a list
+    shown to hold an element holds it (lists are partial where unknown) and a comparison with a side
+    known to be empty is false; `all`, `any` and `not` follow Kleene's strong logic, so an unknown
+    child makes the result unknown only when it could change it.
+    """
+
+    def __init__(self, cols: _Columns, facts: Facts, scope: str, overrides: dict | None = None):
+        self.cols, self.facts, self.scope = cols, facts, scope
+        self.overrides = overrides or {}
+        self.n = cols.n
+        self._none = np.zeros(self.n, dtype=bool)
+
+    def unknown(self, name: str) -> np.ndarray:
+        unknowns = self.facts.unknowns
+        if unknowns is None:
+            return self._none
+        mask = unknowns.of(self.scope, name, self.overrides.get(name))
+        return self._none if mask is None else mask
+
+    def known(self, raw: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+        u = self.unknown(name)
+        return raw & ~u, ~raw & ~u
+
+    def __call__(self, node) -> tuple[np.ndarray, np.ndarray]:
+        n = self.n
+        if isinstance(node, Const):
+            full = np.full(n, bool(node.value))
+            return full, ~full
+        if isinstance(node, AllOf):
+            t, f = np.ones(n, dtype=bool), np.zeros(n, dtype=bool)
+            for child in node.children:
+                ct, cf = self(child)
+                t &= ct
+                f |= cf
+            return t, f
+        if isinstance(node, AnyOf):
+            t, f = np.zeros(n, dtype=bool), np.ones(n, dtype=bool)
+            for child in node.children:
+                ct, cf = self(child)
+                t |= ct
+                f &= cf
+            return t, f
+        if isinstance(node, Not):
+            t, f = self(node.child)
+            return f, t
+        if isinstance(node, (Present, Absent)):
+            present = self.cols.values(node.field)[1]
+            u = self.unknown(node.field)
+            if self.cols.kind(node.field) in _LISTS:  # partial where unknown: what is shown is there
+                t, f = present.copy(), ~present & ~u
+            else:
+                t, f = present & ~u, ~present & ~u
+            if isinstance(node, Absent):
+                return f, t
+            return t, f
+        if isinstance(node, Compare) and isinstance(node.value, FieldRef):
+            raw = _raw(node, self.cols, self.facts)
+            lp, rp = self.cols.values(node.field)[1], self.cols.values(node.value.name)[1]
+            lu, ru = self.unknown(node.field), self.unknown(node.value.name)
+            sure = ~lu & ~ru
+            return raw & sure, (~raw & sure) | (~lp & ~lu) | (~rp & ~ru)
+        if isinstance(node, Contains) and isinstance(node.value, FieldRef):
+            raw = _raw(node, self.cols, self.facts)
+            op = self.cols.values(node.value.name)[1]
+            lu, ru = self.unknown(node.field), self.unknown(node.value.name)
+            return raw & ~ru, (~raw & ~lu & ~ru) | (~op & ~ru)
+        if isinstance(node, (In, Contains)) and self.cols.kind(node.field) in _LISTS:
+            raw = _raw(node, self.cols, self.facts)
+            return raw, ~raw & ~self.unknown(node.field)
+        if isinstance(node, (Compare, In, Matches)):
+            return self.known(_raw(node, self.cols, self.facts), node.field)
+        if isinstance(node, Deadline):
+            raw = self.facts.deadlines[node.spec.key].hit
+            u = self.facts.deadline_unknown.get(node.spec.key)
+            if u is None:
+                return raw.copy(), ~raw
+            return raw & ~u, ~raw & ~u
+        raise TypeError(f"vectorized evaluator has no translation for {type(node).__name__}")
+
+
+_LISTS = ("list", "enum_list")
+
+
+def _raw(node, cols: _Columns, facts: Facts) -> np.ndarray:
+    """A leaf on the values as they are (a missing value never satisfies it)."""
     n = cols.n
-    if isinstance(node, Const):
-        return np.full(n, bool(node.value))
-    if isinstance(node, AllOf):
-        out = np.ones(n, dtype=bool)
-        for child in node.children:
-            out &= _mask(child, cols, facts)
-        return out
-    if isinstance(node, AnyOf):
-        out = np.zeros(n, dtype=bool)
-        for child in node.children:
-            out |= _mask(child, cols, facts)
-        return out
-    if isinstance(node, Not):
-        return ~_mask(node.child, cols, facts)
-    if isinstance(node, Present):
-        return cols.values(node.field)[1].copy()
-    if isinstance(node, Absent):
-        return ~cols.values(node.field)[1]
     if isinstance(node, Compare):
         kind = cols.kind(node.field)
         left, lp = cols.values(node.field)
@@ -127,7 +198,7 @@ def _mask(node, cols: _Columns, facts: Facts) -> np.ndarray:
     if isinstance(node, In):
         values = list(node.values.value)
         kind = cols.kind(node.field)
-        if kind in ("list", "enum_list"):
+        if kind in _LISTS:
             pos, vals = cols.exploded(node.field)
             hit = pd.Series(vals, dtype=object).isin(values).to_numpy(dtype=bool)
             out = np.zeros(n, dtype=bool)
@@ -151,19 +222,34 @@ def _mask(node, cols: _Columns, facts: Facts) -> np.ndarray:
         v, present = cols.values(node.field)
         s = pd.Series(v, dtype=object)
         return s.str.contains(node.pattern, regex=True, na=False).to_numpy(dtype=bool) & present
-    if isinstance(node, Deadline):
-        return facts.deadlines[node.spec.key].hit.copy()
     raise TypeError(f"vectorized evaluator has no translation for {type(node).__name__}")
 
 
 class VectorizedEvaluator:
     name = "vectorized"
 
-    def masks(self, nodes: dict[str, tuple[str, object]], facts: Facts) -> dict[str, np.ndarray]:
-        """key → boolean mask, for (scope, condition) pairs."""
+    def judge(self, nodes: dict[str, tuple[str, object, dict]], facts: Facts) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """key → (certainly true, certainly false) masks, for (scope, condition, empty overrides) triples."""
         cols = {scope: _Columns(frame, facts.fields[scope]) for scope, frame in facts.frames.items()}
-        return {key: _mask(node, cols[scope], facts) for key, (scope, node) in nodes.items()}
+        return {key: _Judge(cols[scope], facts, scope, overrides)(node)
+                for key, (scope, node, overrides) in nodes.items()}
+
+    def masks(self, nodes: dict[str, tuple[str, object]], facts: Facts) -> dict[str, np.ndarray]:
+        """key → rows where the condition is certainly true, for (scope, condition) pairs."""
+        judged = self.judge({key: (scope, node, None) for key, (scope, node) in nodes.items()}, facts)
+        return {key: t for key, (t, _f) in judged.items()}
+
+    def outcomes(self, rules: list[Rule], facts: Facts, ctx: RunContext,
+                 every_outcome: bool = True) -> dict[str, Outcome]:
+        """rule id → its four-way verdict on every row of its scope (evaluate/outcome.py `Outcome`);
+        always every outcome (`every_outcome` is for the Rete evaluator, where it costs)."""
+        nodes = {}
+        for r in rules:
+            overrides = empty_overrides(r)
+            nodes[(r.id, "full")] = (r.scope, full_condition(r, ctx.as_of), overrides)
+            nodes[(r.id, "scope")] = (r.scope, AllOf((effective_condition(r, ctx.as_of), r.applies)), overrides)
+        judged = self.judge(nodes, facts)
+        return {r.id: Outcome.from_masks(judged[(r.id, "full")], judged[(r.id, "scope")][1]) for r in rules}
 
     def hits(self, rules: list[Rule], facts: Facts, ctx: RunContext) -> dict[str, np.ndarray]:
-        masks = self.masks({r.id: (r.scope, full_condition(r, ctx.as_of)) for r in rules}, facts)
-        return {rule_id: np.flatnonzero(mask) for rule_id, mask in masks.items()}
+        return {rule_id: o.violated for rule_id, o in self.outcomes(rules, facts, ctx).items()}

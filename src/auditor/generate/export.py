@@ -18,7 +18,8 @@ from pathlib import Path
 
 from auditor.enrich.calendar import WorkCalendar
 from auditor.errors import UsageError
-from auditor.generate.lifecycle import finalize, make_context, plan_case
+from auditor.generate.export_view import finalize
+from auditor.generate.lifecycle import make_context, plan_case
 from auditor.generate.violations import applicable
 from auditor.generate.writers import ExportWriter
 from auditor.progress import progress

@@ -142,7 +142,10 @@ def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
 
 
 from auditor.generate import violations_three_systems  # noqa: E402,F401
+from auditor.generate import violations_recording  # noqa: E402,F401
+from auditor.generate import violations_review  # noqa: E402,F401
 
 
 from auditor.generate import violations_procedure  # noqa: E402,F401
+from auditor.generate import violations_process  # noqa: E402,F401
 from auditor.generate import violations_law  # noqa: E402,F401

@@ -2,7 +2,7 @@
 does not re-report the ones already being corrected.
 
 The baseline is a run recorded in the history store (its run id, or "latest") or a previous
-`findings.json` (schema "auditor-findings/1": a top-level "findings" list whose items carry
+`findings.json` (schema "auditor-findings/1" or "/2": a top-level "findings" list whose items carry
 "fingerprint").
 """
 
@@ -16,6 +16,7 @@ from auditor.findings import AuditResult, Finding
 from auditor.history.store import open_store, run_exists
 
 FINDINGS_SCHEMA = "auditor-findings/1"
+FINDINGS_SCHEMAS = ("auditor-findings/1", "auditor-findings/2")  # 2 adds undetermined and coverage
 MAX_BASELINE_BYTES = 500_000_000
 
 
@@ -74,10 +75,11 @@ def _from_json(path: Path) -> set[str]:
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise InputError(f"基线文件应为 {FINDINGS_SCHEMA} 格式：顶层对象含 findings 列表", file=name)
     schema = doc.get("schema")
-    if schema is not None and schema != FINDINGS_SCHEMA:
+    if schema is not None and schema not in FINDINGS_SCHEMAS:
         shown = repr(schema)
         shown = shown if len(shown) <= 60 else shown[:60] + "…"
-        raise InputError(f"基线文件的 schema 为 {shown}，本版本只认 {FINDINGS_SCHEMA!r}", file=name)
+        raise InputError(f"基线文件的 schema 为 {shown}，本版本只认 "
+                         f"{' 或 '.join(repr(s) for s in FINDINGS_SCHEMAS)}", file=name)
     out = set()
     for i, item in enumerate(doc["findings"]):
         fp = item.get("fingerprint") if isinstance(item, dict) else None

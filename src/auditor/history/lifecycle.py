@@ -40,13 +40,17 @@ class RunEffect:
 
 def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[dict], scope: set[str] | None,
               exemptions: dict[str, dict], recorded_at: str, actor: str,
-              rule_scope: set[str] | None = None) -> RunEffect:
+              rule_scope: set[str] | None = None, undetermined: frozenset = frozenset(),
+              unevaluated_rules: frozenset = frozenset()) -> RunEffect:
     """Update items and their status history for one run, inside the caller's transaction.
 
     `rows` are the run's findings (dicts with the item columns and `due`); `scope` is the set of squads
     the run audited and `rule_scope` the set of rules it ran (None = all): items of other squads or
     rules were not looked at and stay as they are.
     `exemptions` maps fingerprint -> {"reason", "approver", ...} for findings the register exempts.
+    `undetermined`: fingerprints this run could not decide (无法判定): their items stay as they are,
+    neither persisting nor resolved; so are the items of `unevaluated_rules` (rules with no rows to
+    judge because the export lacked their table).
     """
     effect = RunEffect()
     existing = {
@@ -113,6 +117,8 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
         if scope is not None and item["squad"] not in scope:
             continue
         if rule_scope is not None and item["rule_id"] not in rule_scope:
+            continue
+        if fp in undetermined or item["rule_id"] in unevaluated_rules:  # not shown either way: not 销项
             continue
         effect.resolved.append((fp, item["squad"]))
         event(fp, "resolved", item["status"], CLOSED, item["due"], "本次审计未再发现，自动销项")

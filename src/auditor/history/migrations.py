@@ -202,6 +202,22 @@ CREATE TABLE issued_items (
     PRIMARY KEY (list_id, fingerprint)
 );
 """),
+    ("undetermined_0001_items", """
+-- 无法判定 (数据缺失，待核实) items of each run: the export could not decide them. They are a state of
+-- their own: an open item that is undetermined in a later run is neither persisting nor resolved.
+CREATE TABLE undetermined (
+    run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+    fingerprint TEXT NOT NULL,
+    rule_id     TEXT NOT NULL,
+    case_id     TEXT NOT NULL,
+    squad       TEXT NOT NULL,
+    subject     TEXT NOT NULL DEFAULT '',
+    missing     TEXT NOT NULL,                    -- JSON list of the fields whose values were missing
+    PRIMARY KEY (run_id, fingerprint)
+);
+CREATE INDEX undetermined_fingerprint ON undetermined(fingerprint);
+ALTER TABLE runs ADD COLUMN n_undetermined INTEGER NOT NULL DEFAULT 0;
+"""),
 ]
 
 

@@ -202,8 +202,17 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
         )
         conn.executemany("INSERT INTO run_squads (run_id, squad, cases) VALUES (?,?,?)",
                          [(run_id, s, n) for s, n in sorted(_squad_cases(result, rows).items())])
+        undetermined = list(getattr(result, "undetermined", ()) or ())
         effect = apply_run(conn, run_id=run_id, as_of=as_of, rows=rows, scope=scope, exemptions=exemptions,
-                           recorded_at=stamp, actor=actor or label or f"run {run_id}", rule_scope=rule_filter)
+                           recorded_at=stamp, actor=actor or label or f"run {run_id}", rule_scope=rule_filter,
+                           undetermined=frozenset(u.fingerprint for u in undetermined),
+                           unevaluated_rules=_unevaluated_rules(result))
+        conn.executemany(
+            "INSERT OR IGNORE INTO undetermined (run_id, fingerprint, rule_id, case_id, squad, subject, missing)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(run_id, u.fingerprint, u.rule_id, u.case_id, u.squad, u.subject, _json(list(u.missing)))
+             for u in undetermined])
+        conn.execute("UPDATE runs SET n_undetermined=? WHERE run_id=?", (len(undetermined), run_id))
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
             conn.executemany(
@@ -311,3 +320,12 @@ def _counts(result: AuditResult) -> dict:
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _unevaluated_rules(result: AuditResult) -> frozenset:
+    """Recording-scope rules of a run whose export had no recordings table: they judged nothing."""
+    coverage = getattr(result, "coverage", None)
+    if coverage is None or "recordings" not in coverage.rules_without:
+        return frozenset()
+    recording_rules = {str(getattr(r, "id", "")) for r in result.rules if getattr(r, "scope", "") == "recording"}
+    return frozenset(set(coverage.rules_without["recordings"]) & recording_rules)

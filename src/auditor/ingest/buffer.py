@@ -42,6 +42,8 @@ class TableBuffer:
         self.parents: list[tuple[str, int] | None] = []  # XML recordings: (file, line) of their case
         self.rejected: list[RejectedRow] = []
         self.rows_in = 0
+        self.declared: set[str] = set()  # columns the form supplies: a CSV header's, all for XML
+        self.files_read = 0  # files that hold this table as their own (a CSV, or an XML root)
         self.max_chars = limits.max_field_chars
         self.max_rows = limits.max_rows
         self._file = ""

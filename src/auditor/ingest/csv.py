@@ -230,6 +230,8 @@ def _read(f, name: str, encoding: str, sha: str, profile: ExportMapping,
     buffer = buffers[table]
     plan = _plan(header, table, profile, name, warnings)
     buffer.begin_file(name, plan)
+    buffer.declared.update(plan)
+    buffer.files_read += 1
     ncols = len(header)
     if encoding.replace("-", "").lower() in ("utf8", "utf8sig") and getattr(f, "name", None):
         rows = read_bulk(Path(f.name), offset, ncols, delimiter, plan, buffer, current())

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from auditor.coverage import supplied_from_buffers
 from auditor.errors import InputError
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.csv import NO_KNOWN_COLUMN, read_csv
@@ -203,7 +204,7 @@ def _finish(buffers: dict[str, TableBuffer], warnings: list[InputWarning],
                           key=lambda r: (order.get(r.file, len(order)), r.line, table_order[r.table]))
     warnings = sorted(warnings, key=lambda w: (order.get(w.file, -1), w.line or 0))
     return LoadResult(tables=frames, rejected=all_rejected, warnings=warnings, counts=counts,
-                      files=infos)
+                      files=infos, supplied=supplied_from_buffers(buffers))
 
 
 def _check_recordings(rec: pd.DataFrame, parents: list, cases: pd.DataFrame,

@@ -65,6 +65,7 @@ class LoadResult:
     warnings: list[InputWarning] = field(default_factory=list)
     counts: dict[str, TableCount] = field(default_factory=dict)
     files: list[FileInfo] = field(default_factory=list)
+    supplied: dict = field(default_factory=dict)  # table -> frozenset of supplied columns (auditor.coverage)
 
     @property
     def any_rejected(self) -> bool:

@@ -186,6 +186,9 @@ def _parse(reader: _HashingReader, name: str, profile: ExportMapping, buffers: d
                 readers = _readers() if fast and fast_allowed(el) else {}
                 for t, buffer in buffers.items():
                     buffer.begin_file(name, shapes[t].index)
+                buffers[table].files_read += 1
+                for t in ("cases", "recordings") if table == "cases" else (table,):
+                    buffers[t].declared.update(buffers[t].names)  # the XSD's form: every element
                 if table == "cases":
                     def read(e, f=readers.get("cases")):
                         _read_case(e, name, shapes, warnings, unknown, f)

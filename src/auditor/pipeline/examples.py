@@ -7,9 +7,9 @@ from dataclasses import replace
 from auditor.enrich.calendar import WorkCalendar
 from auditor.evaluate import registry
 from auditor.evaluate.prepare import prepare
-from auditor.pipeline.audit import judge
+from auditor.pipeline.audit import judge_outcomes
 from auditor.results.finding_text import build_findings
-from auditor.rules.examples import EXAMPLE_AS_OF, ExampleOutcome, example_tables
+from auditor.rules.examples import EXAMPLE_AS_OF, ExampleOutcome, example_supplied, example_tables
 from auditor.rules.loader import RulePack
 from auditor.rules.params import Profile, check_value
 
@@ -23,7 +23,7 @@ def run_examples(pack: RulePack, profile: Profile, *, engine="vectorized", calen
     for rule in pack.rules:
         if rule_ids and rule.id not in rule_ids:
             continue
-        counters = {"fire": 0, "pass": 0}
+        counters = {"fire": 0, "pass": 0, "unknown": 0}
         for example in rule.examples:
             index = counters[example.kind]
             counters[example.kind] += 1
@@ -34,11 +34,14 @@ def run_examples(pack: RulePack, profile: Profile, *, engine="vectorized", calen
                     values[key] = value
                 run_profile = replace(profile, values=values)
                 run = prepare(example_tables(rule, example, index), as_of=example.as_of or EXAMPLE_AS_OF,
-                              pack=pack, profile=run_profile, calendar=calendar, rule_ids=(rule.id,))
-                fired = any(f.rule_id == rule.id for f in build_findings(run.rules, judge(run, evaluator),
-                                                                         run.facts, run.ctx))
+                              pack=pack, profile=run_profile, calendar=calendar, rule_ids=(rule.id,),
+                              supplied=example_supplied(example))
+                judged = judge_outcomes(run, evaluator)[rule.id]
+                hits = {rule.id: judged.violated}
+                fired = any(f.rule_id == rule.id for f in build_findings(run.rules, hits, run.facts, run.ctx))
+                verdict = "违规" if fired else "无法判定" if len(judged.unknown) else ""
                 outcomes.append(ExampleOutcome(rule.id, example.kind, index, example.line, fired, rule.file,
-                                               example.note))
+                                               example.note, verdict=verdict))
             except Exception as exc:  # an example that crashes the pipeline is a failed example, reported
                 outcomes.append(ExampleOutcome(rule.id, example.kind, index, example.line, False, rule.file,
                                                example.note, error=f"{type(exc).__name__}: {exc}"))

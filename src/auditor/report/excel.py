@@ -27,7 +27,7 @@ from auditor.findings import SEVERITIES
 from auditor.model.fields import TABLE_ZH
 from auditor.exceptions_register import EXEMPT
 from auditor.cells import sheet_names  # noqa: F401 - re-exported
-from auditor.report import labels
+from auditor.report import coverage_sheets, labels
 from auditor.report.common import (
     basis_text, departments_text, field_text, is_missing, load_counts, load_list, masked_rejected_value,
     neutralise, param_descriptions, param_value_text, plain, profile_name, profile_overrides, profile_params,
@@ -279,6 +279,7 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
     extra_reserved = [_part_name(reserved[1], k) for k in range(1, len(warning_parts))]
     extra_reserved += [_part_name(reserved[3], k) for k in range(1, len(rejected_parts))]
     extra_reserved.append("销项进度")  # auditor.report.progress_sheet.SHEET, for a recorded run
+    extra_reserved += coverage_sheets.sheet_names(lang)
     names = sheet_names([_part_name(s.squad, k) for s in summary.squads for k in range(len(squad_parts[s.squad]))],
                         reserved + extra_reserved)
     split_notes = [_split_note(sq.squad, len(squad_parts[sq.squad]), lang) for sq in summary.squads
@@ -322,6 +323,11 @@ def write_xlsx(result: Any, path: str | Path, *, lang: str = "zh", show_personal
                        summary.by_rule.get(str(rule_attr(r, "id")), 0)]
                       for r in sorted(result.rules, key=lambda r: str(rule_attr(r, "id")))],
                      [10, 30, 12, 8, 40, 30, 8], lang, wrap=(1, 4, 5))
+        if getattr(result, "coverage", None) is not None:  # what the export did not show, apart from findings
+            coverage_sheets.write_undetermined_sheet(w, wb.add_worksheet(coverage_sheets.UNDETERMINED_SHEET[lang]),
+                                                     result, lang, max_rows)
+            coverage_sheets.write_coverage_sheet(w, wb.add_worksheet(coverage_sheets.COVERAGE_SHEET[lang]),
+                                                 result, lang)
         for k, part in enumerate(rejected_parts):
             _table_sheet(w, wb.add_worksheet(_part_name(reserved[3], k)), labels.REJECTED_COLUMNS,
                          [[str(r.table) if lang == "en" else TABLE_ZH.get(str(r.table), str(r.table)), str(r.file),

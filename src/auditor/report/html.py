@@ -222,6 +222,7 @@ def build_context(result: Any, *, lang: str = "zh", show_personal_data: bool = F
             "rejected": sum(c[3] for c in counts), "rows_in": sum(c[1] for c in counts),
             "pct": f"{100 * tot.cases_with_findings / tot.cases:.1f}%" if tot.cases else "—",
         },
+        "coverage": undetermined_view(result, lang),
         "squads": summary.squads,
         "themes": [(t, labels.theme_label(t, lang)) for t in summary.themes],
         "score_note": describe_score(summary.model, lang, labels.severity_label),
@@ -266,3 +267,33 @@ def render_html(result: Any, *, lang: str = "zh", show_personal_data: bool = Fal
     return render("report.html.j2", build_context(result, lang=lang, show_personal_data=show_personal_data,
                                                   max_case_sections=max_case_sections,
                                                   max_table_rows=max_table_rows))
+
+
+MAX_UNDETERMINED_ROWS = 500  # the full list is in the workbook and findings.json
+
+
+def undetermined_view(result: Any, lang: str) -> dict | None:
+    """The coverage line and the 无法判定 items (数据缺失，待核实): per rule, per squad, the first few."""
+    from auditor.coverage import coverage_line
+
+    coverage = getattr(result, "coverage", None)
+    if coverage is None:
+        return None
+    items = list(getattr(result, "undetermined", ()) or ())
+    by_rule: dict[str, list] = {}
+    by_squad: dict[str, int] = {}
+    for u in items:
+        entry = by_rule.setdefault(u.rule_id, [u.rule_id, tr(u.title, lang), 0, {}])
+        entry[2] += 1
+        label = tr(u.missing_labels, lang)
+        entry[3][label] = entry[3].get(label, 0) + 1
+        by_squad[u.squad] = by_squad.get(u.squad, 0) + 1
+    rules = [(rid, title, n, ("；" if lang == "zh" else "; ").join(sorted(labels_, key=lambda x: -labels_[x])[:3]))
+             for rid, title, n, labels_ in sorted(by_rule.values(), key=lambda e: (-e[2], e[0]))]
+    return {
+        "line": coverage_line(coverage, len(items), lang), "total": len(items), "by_rule": rules,
+        "by_squad": sorted(by_squad.items(), key=lambda kv: (-kv[1], kv[0])),
+        "rows": [(u.squad, u.case_id, u.rule_id, tr(u.title, lang), u.subject, tr(u.missing_labels, lang))
+                  for u in items[:MAX_UNDETERMINED_ROWS]],
+        "more": max(0, len(items) - MAX_UNDETERMINED_ROWS),
+    }

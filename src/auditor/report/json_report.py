@@ -1,4 +1,5 @@
-"""The machine-readable report: `findings.json`, schema "auditor-findings/1".
+"""The machine-readable report: `findings.json`, schema "auditor-findings/2" (2: 无法判定 items under
+`undetermined` and the export's `coverage`; they are never among `findings` unless the run asked).
 
 Documented in docs/json-schema.md; the JSON Schema ships as auditor/data/findings.schema.json.
 Byte-identical for identical inputs: sorted keys, fixed separators, one finding per line, dates as ISO
@@ -18,7 +19,7 @@ from auditor.report.common import (
 )
 from auditor.report.summary import summarize
 
-SCHEMA_ID = "auditor-findings/1"
+SCHEMA_ID = "auditor-findings/2"
 
 
 def _lang_pair(value: Any) -> dict[str, str]:
@@ -97,7 +98,33 @@ def build_document(result: Any, *, show_personal_data: bool = False) -> dict[str
             for n in result.notices
         ],
         "summary": summary.as_dict(),
+        "undetermined": [
+            {"fingerprint": u.fingerprint, "rule_id": u.rule_id, "case_id": u.case_id, "squad": u.squad,
+             "theme": u.theme, "severity": u.severity, "subject": u.subject, "title": _lang_pair(u.title),
+             "missing": list(u.missing), "missing_labels": _lang_pair(u.missing_labels)}
+            for u in getattr(result, "undetermined", ()) or ()
+        ],
+        "coverage": coverage_document(result),
     }
+
+
+def coverage_document(result: Any) -> dict[str, Any] | None:
+    """What the export supplied, the one-line statement, and the 无法判定 counts per rule and squad."""
+    from auditor.coverage import coverage_line
+
+    coverage = getattr(result, "coverage", None)
+    if coverage is None:
+        return None
+    undetermined = getattr(result, "undetermined", ()) or ()
+    by_rule: dict[str, int] = {}
+    by_squad: dict[str, int] = {}
+    for u in undetermined:
+        by_rule[u.rule_id] = by_rule.get(u.rule_id, 0) + 1
+        by_squad[u.squad] = by_squad.get(u.squad, 0) + 1
+    return {**coverage.as_dict(),
+            "statement": {lang: coverage_line(coverage, len(undetermined), lang) for lang in ("zh", "en")},
+            "undetermined_by_rule": dict(sorted(by_rule.items())),
+            "undetermined_by_squad": dict(sorted(by_squad.items()))}
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -77,7 +77,7 @@ def build_findings(rules: list[Rule], hits: dict[str, np.ndarray], facts: Facts,
     """The findings of every rule's hits, sorted. Built a rule at a time and column-wise: each template
     is cut once (`compile_template`), each placeholder's column formatted once per distinct value, and
     messages joined from those columns; the result equals the per-finding builder's byte for byte
-    (tests/_findings_reference.py, tests/test_findings_bulk.py)."""
+    (tests/_findings_reference.py, tests/results/test_findings_bulk.py)."""
     out: list[Finding] = []
     params = {f"param.{k}": v for k, v in ctx.params.items() if not isinstance(v, tuple)}
     for rule in rules:

@@ -128,8 +128,14 @@ def rule_markdown(rule: Rule, pack: RulePack) -> str:
     extra = "".join(f"；{d}（仅 `{f}` 为是的案件）" for d, f in rule.departments_if)
     lines += [f"**问题描述**：{rule.message['zh']}", "", f"**整改措施**：{rule.correction['zh']}", "",
               f"**责任部门**：{'、'.join(rule.departments)}{extra}", ""]
-    fires = sum(1 for e in rule.examples if e.kind == "fire")
-    lines += [f"**示例**：应触发 {fires} 例，不应触发 {len(rule.examples) - fires} 例（`auditor rules test`）", ""]
+    if rule.empty:
+        lines.append("**空值的含义（本规则另行规定）**：" + "；".join(
+            f"`{name}` 为空表示{'未发生' if means == 'not_done' else '未记载'}（{reason}）"
+            for name, (means, reason) in rule.empty.items()))
+        lines.append("")
+    count = {kind: sum(1 for e in rule.examples if e.kind == kind) for kind in ("fire", "pass", "unknown")}
+    lines += [f"**示例**：应触发 {count['fire']} 例，不应触发 {count['pass']} 例"
+              + (f"，无法判定 {count['unknown']} 例" if count["unknown"] else "") + "（`auditor rules test`）", ""]
     return "\n".join(lines)
 
 

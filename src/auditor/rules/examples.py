@@ -1,7 +1,9 @@
 """A rule's embedded examples as canonical tables, and the outcome of running one.
 
-A `fire` example must make its rule fire; a `pass` example must not. Examples are partial case
-records (plus optional recordings, disclosures, as-of date and parameter overrides); the runner is
+A `fire` example must make its rule fire (违规); a `pass` example must be decided without a breach
+(合规 or 不适用); an `unknown` example must leave the export unable to decide (无法判定). Examples are
+partial case records (plus optional recordings, disclosures, as-of date, parameter overrides and
+`unsupplied`: tables or columns the example's export does not have); the runner is
 `auditor.pipeline.examples`.
 """
 
@@ -27,10 +29,17 @@ class ExampleOutcome:
     file: str
     note: str = ""
     error: str = ""
+    verdict: str = ""  # 违规 / 合规或不适用 (""), 无法判定
 
     @property
     def ok(self) -> bool:
-        return not self.error and self.fired == (self.kind == "fire")
+        if self.error:
+            return False
+        if self.kind == "unknown":
+            return self.verdict == "无法判定"
+        if self.kind == "pass":
+            return not self.fired and self.verdict != "无法判定"
+        return self.fired
 
 
 def example_tables(rule: Rule, example: Example, index: int) -> dict:
@@ -43,13 +52,26 @@ def example_tables(rule: Rule, example: Example, index: int) -> dict:
     disclosures = [dict(row) for row in example.disclosures]
     for row in disclosures:
         row.setdefault("decision_no", case.get("decision_no"))
-    return {
+    tables = {
         "cases": to_frame("cases", [_only_known("cases", case)]),
         "recordings": to_frame("recordings", [_only_known("recordings", r) for r in recordings]) if recordings
         else to_frame("recordings", {}),
         "disclosures": to_frame("disclosures", [_only_known("disclosures", r) for r in disclosures]) if disclosures
         else to_frame("disclosures", {}),
     }
+    return tables
+
+
+def example_supplied(example: Example) -> dict:
+    """What the example's export supplied: everything but its `unsupplied` tables and columns."""
+    supplied = {t: set(f.name for f in fields) for t, fields in TABLES.items()}
+    for name in example.unsupplied:
+        table, _, column = name.rpartition(".")
+        if not table and name in ("recordings", "disclosures"):
+            supplied.pop(name, None)
+            continue
+        supplied.get(table or "cases", set()).discard(column)
+    return {t: frozenset(c) for t, c in supplied.items()}
 
 
 def _only_known(table: str, row: dict) -> dict:

@@ -25,6 +25,7 @@ from auditor.packdata import PACK_META, default_pack_path  # noqa: F401  (defaul
 from auditor.rules.condition_parser import ParseContext, parse_condition
 from auditor.rules.conditions import ALWAYS_TRUE
 from auditor.suggest import did_you_mean
+from auditor.rules.emptiness import parse_empty
 from auditor.rules.model import DueRule, Effective, Example, Rule
 from auditor.rules.params import Param, load_param_declarations
 from auditor.rules.template import DEADLINE_ATTRS, placeholders
@@ -220,9 +221,10 @@ def parse_rule(raw: LineDict, filename: str, params: dict[str, Param], definitio
             _check_template(raw[part][lang], ctx, raw[part], lang, fields, params, deadlines)
     basis = tuple(Basis(b["law"], b["article"], b["quote"], b["confidence"], b.get("source", ""))
                   for b in raw["basis"])
+    empty = parse_empty(raw.get("empty"), ctx, scope, (applies, violation))
     examples = []
-    for kind in ("fire", "pass"):
-        items = raw["examples"][kind]
+    for kind in ("fire", "pass", "unknown"):
+        items = raw["examples"].get(kind) or []
         for i, ex in enumerate(items):
             examples.append(_example(kind, ex, ctx, items.line_of(i), params))
     return Rule(
@@ -231,7 +233,7 @@ def parse_rule(raw: LineDict, filename: str, params: dict[str, Param], definitio
         violation=violation, params=tuple(declared), message=dict(raw["message"]),
         correction=dict(raw["correction"]), departments=tuple(raw["departments"]), due=due,
         effective=effective, subject=subject, examples=tuple(examples), file=filename, line=raw.line,
-        tags=tuple(raw.get("tags") or ()), departments_if=_departments_if(raw, ctx, fields),
+        tags=tuple(raw.get("tags") or ()), empty=empty, departments_if=_departments_if(raw, ctx, fields),
     )
 
 
@@ -275,7 +277,7 @@ def _check_template(text: str, ctx, owner, key, fields, params, deadlines) -> No
             raise ctx.error(f"模板引用了未知字段 {name!r}{did_you_mean(name, fields)}", owner, key)
 
 
-_EXAMPLE_META = {"recordings", "disclosures", "as_of", "params", "note"}
+_EXAMPLE_META = {"recordings", "disclosures", "as_of", "params", "note", "unsupplied"}
 
 
 def _example(kind: str, raw, ctx, line: int, params) -> Example:
@@ -302,9 +304,18 @@ def _example(kind: str, raw, ctx, line: int, params) -> Example:
         if key not in params:
             raise RuleError(f"示例中的未知参数 {key!r}{did_you_mean(str(key), params)}", file=ctx.file,
                             line=raw.line_of("params"), rule_id=ctx.rule_id, key=key)
+    unsupplied = raw.get("unsupplied") or []
+    known = {t: {f.name for f in fs} for t, fs in TABLES.items()}
+    if not isinstance(unsupplied, list) or not all(
+            isinstance(u, str) and (u in ("recordings", "disclosures") or u in known["cases"]
+                                    or u.partition(".")[0] in known and u.partition(".")[2] in
+                                    known[u.partition(".")[0]]) for u in unsupplied):
+        raise ctx.error("示例的 unsupplied 应为列表：表名（recordings、disclosures）、案件字段名或 表名.字段名",
+                        raw, "unsupplied")
     as_of = raw.get("as_of")
     if as_of is not None and not isinstance(as_of, dt.date):
         raise ctx.error("示例的 as_of 应写作 YYYY-MM-DD", raw, "as_of")
     return Example(kind=kind, case=case, recordings=tuple(raw.get("recordings") or ()),
                    disclosures=tuple(raw.get("disclosures") or ()), as_of=as_of,
-                   params=dict(raw.get("params") or {}), note=str(raw.get("note", "")), line=line)
+                   params=dict(raw.get("params") or {}), note=str(raw.get("note", "")), line=line,
+                   unsupplied=tuple(unsupplied))

@@ -29,7 +29,7 @@ class Effective:
 
 @dataclass(frozen=True)
 class Example:
-    kind: str  # "fire" or "pass"
+    kind: str  # "fire", "pass" or "unknown" (the export cannot decide: 无法判定)
     case: dict
     recordings: tuple = ()
     disclosures: tuple = ()
@@ -37,6 +37,7 @@ class Example:
     params: dict = field(default_factory=dict)
     note: str = ""
     line: int = 0
+    unsupplied: tuple = ()  # tables ("recordings") or columns ("filing_approver", "recordings.media") not supplied
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Rule:
     file: str
     line: int
     tags: tuple[str, ...] = ()
+    empty: dict = field(default_factory=dict)  # field -> (means, reason): the rule's own reading of empty cells
     departments_if: tuple[tuple[str, str], ...] = ()  # (department, bool fact): named only where the fact holds
 
     @property

@@ -4,7 +4,7 @@
 the board asks for today over and over. When no event is dated after the board's day, the state at
 that day is exactly the `items` table (every writer updates the item with its event), so only the
 state at the end of last month needs the replay, and that is cached until an event dated on or before
-it (or a run) appears. Anything else falls back to `squad_figures`. tests/test_serve_figures.py checks
+it (or a run) appears. Anything else falls back to `squad_figures`. tests/serve/test_serve_figures.py checks
 that both give the same rows.
 """
 

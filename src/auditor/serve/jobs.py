@@ -67,10 +67,10 @@ class JobRunner:
             conn.execute(f"UPDATE audit_jobs SET {columns} WHERE job_id = ?", (*values.values(), job_id))
 
     def _run(self, job_id: int, path: Path, as_of: date, user_name: str) -> None:
-        from auditor.api import AuditConfig, run_audit
-        from auditor.history.store import record_run
+        try:  # everything inside: a job must end as done or failed, never stay "running"
+            from auditor.api import AuditConfig, run_audit
+            from auditor.history.store import record_run
 
-        try:
             self._update(job_id, state="running", progress="读取导出并审计全部案件…")
             result = run_audit(AuditConfig(exports=(path,), as_of=as_of, rules=self.config.rules,
                                            profile=self.config.profile))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from auditor.errors import RuleError
+from auditor.evaluate.outcome import empty_overrides
 from auditor.evaluate.rete.compiler import FALSE, LISTS, Compiler, Scope, split
 from auditor.evaluate.rete.regex import Unsupported, check_pattern
 from auditor.rules.conditions import AllOf, Compare, Matches, walk
@@ -29,9 +30,13 @@ def check_rules(rules: list[Rule], params: dict) -> list[RuleError]:
                 if why:
                     raise RuleError(why)
             bound = rule.bind(params)
-            expr = Compiler(Scope(catalogue)).expr(AllOf((bound.applies, bound.violation)))
-            if expr is not FALSE:
-                split(expr)
+            # as large as a run can make it: every value possibly unknown, all three outcomes compiled
+            compiler = Compiler(Scope(catalogue, unknown_of=lambda name, means: True))
+            compiler.overrides = empty_overrides(rule)
+            for expr in (compiler.expr(AllOf((bound.applies, bound.violation))),
+                         compiler.expr(bound.applies, neg=True), compiler.expr(bound.violation, neg=True)):
+                if expr is not FALSE:
+                    split(expr)
         except RuleError as exc:
             errors.append(RuleError(exc.message, file=rule.file, line=rule.line, rule_id=rule.id))
     return errors

@@ -46,12 +46,28 @@ TRUE, FALSE = {"~true": 1}, {"~false": 1}  # markers folded away before emitting
 class Scope:
     """What one scope's ruleset needs from the facts: encoded fields, deadline and regex verdicts."""
 
-    def __init__(self, catalogue: dict, tag: str = "c"):
+    def __init__(self, catalogue: dict, tag: str = "c", unknown_of=None):
         self.catalogue = catalogue
         self.tag = tag  # "c" case, "r" recording: keeps verdict keys apart in the shared session
         self.keys: dict[tuple[str, str], str] = {}  # (field, unit) -> fact key; unit "" or "s"
         self.deadlines: dict[str, str] = {}  # spec.key -> fact key
         self.regexes: dict[tuple[str, str], tuple[str, str]] = {}  # (field, pattern) -> (fact key, durable)
+        # (field, empty override) -> unknown mask, or None when every value is known; `rules validate`
+        # passes one that calls every value possibly unknown, so the largest expressions are checked
+        self.unknown_of = unknown_of or (lambda name, means: None)
+        self.unknowns: dict[tuple[str, str | None], tuple[str, object]] = {}  # -> (fact key, mask)
+        self.touched = False  # the last compiled condition read a value that may be unknown
+        self.judged: set[str] = set()  # rules compiled with their "na" and "ok" parts
+
+    def known(self, name: str, means: str | None = None) -> dict:
+        """The fact's value of `name` is established: `{~cu<n>: 0}` (TRUE when every row's is)."""
+        if (name, means) not in self.unknowns:
+            mask = self.unknown_of(name, means)
+            if mask is None:
+                return TRUE
+            self.unknowns[(name, means)] = (f"~{self.tag}u{len(self.unknowns)}", mask)
+        self.touched = True
+        return {self.unknowns[(name, means)][0]: 0}
 
     def key(self, name: str, unit: str = "") -> str:
         self.keys.setdefault((name, unit), name + ("~s" if unit else ""))
@@ -105,8 +121,8 @@ def is_eq(expr: dict) -> bool:
 def rank(expr: dict) -> int:
     """Cheap and selective tests first: durable stops a rule's alpha chain at the first failing node."""
     key = next(iter(expr))
-    if is_eq(expr):
-        return 2 if key in MARKS.values() else 0 if key.startswith("~") else 1
+    if is_eq(expr):  # "~cu3 = 0" (a value is known) holds for most rows: no better a lead than the mark
+        return 2 if key in MARKS.values() or key[2:3] == "u" else 0 if key.startswith("~") else 1
     return {"$ex": 4, "$nex": 5, "$and": 6, "$or": 7}.get(key, 3)
 
 
@@ -191,11 +207,21 @@ def scalar(value, kind: str):
 
 
 class Compiler:
+    """Kleene three-valued conditions as durable expressions: `expr(node)` holds on the facts where
+    `node` is certainly true, `expr(node, neg=True)` where it is certainly false (the rest are
+    unknown). Leaves add `known` tests on the values they read (see evaluate/vectorized.py `_Judge`
+    for the same semantics); `all`, `any` and `not` then need no change: T(all) = all T, F(all) =
+    any F, T(not c) = F(c)."""
+
     def __init__(self, scope: Scope):
         self.scope = scope
+        self.overrides: dict = {}  # the rule's own reading of empty cells (field -> means)
+
+    def known(self, name: str) -> dict:
+        return self.scope.known(name, self.overrides.get(name))
 
     def expr(self, node, neg: bool = False) -> dict:
-        """The durable expression of `node` (negated when `neg`), in negation normal form."""
+        """The durable expression of `node` certainly true (certainly false when `neg`), in NNF."""
         s = self.scope
         if isinstance(node, Const):
             return TRUE if bool(node.value) != neg else FALSE
@@ -206,22 +232,27 @@ class Compiler:
             return (all_of if isinstance(node, AllOf) != neg else any_of)(parts)
         if isinstance(node, (Present, Absent)):
             key = s.key(node.field)
-            return ex(key) if isinstance(node, Present) != neg else nex(key)
+            if isinstance(node, Present) != neg:  # shown in a list (partial where unknown) is there
+                return ex(key) if s.kind(node.field) in LISTS else all_of([ex(key), self.known(node.field)])
+            return all_of([nex(key), self.known(node.field)])
         if isinstance(node, Compare):
             return self.compare(node, neg)
         if isinstance(node, In):
-            return self.member(node.field, tuple(node.values.value), neg)
+            raw = self.member(node.field, tuple(node.values.value), neg)
+            if not neg and s.kind(node.field) in LISTS:
+                return raw
+            return all_of([raw, self.known(node.field)])
         if isinstance(node, Contains):
             return self.contains(node, neg)
         if isinstance(node, Matches):
             key = s.key(node.field)
             verdict, durable_pattern = s.regex(node.field, node.pattern)
-            if not neg:
-                return {"$mt": {key: durable_pattern}}  # a missing text never matches
-            return {verdict: 0}  # durable's own verdict from the probe ruleset
+            if not neg:  # a missing text never matches
+                return all_of([{"$mt": {key: durable_pattern}}, self.known(node.field)])
+            return all_of([{verdict: 0}, self.known(node.field)])  # durable's own verdict (probe ruleset)
         if isinstance(node, Deadline):
             key = s.deadlines.setdefault(node.spec.key, f"~{s.tag}d{len(s.deadlines)}")
-            return {key: 0 if neg else 1}
+            return {key: 0 if neg else 1}  # 2: the deadline's verdict is unknown
         raise TypeError(f"Rete evaluator has no translation for {type(node).__name__}")
 
     def compare(self, node: Compare, neg: bool) -> dict:
@@ -236,9 +267,12 @@ class Compiler:
                              if _PYOP[op](str(a), str(b))])
             else:
                 cond = cmp(left, op, {"$m": right})
-            if neg:
-                return any_of([nex(left), nex(right), cond])
-            return cond  # durable: a comparison with a missing side is false
+            kl, kr = self.known(node.field), self.known(node.value.name)
+            if neg:  # a side known to be empty makes the comparison false, whatever the other side
+                return any_of([all_of([any_of([nex(left), nex(right), cond]), kl, kr]),
+                             all_of([nex(left), kl]), all_of([nex(right), kr])])
+            # durable 2.0.28 holds `{"$gt": {a: {"$m": b}}}` true when b is missing: both must exist
+            return all_of([cond, ex(left), ex(right), kl, kr])
         value = node.value.value
         key = s.key(node.field)
         if kind == "bool" and node.op not in ("eq", "ne"):
@@ -247,7 +281,7 @@ class Compiler:
             cond = any_of([{key: b} for b in ok])
         else:
             cond = cmp(key, op, scalar(value, kind))
-        return any_of([nex(key), cond]) if neg else cond
+        return all_of([any_of([nex(key), cond]) if neg else cond, self.known(node.field)])
 
     def _temporal_pair(self, a: str, akind: str, b: str, bkind: str) -> tuple[str, str]:
         s = self.scope
@@ -269,17 +303,20 @@ class Compiler:
         return any_of([nex(key), all_of([{"$neq": {key: v}} for v in lits])])
 
     def contains(self, node: Contains, neg: bool) -> dict:
+        """A list shown to hold the value holds it; that it does not is certain only where the list is known."""
         key = self.scope.key(node.field)
+        kl = self.known(node.field)
         if isinstance(node.value, FieldRef):
             other = self.scope.key(node.value.name)
-            if not neg:
-                return {"$iany": {key: {"$i": {"$m": other}}}}
-            return any_of([nex(key), nex(other), {"$iall": {key: {"$neq": {"$i": {"$m": other}}}}}])
+            kr = self.known(node.value.name)
+            if not neg:  # the referenced value must exist (see compare)
+                return all_of([{"$iany": {key: {"$i": {"$m": other}}}}, ex(other), kr])
+            return any_of([all_of([any_of([nex(key), nex(other), {"$iall": {key: {"$neq": {"$i": {"$m": other}}}}}]),
+                               kl, kr]), all_of([nex(other), kr])])
         value = node.value.value
         if not neg:
             return {"$iany": {key: {"$i": value}}}
-        return any_of([nex(key), {"$iall": {key: {"$neq": {"$i": value}}}}])
-
+        return all_of([any_of([nex(key), {"$iall": {key: {"$neq": {"$i": value}}}}]), kl])
 
 
 def unmarked(part: dict, mark: str, tag: str, other: dict) -> dict:

@@ -54,7 +54,12 @@ class Table:
 
     def __init__(self, scope: Scope, frame: pd.DataFrame, facts: Facts, mark: str, verdicts: dict | None = None):
         self.scope, self.frame, self.mark = scope, frame, mark
-        self.hits = {key: facts.deadlines[spec_key].hit for spec_key, key in scope.deadlines.items()}
+        self.hits = {}  # deadline verdicts: 1 missed, 0 not missed, 2 unknown
+        for spec_key, key in scope.deadlines.items():
+            hit = facts.deadlines[spec_key].hit.astype(np.int64)
+            unknown = facts.deadline_unknown.get(spec_key)
+            self.hits[key] = hit if unknown is None else np.where(unknown, 2, hit)
+        self.flags = {key: mask for key, mask in scope.unknowns.values()}  # 1 where a value is unknown
         self.verdicts = verdicts or {}
 
     def rows(self, index: np.ndarray) -> Rows:
@@ -62,7 +67,9 @@ class Table:
         cols = {key: encode_column(sub[name], self.scope.kind(name), unit)
                 for (name, unit), key in self.scope.keys.items()}
         for key, hit in self.hits.items():
-            cols[key] = hit[index].astype(np.int64).tolist()
+            cols[key] = hit[index].tolist()
+        for key, mask in self.flags.items():
+            cols[key] = mask[index].astype(np.int64).tolist()
         for key, verdict in self.verdicts.items():
             cols[key] = verdict[index].tolist()
         return Rows(cols, self.mark, index)
