@@ -9,7 +9,7 @@ import pytest
 from auditor.api import AuditConfig, run_audit
 from auditor.report.common import basis_text
 
-SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample" / "xml"
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "sample" / "xml"
 AS_OF = date(2026, 11, 25)
 PLACEHOLDERS = ("未查到", "二手来源", "原文未见", "待确认")
 ACT_BY = re.compile(r"于 (\d{4}-\d{2}-\d{2}) 前")
