@@ -60,7 +60,15 @@ def build_findings_per_finding(rules: list[Rule], hits: dict[str, np.ndarray], f
                 title=dict(rule.title),
                 message={lang: render(rule.message[lang], texts[lang], lang) for lang in ("zh", "en")},
                 correction={lang: render(rule.correction[lang], texts[lang], lang) for lang in ("zh", "en")},
-                departments=rule.departments, correction_due=due, basis=rule.basis, evidence=evidence,
+                departments=_departments(rule, frame, pos), correction_due=due, basis=rule.basis, evidence=evidence,
             ))
     out.sort(key=Finding.sort_key)
     return out
+
+
+def _departments(rule: Rule, frame, pos: int) -> tuple[str, ...]:
+    """The rule's departments, with each `departments_if` one (before 承办中队) where its fact is true."""
+    extra = tuple(d for d, f in rule.departments_if if _plain(frame[f].iloc[pos]) is True)
+    if rule.departments[-1:] == ("承办中队",):
+        return rule.departments[:-1] + extra + rule.departments[-1:]
+    return rule.departments + extra

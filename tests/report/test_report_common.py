@@ -27,11 +27,12 @@ def test_citations_as_written_in_chinese(law, article, cited):
     assert basis_text((Basis(law, article, "", "P"),), "zh") == cited
 
 
-def test_confidence_marks_and_separator():
+def test_citations_only_no_confidence_notes_and_separator():
+    # Confidence notes (二手来源, 待确认) stay in the rule catalogue; the corrections list cites the law only.
     basis = (Basis("中华人民共和国行政处罚法", "第五十七条第一款", "", "S"),
              Basis("区局案由库（参数 cause_catalogue）", "示例表", "", "UNCONFIRMED"))
-    assert basis_text(basis, "zh") == ("《中华人民共和国行政处罚法》第五十七条第一款（二手来源）；"
-                                       "区局案由库（参数 cause_catalogue）：示例表（依据待确认）")
+    assert basis_text(basis, "zh") == ("《中华人民共和国行政处罚法》第五十七条第一款；"
+                                       "区局案由库（参数 cause_catalogue）：示例表")
 
 
 def test_field_names_for_people_keep_the_code_for_whoever_fixes_the_export():

@@ -23,10 +23,11 @@ def no_filing_approval(plan: Plan, rng: random.Random, helpers: Helpers) -> None
 def no_investigation_record(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure decisions without a seizure (decided on or before the as-of date).
     investigation_end_date is removed and the on-site 现场检查 / 调查取证 / 询问 recordings are not made
-    (the plan's on-site events are emptied); the 送达 recording stays. (A summary case has no
+    (removed from the plan's on-site events); the 听证 and 送达 recordings stay. (A summary case has no
     investigation stage: the rule judges ordinary cases by default.)"""
     plan.pop("investigation_end_date", None)
-    plan["_on_site"] = []
+    # only the investigation's own stages go; a hearing's recording stays
+    plan["_on_site"] = [e for e in plan["_on_site"] if e[0] not in ("现场检查", "调查取证", "询问")]
 
 
 @violation("JL-STAGE-DECISION", "简易程序处罚决定书无文号（决定环节记录不全）", states=_DECIDED,

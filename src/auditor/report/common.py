@@ -94,13 +94,9 @@ def _basis_text(basis: tuple, lang: str) -> str:
     for b in basis:
         law = str(getattr(b, "law", "") or "").strip("《》")
         article = str(getattr(b, "article", "") or "")
-        text = _cite(law, article)
-        conf = str(getattr(b, "confidence", "") or "").upper()
-        if conf == "UNCONFIRMED":
-            text += labels.text("unconfirmed", lang)
-        elif conf == "S":
-            text += labels.text("secondary", lang)
-        parts.append(text)
+        # The citation only: how far a source can be trusted (二手来源, 待确认) and where it was read
+        # belong to the rule catalogue, not to a squad's corrections list.
+        parts.append(_cite(law, article))
     return "；".join(parts) if lang != "en" else "; ".join(parts)
 
 
