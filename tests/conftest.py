@@ -7,6 +7,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import pytest  # noqa: E402
+
 from browser import require_chromium  # noqa: E402
 
 
@@ -15,13 +17,39 @@ def pytest_runtest_setup(item):
         require_chromium()
 
 
+# The fast tier, `pytest -m "not slow"`, leaves out what takes seconds per test: browser tests, fuzzing,
+# generated districts, whole-CLI passes over the hostile corpus, signals sent to real processes. Named
+# here, in one place, from measured durations (`pytest --durations=0`); the full suite runs them all.
+SLOW_MODULES = {
+    "test_fuzz_evaluator.py", "test_fuzz_readers.py", "test_fuzz_rules.py", "test_fuzz_configs.py",
+    "test_generate_scale.py", "test_monthly_end_to_end.py", "test_history_properties.py",
+    "test_history_concurrency.py", "test_determinism.py", "test_rule_pack_scoring.py",
+    "test_hostile_special_files.py",
+}
+SLOW_TESTS = {
+    "test_cli_behaviour",                      # the hostile corpus through the real CLI, one process each
+    "test_random_partial_cases_agree", "test_random_cases_reach_the_rules",  # parity over hypothesis cases
+    "test_generated_cases_same_in_both_modes",
+    "test_three_month_ends_of_one_export_match_the_exports_of_those_months",
+    "test_back_dated_ad_hoc_audit_is_reported_but_not_recorded_in_the_default_store",
+    "test_squad_filter_and_unknown_squad", "test_fail_on_notice_level_and_csv_form_agree",
+    "test_baseline_file_alone_gates_on_new_findings_only",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    slow = pytest.mark.slow
+    for item in items:
+        if (item.get_closest_marker("browser") is not None or item.path.name in SLOW_MODULES
+                or getattr(item, "originalname", item.name) in SLOW_TESTS):
+            item.add_marker(slow)
+
+
 # --------------------------------------------------------------------------------------------------
 # Shared fixtures: the repository's places, the bundled rule pack with its default parameters, the
 # loaded sample export and every registered evaluator. Session-scoped where they are read-only.
 
 import datetime as dt  # noqa: E402
-
-import pytest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "fixtures" / "sample"
