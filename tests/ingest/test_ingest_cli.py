@@ -48,7 +48,7 @@ def test_user_mistakes_are_one_line_errors(tmp_path):
 
 def test_help_has_an_example():
     result = CliRunner().invoke(main, ["inspect", "--help"])
-    assert result.exit_code == 0 and "Example:" in result.output
+    assert result.exit_code == 0 and "示例:" in result.output
 
 
 def test_the_old_profile_spelling_still_reads_the_mapping_with_a_notice():

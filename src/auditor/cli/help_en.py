@@ -103,6 +103,8 @@ OPTIONS = {
     "history squads --out": "Also write the table to a file: .xlsx or .csv (by its extension).",
     "history trend --out": "Also write the table to a file: .xlsx or .csv (by its extension).",
     "history items --out": "Also write the table to a file: .xlsx or .csv (by its extension).",
+    "audit --undetermined-as-findings": "Also count the verdicts the export cannot decide (无法判定) as findings: "
+                                        "in the score, severity counts, --fail-on, SARIF/JUnit and the lists.",
     "audit --format": "Report formats, comma-separated: xlsx,html,json,csv,sarif,junit.",
     "audit --fail-on": "Exit 1 when there is a finding of this severity or higher.",
     "audit --check-parity": "Evaluate with both engines and fail (exit 2) if they disagree.",

@@ -211,7 +211,9 @@ def list_items(db_path: str | Path, as_of: date | None = None, *, squad: str | N
             return pd.DataFrame(columns=ITEM_COLUMNS)
         frame = state_at(conn, day)
         notes = _notes_at(conn, day)
-    frame = frame.assign(note=[notes.get(fp) for fp in frame["fingerprint"]])
+    # object dtype: no note stays None (pandas 3 would infer a string column and turn None into NaN)
+    frame = frame.assign(note=pd.Series([notes.get(fp) for fp in frame["fingerprint"]], index=frame.index,
+                                        dtype=object))
     if squad is not None:
         frame = frame[frame["squad"] == squad]
     if status is not None:

@@ -248,7 +248,9 @@ def _reject_repeated_across_files(frame: pd.DataFrame, table: str, rejected: lis
     dup = frame.duplicated(fields, keep="first")
     if not dup.any():
         return frame
-    keys = frame[fields].astype(str).agg("\x1f".join, axis=1)  # NaN-safe, only when repeats exist
+    # Missing values as one marker whatever the dtype (pandas 3 keeps NaN in string columns through
+    # astype(str)); computed only when repeats exist.
+    keys = frame[fields].astype(object).fillna("\x00").astype(str).agg("\x1f".join, axis=1)
     first = {}
     for key, f, ln in zip(keys, frame["_file"], frame["_line"]):
         first.setdefault(key, (f, int(ln)))
