@@ -38,7 +38,7 @@ def test_ordinary_patterns_pass_and_run_quickly_on_the_bait(pattern):
 def test_the_vectorized_evaluator_checks_a_pattern_built_in_code():
     import numpy as np
 
-    from auditor.evaluate.vectorized import _mask
+    from auditor.evaluate.vectorized import _raw
     from auditor.rules.conditions import Matches
 
     class Column:  # the one column the leaf reads: an 81-character 案由
@@ -49,5 +49,5 @@ def test_the_vectorized_evaluator_checks_a_pattern_built_in_code():
 
     started = time.monotonic()
     with pytest.raises(UnsafePattern):
-        _mask(Matches("cause", "^(a|aa)+$"), Column(), None)
+        _raw(Matches("cause", "^(a|aa)+$"), Column(), None)
     assert time.monotonic() - started < 1.0
