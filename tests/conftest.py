@@ -34,6 +34,8 @@ SLOW_TESTS = {
     "test_back_dated_ad_hoc_audit_is_reported_but_not_recorded_in_the_default_store",
     "test_squad_filter_and_unknown_squad", "test_fail_on_notice_level_and_csv_form_agree",
     "test_baseline_file_alone_gates_on_new_findings_only",
+    "test_every_rule_example_behaves_as_labelled",  # ~900 examples per engine; `auditor rules test` runs them too
+    "test_blanked_columns_never_create_an_accusation",  # hypothesis over generated exports
 }
 
 
