@@ -30,7 +30,10 @@ class PullEvents:
 
     # The head goes in small pieces: libxml2 2.14 converts a whole fed buffer when the declaration
     # switches encoding, so a wrongly declared file would otherwise fail before its root is seen.
-    HEAD, PIECE = 4096, 64
+    # Older libxml2 needs no such care, and splitting a DOCTYPE's parameter entity across pieces
+    # confuses it: there the head goes in one piece.
+    HEAD = 4096
+    PIECE = 64 if etree.LIBXML_VERSION >= (2, 14, 0) else HEAD
 
     def __iter__(self):
         parser = self.parser
