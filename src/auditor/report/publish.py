@@ -15,7 +15,6 @@ report is never replaced (exit 2, naming some of them); nor is the current worki
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
+from auditor.atomic import fsync_dir
 from auditor.errors import UsageError
 
 RUN_MARKER = "auditor-run.json"
@@ -69,7 +69,7 @@ def publish(out_dir: str | os.PathLike, write: Callable[[Path], list[Path]], man
                   "written_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
                   **manifest, "files": [_file_entry(staging, p) for p in written]}
         _write_synced(staging / RUN_MARKER, json.dumps(marker, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-        _fsync_dir(staging)
+        fsync_dir(staging)
         _switch(staging, out, run_id)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -150,13 +150,13 @@ def _alive(pid: int) -> bool:
 def _switch(staging: Path, out: Path, run_id: str) -> None:
     try:
         os.rename(staging, out)  # out missing, or an empty folder: replaced in one step
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
         return
     except OSError as exc:
         if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
             raise
     if _exchange(staging, out):  # staging now holds the previous set
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
         shutil.rmtree(staging, ignore_errors=True)
         return
     old = out.parent / f".{out.name}.old-{run_id}"
@@ -166,7 +166,7 @@ def _switch(staging: Path, out: Path, run_id: str) -> None:
     except BaseException:
         os.rename(old, out)
         raise
-    _fsync_dir(out.parent)
+    fsync_dir(out.parent)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -208,15 +208,6 @@ def _write_synced(path: Path, text: str) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.chmod(path, 0o644)
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _reason(exc: OSError) -> str:
