@@ -9,7 +9,6 @@ number inside its declared range, or fail with ConfigError — never any other e
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import math
 import shutil
@@ -21,6 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _mutation import mutate
 from auditor.errors import ConfigError, InputError
 from auditor.ingest import load_exports
 from auditor.ingest import load_mapping
@@ -93,41 +93,10 @@ def test_random_mapping_profiles(doc):
 REAL_PROFILE = yaml.safe_load((CUSTOM / "profile.yaml").read_text(encoding="utf-8"))
 
 
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, (*prefix, i))
-
-
-def _mutate(doc, where: int, how: str, value, key):
-    doc = copy.deepcopy(doc)
-    paths = [p for p in _paths(doc) if p]
-    path = paths[where % len(paths)]
-    parent = doc
-    for step in path[:-1]:
-        parent = parent[step]
-    last = path[-1]
-    if how == "drop":
-        del parent[last]
-    elif how == "replace":
-        parent[last] = value
-    elif isinstance(parent[last], dict):
-        parent[last][key] = value
-    elif isinstance(parent[last], list):
-        parent[last].append(value)
-    else:
-        parent[last] = {key: value}
-    return doc
-
-
 @FUZZ
 @given(st.integers(0, 10**6), st.sampled_from(["drop", "replace", "add"]), TREES, KEYS)
 def test_mutated_real_mapping_profile(where, how, value, key):
-    _try_profile(_mutate(REAL_PROFILE, where, how, value, key))
+    _try_profile(mutate(REAL_PROFILE, where, how, value, key))
 
 
 def test_the_real_profile_reads_its_export():
@@ -158,7 +127,7 @@ def _bounds_hold(declarations, values) -> None:
 @given(st.integers(0, 10**6), st.sampled_from(["drop", "replace", "add"]), st.one_of(TREES, EDGE_NUMBERS),
        st.sampled_from(["default", "type", "unit", "min", "max", "confidence", "columns", "x"]))
 def test_mutated_parameter_declarations(where, how, value, key):
-    doc = _mutate(REAL_PARAMS, where, how, value, key)
+    doc = mutate(REAL_PARAMS, where, how, value, key)
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "params.yaml"
         path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")

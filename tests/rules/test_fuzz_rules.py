@@ -7,7 +7,6 @@ or fail with RuleError / ConfigError naming the file — never any other excepti
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -16,6 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _mutation import mutate
 from auditor.errors import ConfigError
 from auditor.rules.loader import default_pack_path, load_rule_pack, rule_files
 from auditor.rules.params import load_profile as load_district
@@ -64,16 +64,6 @@ def _real_rules() -> list[dict]:
 REAL = _real_rules()
 
 
-def _paths(node, prefix=()):
-    yield prefix
-    if isinstance(node, dict):
-        for k, v in node.items():
-            yield from _paths(v, (*prefix, k))
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _paths(v, (*prefix, i))
-
-
 def test_there_are_real_rules_to_mutate():
     assert len(REAL) >= 20 and all("id" in r for r in REAL)
 
@@ -81,23 +71,7 @@ def test_there_are_real_rules_to_mutate():
 @FUZZ
 @given(st.integers(0, 10**6), st.integers(0, 10**6), st.sampled_from(["drop", "replace", "add"]), TREES, KEYS)
 def test_mutated_real_rules(which, where, how, value, key):
-    rule = copy.deepcopy(REAL[which % len(REAL)])
-    paths = [p for p in _paths(rule) if p]
-    path = paths[where % len(paths)]
-    parent = rule
-    for step in path[:-1]:
-        parent = parent[step]
-    last = path[-1]
-    if how == "drop":
-        del parent[last]
-    elif how == "replace":
-        parent[last] = value
-    elif isinstance(parent[last], dict):
-        parent[last][key] = value
-    elif isinstance(parent[last], list):
-        parent[last].append(value)
-    else:
-        parent[last] = {key: value}
+    rule = mutate(REAL[which % len(REAL)], where, how, value, key)
     _load_rules({"rules": [rule]})
 
 
