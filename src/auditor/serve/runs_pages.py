@@ -14,7 +14,7 @@ from auditor.errors import AuditorError
 from auditor.history.status import compare_runs
 from auditor.serve import downloads, queries
 from auditor.serve.accounts import SUPERVISOR
-from auditor.serve.app import Ctx, HttpError
+from auditor.serve.context import Ctx, HttpError
 
 RUN_KEYS = ("run_id", "label", "as_of", "recorded_at", "rule_pack_version", "profile_name", "squad_filter_json",
             "n_findings", "n_new", "n_persisting", "n_resolved", "n_reopened")
