@@ -13,7 +13,7 @@ from starlette.routing import Route
 from auditor.history.transitions import allowed_targets
 from auditor.serve import queries
 from auditor.serve.accounts import SQUAD, SUPERVISOR, transition_role
-from auditor.serve.app import Ctx, HttpError
+from auditor.serve.context import Ctx, HttpError
 from auditor.serve.coverage_view import latest_line
 from auditor.serve.edits import EditRefused, apply_edit
 from auditor.serve.explain_view import explain_for_board

@@ -14,7 +14,7 @@ from auditor.errors import AuditorError
 from auditor.history.status import compare_runs
 from auditor.serve import downloads, queries
 from auditor.serve.accounts import SUPERVISOR
-from auditor.serve.app import Ctx, HttpError
+from auditor.serve.context import Ctx, HttpError
 from auditor.serve.coverage_view import run_coverage
 from auditor.serve.rulebook import rule_info
 
