@@ -8,7 +8,8 @@ of the file. Both parts parsing cleanly proves the split lay between two of the 
 its part raised no warning and no error and nothing in it depended on the first part; otherwise the
 main process reads the second half itself (`accept` says no), or, when the main part shows the split
 was not at a record boundary, starts the file again in one process (`Retry`). Either way the tables,
-rejections and warnings are those of reading the file in one pass.
+rejections and warnings are those of reading the file in one pass. Files under `MIN_BYTES`, other
+encodings, and machines without an idle core (load average) are read in one pass from the start.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ class Retry(Exception):
 
 
 def _cores() -> int:
+    """Cores free for a helper: those this process may use, less the load already on them (a helper
+    on a busy machine only competes with the main process)."""
     try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        usable = len(os.sched_getaffinity(0))
+        return int(usable - os.getloadavg()[0] + 0.5)
+    except (AttributeError, OSError):  # not Linux
+        return 1
 
 
 class Split:
