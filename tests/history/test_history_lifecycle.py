@@ -211,7 +211,7 @@ def test_an_old_store_is_migrated_in_place(tmp_path):
     conn.close()
     runs = list_runs(db)
     assert runs["label"].tolist() == ["old"] and runs["rule_filter"].tolist() == [None]
-    names = [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM schema_migrations ORDER BY name")]
+    names = [r[0] for r in sqlite3.connect(db).execute("SELECT name FROM schema_migrations ORDER BY rowid")]
     assert names == [n for n, _ in MIGRATIONS]
     assert record_run(db, result(MARCH, [F1])).run_id == 2
 
