@@ -51,3 +51,10 @@ def test_help_lists_every_command():
     listed = [line.split()[0] for line in out.split("命令:")[1].splitlines() if line.strip()]
     assert listed == sorted(declared_commands())
     assert "审计案件导出文件" in out
+
+
+def test_rules_list_loads_the_pack_without_pandas():
+    # Reading and checking the rule pack needs YAML and the schema, never the table libraries.
+    loaded = _modules_after(["rules", "list"])
+    assert "auditor.rules.loader" in loaded and "yaml" in loaded
+    assert not {m for m in loaded if m.split(".")[0] in ("pandas", "numpy", "pyarrow", "lxml")}

@@ -21,6 +21,7 @@ import pandas as pd
 from auditor.errors import ConfigError
 from auditor.findings import SEVERITIES, AuditResult
 from auditor.history import integrity
+from auditor.history.coverage_store import write_coverage
 from auditor.history.lifecycle import OPEN_STATUSES, apply_run
 from auditor.history.migrations import MIGRATIONS, migrate
 
@@ -213,6 +214,7 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
             [(run_id, u.fingerprint, u.rule_id, u.case_id, u.squad, u.subject, _json(list(u.missing)))
              for u in undetermined])
         conn.execute("UPDATE runs SET n_undetermined=? WHERE run_id=?", (len(undetermined), run_id))
+        write_coverage(conn, run_id, getattr(result, "coverage", None))
         for start in range(0, len(rows), BATCH):
             batch = rows[start:start + BATCH]
             conn.executemany(

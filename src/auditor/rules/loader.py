@@ -28,7 +28,7 @@ from auditor.suggest import did_you_mean
 from auditor.rules.emptiness import parse_empty
 from auditor.rules.model import DueRule, Effective, Example, Rule
 from auditor.rules.params import Param, load_param_declarations
-from auditor.rules.template import DEADLINE_ATTRS, placeholders
+from auditor.rules.placeholders import DEADLINE_ATTRS, placeholders
 from auditor.yamlio import LineDict, load_yaml, read_config_bytes
 
 PARAMS_FILE = "params.yaml"

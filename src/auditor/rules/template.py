@@ -14,14 +14,9 @@ import re
 import numpy as np
 import pandas as pd
 
-# {name} or {name|text shown when the value is missing}
-PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)(?:\|([^{}|]*))?\}")
+from auditor.rules.placeholders import DEADLINE_ATTRS, PLACEHOLDER, placeholders  # noqa: F401  (re-exported)
+
 MISSING = {"zh": "未记载", "en": "not recorded"}
-DEADLINE_ATTRS = ("due", "limit", "unit", "start", "end", "elapsed", "over", "label", "actual", "act_by")
-
-
-def placeholders(template: str) -> list[str]:
-    return [m.group(1) for m in PLACEHOLDER.finditer(template.replace("{{", "").replace("}}", ""))]
 
 
 def format_value(value, lang: str = "zh") -> str:
