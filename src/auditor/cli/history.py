@@ -83,7 +83,7 @@ def compare_cmd(db: str, run_a: int, run_b: int) -> None:
 def squads_cmd(db: str, as_of, out) -> None:
     """各中队整改情况：问题总数、待整改、整改中、已销项、已豁免、超期、销项率（累计 / 本月）及环比。
 
-    销项率 = 已销项 ÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
+    销项率 = 已销项（含经批准豁免的）÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
 
     示例:
 
@@ -97,7 +97,8 @@ def squads_cmd(db: str, as_of, out) -> None:
         return
     rows = [[r.squad, r.items, r.open, r.in_progress, r.closed, r.exempt, r.overdue, percent(r.closure_rate),
              percent(r.month_closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
-    headers = ["中队", "问题总数", "待整改", "整改中", "已销项", "已豁免", "超期", "销项率", "本月销项率", "环比(百分点)"]
+    headers = ["中队", "问题总数", "待整改", "整改中", "已销项（含豁免）", "其中豁免", "超期", "销项率", "本月销项率",
+               "环比(百分点)"]
     click.echo(table(headers, rows))
     _write(out, headers, rows, "各中队销项率")
 

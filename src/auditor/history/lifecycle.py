@@ -4,6 +4,8 @@ allowed.
 An item is identified by the finding's fingerprint. Relative to the previous run that covered the
 item's squad, a finding is *new* (never seen), *persisting* (present then and now) or *reopened* (seen
 before, closed since); an item present before and absent now is *resolved* and closed as 已销项.
+An item keeps its first 完成时限 for good: a reopened item is the same problem, so a reopening past
+that date makes it overdue at once (and its history says so).
 """
 
 from __future__ import annotations
@@ -54,13 +56,15 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
     """
     effect = RunEffect()
     existing = {
-        r[0]: {"status": r[1], "present": r[2], "due": r[3], "squad": r[4], "rule_id": r[5]}
-        for r in conn.execute("SELECT fingerprint, status, present, due, squad, rule_id FROM items")
+        r[0]: {"status": r[1], "present": r[2], "due": r[3], "squad": r[4], "rule_id": r[5], "case_id": r[6],
+               "reopened": r[7]}
+        for r in conn.execute("SELECT fingerprint, status, present, due, squad, rule_id, case_id, times_reopened"
+                              " FROM items")
     }
     events: list[tuple] = []
 
-    def event(fp, kind, old, new, due, note=None, source="run", who=actor):
-        events.append((fp, source, kind, run_id, as_of, recorded_at, who, old, new, due, note))
+    def event(fp, kind, old, new, due, note=None, source="run", who=actor, detail=None):
+        events.append((fp, source, kind, run_id, as_of, recorded_at, who, old, new, due, note, detail))
 
     seen = set()
     inserts: list[tuple] = []
@@ -82,14 +86,15 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
                     event(fp, "status", CLOSED, status, due, "复查仍发现该问题，重新列为待整改")
             else:
                 effect.lifecycle[fp] = "reopened"
-                # A reopened item gets the new finding's deadline: the old one belonged to the closed item.
-                old, status, due = status, OPEN_TODO, row["due"]
-                event(fp, "reopened", old, status, due)
+                # The same problem again: it keeps its first 完成时限 (a fresh one would hide that it was
+                # never really corrected); only an item that never had one takes the new finding's.
+                old, status, due = status, OPEN_TODO, due or row["due"]
+                event(fp, "reopened", old, status, due, reopen_note(item["reopened"] + 1, due, as_of))
         # The exception register decides 已豁免 run by run: an expired exemption reopens the item.
         exemption = exemptions.get(fp)
         if exemption and status != EXEMPT:
             event(fp, "exempted", status, EXEMPT, due, exemption.get("reason"), "exception",
-                  exemption.get("approver"))
+                  exemption.get("approver"), exemption_detail(exemption))
             status = EXEMPT
         elif not exemption and status == EXEMPT:
             event(fp, "status", EXEMPT, OPEN_TODO, due, "豁免已失效或已撤销", "exception")
@@ -127,7 +132,26 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
 
     conn.executemany(
         "INSERT INTO item_events (fingerprint, source, kind, run_id, on_date, recorded_at, actor, old_status,"
-        " new_status, due, note) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        " new_status, due, note, detail) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         events,
     )
     return effect
+
+
+def reopen_note(times: int, due: str | None, as_of: str) -> str:
+    """The status-history note of a reopening: which time, the first 完成时限 kept, overdue or not."""
+    head = f"问题复现（第 {times} 次），完成时限仍为首次确定的 {due}" if due else f"问题复现（第 {times} 次）"
+    if due and due < as_of:
+        from datetime import date
+
+        days = (date.fromisoformat(as_of) - date.fromisoformat(due)).days
+        return f"{head}，复现即超期 {days} 天"
+    return head
+
+
+def exemption_detail(exemption: dict) -> str | None:
+    """Who approved an exemption, when, until when and where it is registered (the event's detail)."""
+    parts = [f"{k} {exemption[key]}" for key, k in (("approver", "批准人"), ("approved", "批准日期"),
+                                                     ("expires", "有效期至"), ("entry", "登记表"))
+             if exemption.get(key)]
+    return "，".join(parts) if parts else None

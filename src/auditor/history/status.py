@@ -17,14 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from auditor.errors import ConfigError
-from auditor.history.lifecycle import CLOSED, EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
+from auditor.history.lifecycle import EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
+from auditor.history.transitions import CLOSED_STATUSES
 from auditor.history.store import open_store, run_exists, text_columns
 
 TOTAL_LABEL = "全区合计"
 
 SQUAD_COLUMNS = [
     "squad", "items", "open", "in_progress", "closed", "exempt", "overdue", "closure_rate",
-    "month_opened", "month_closed", "month_closure_rate", "prev_closure_rate", "trend",
+    "month_opened", "month_closed", "month_closure_rate", "prev_closure_rate", "trend", "month_reopened",
 ]
 
 
@@ -42,11 +43,12 @@ def state_at(conn: sqlite3.Connection, day: date) -> pd.DataFrame:
     return text_columns(frame, ("case_source", "title_zh", "due", "subject"))
 
 
-def opened_between(conn: sqlite3.Connection, start: date, end: date) -> set[str]:
-    """Fingerprints opened or reopened in (start, end]."""
+def opened_between(conn: sqlite3.Connection, start: date, end: date, kinds=("opened", "reopened")) -> set[str]:
+    """Fingerprints opened or reopened (`kinds`) in (start, end]."""
+    marks = ",".join("?" * len(kinds))
     rows = conn.execute(
-        "SELECT DISTINCT fingerprint FROM item_events WHERE kind IN ('opened', 'reopened')"
-        " AND on_date > ? AND on_date <= ?", (start.isoformat(), end.isoformat()))
+        f"SELECT DISTINCT fingerprint FROM item_events WHERE kind IN ({marks})"
+        " AND on_date > ? AND on_date <= ?", (*kinds, start.isoformat(), end.isoformat()))
     return {r[0] for r in rows}
 
 
@@ -68,27 +70,29 @@ def squad_figures(conn: sqlite3.Connection, day: date, *, total: bool = False) -
     before_day, _ = month_bounds(day)
     before = state_at(conn, before_day)
     opened = opened_between(conn, before_day, day)
+    reopened = opened_between(conn, before_day, day, ("reopened",))
     groups = [(squad, now["squad"] == squad, before["squad"] == squad)
               for squad in sorted(set(now["squad"]) | _audited_squads(conn, day))]
     if total:
         groups.append((TOTAL_LABEL, now["squad"].notna(), before["squad"].notna()))
-    out = [_figures(squad, now[m_now], before[m_before], opened, day) for squad, m_now, m_before in groups]
+    out = [_figures(squad, now[m_now], before[m_before], opened, day, reopened) for squad, m_now, m_before in groups]
     return pd.DataFrame(out, columns=SQUAD_COLUMNS)
 
 
-def _figures(squad: str, mine: pd.DataFrame, prev: pd.DataFrame, opened: set[str], day: date) -> dict:
+def _figures(squad: str, mine: pd.DataFrame, prev: pd.DataFrame, opened: set[str], day: date,
+             reopened: set[str]) -> dict:
     status = mine["status"]
     is_open = status.isin(OPEN_STATUSES)
     overdue = is_open & mine["due"].notna() & (mine["due"].fillna("9999-12-31") < day.isoformat())
     fps = set(mine["fingerprint"])
-    closed_now = set(mine.loc[status == CLOSED, "fingerprint"])
+    closed_now = set(mine.loc[status.isin(CLOSED_STATUSES), "fingerprint"])  # 已销项 and 已豁免
     prev_status = dict(zip(prev["fingerprint"], prev["status"]))
-    month_closed = {fp for fp in closed_now if prev_status.get(fp) != CLOSED}
+    month_closed = {fp for fp in closed_now if prev_status.get(fp) not in CLOSED_STATUSES}
     month_opened = opened & fps
     open_before = {fp for fp, st in prev_status.items() if st in OPEN_STATUSES}
     base = ((open_before & fps) | month_opened | month_closed)
     rate = _rate(len(closed_now), len(mine))
-    prev_rate = _rate(int((prev["status"] == CLOSED).sum()), len(prev))
+    prev_rate = _rate(int(prev["status"].isin(CLOSED_STATUSES).sum()), len(prev))
     return {
         "squad": squad, "items": len(mine), "open": int((status == OPEN_TODO).sum()),
         "in_progress": int((status == IN_PROGRESS).sum()), "closed": len(closed_now),
@@ -96,16 +100,18 @@ def _figures(squad: str, mine: pd.DataFrame, prev: pd.DataFrame, opened: set[str
         "month_opened": len(month_opened), "month_closed": len(month_closed),
         "month_closure_rate": _rate(len(month_closed), len(base)), "prev_closure_rate": prev_rate,
         "trend": None if rate is None or prev_rate is None else rate - prev_rate,
+        "month_reopened": len(reopened & fps),
     }
 
 
 def squad_status(db_path: str | Path, as_of: date | None = None, *, total: bool = False) -> pd.DataFrame:
     """Per-squad correction status at `as_of` (default: the latest run's as-of date).
 
-    Columns: squad, items (ever opened), open (待整改), in_progress (整改中), closed (已销项), exempt
-    (已豁免), overdue (open and past due), closure_rate (closed / items), month_opened, month_closed,
+    Columns: squad, items (ever opened), open (待整改), in_progress (整改中), closed (销项: 已销项 and
+    已豁免), exempt (of which 已豁免), overdue (open and past due), closure_rate (closed / items), month_opened, month_closed,
     month_closure_rate (closed this month / items open at some time this month), prev_closure_rate (at
-    the end of last month) and trend (closure_rate - prev_closure_rate). `total=True` appends a
+    the end of last month), trend (closure_rate - prev_closure_rate) and month_reopened (closed before,
+    found again this month: also in month_opened). `total=True` appends a
     district row labelled 全区合计.
     """
     with open_store(db_path, create=False) as conn:
