@@ -10,14 +10,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest  # noqa: E402
 
 from browser import require_chromium  # noqa: E402
+from firefox import require_firefox  # noqa: E402
 
 
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") is not None:
         require_chromium()
+    if item.get_closest_marker("firefox") is not None:
+        require_firefox()
 
 
-# The fast tier, `pytest -m "not slow"`, leaves out what takes seconds per test: browser tests, fuzzing,
+# The fast tier, `pytest -m "not slow"`, leaves out what takes seconds per test: browser tests (Chromium
+# and Firefox), fuzzing,
 # generated districts, whole-CLI passes over the hostile corpus, signals sent to real processes. Named
 # here, in one place, from measured durations (`pytest --durations=0`); the full suite runs them all.
 SLOW_MODULES = {
@@ -42,7 +46,8 @@ SLOW_TESTS = {
 def pytest_collection_modifyitems(config, items):
     slow = pytest.mark.slow
     for item in items:
-        if (item.get_closest_marker("browser") is not None or item.path.name in SLOW_MODULES
+        if (item.get_closest_marker("browser") is not None or item.get_closest_marker("firefox") is not None
+                or item.path.name in SLOW_MODULES
                 or getattr(item, "originalname", item.name) in SLOW_TESTS):
             item.add_marker(slow)
 

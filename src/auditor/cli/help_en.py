@@ -118,7 +118,11 @@ OPTIONS = {
     "explain --all-rules": "Also list the rules that do not apply.",
     "generate --cases": "Number of cases.",
     "generate --seed": "Random seed; the same arguments give byte-identical output.",
-    "generate --violation-rate": "Share of cases with one injected violation.",
+    "generate --violation-rate": "Use a flat rate instead: that share of cases gets one injected violation, "
+                                 "the kind drawn uniformly (fixtures/sample uses 0.1); without it the built-in "
+                                 "violation profile, calibrated to Shanghai's published figures (docs/generate.md).",
+    "generate --violation-scale": "Multiplies every group share of the violation profile (2 = twice the "
+                                  "violation rate); not with --violation-rate.",
     "generate --as-of": "Export date (YYYY-MM-DD); no event is generated after it.",
     "generate --form": "Export form: xml, csv or xml,csv.",
     "corrections import --date": "Date the import takes effect (default today).",
