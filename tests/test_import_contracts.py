@@ -1,10 +1,11 @@
 """The import contracts in pyproject.toml hold (`lint-imports`, as CI runs it), and a broken one is
 reported: reporters never import evaluators or the rules loader, evaluators never import ingest or
-reports, nothing imports the command line, and neither the Rete parts nor the pipeline's siblings
-import each other in a circle."""
+reports, nothing imports the command line, the top-level layers point down (cli at the top, errors at the
+bottom), and no package or module imports one that imports it back."""
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,3 +31,47 @@ def test_a_broken_contract_is_reported(tmp_path):
                       'forbidden_modules = ["auditor.findings"]\n', encoding="utf-8")
     proc = _lint(config)
     assert proc.returncode == 1 and "BROKEN" in proc.stdout and "auditor.findings" in proc.stdout
+
+
+def _contract(name_start: str) -> dict:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    return next(c for c in config["contracts"] if c["name"].startswith(name_start))
+
+
+def _layers_contract() -> dict:
+    return _contract("The pipeline's layers point down")
+
+
+def _top_level_modules() -> set[str]:
+    package = ROOT / "src" / "auditor"
+    present = {p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    return present | {p.parent.name for p in package.glob("*/__init__.py")}
+
+
+def test_the_layers_name_every_top_level_module():
+    named = {name.strip() for layer in _layers_contract()["layers"] for name in layer.split("|")}
+    present = _top_level_modules()
+    assert present - named == set(), "top-level modules missing from the layers contract (place them)"
+    assert named - present == set(), "layers naming modules that no longer exist"
+
+
+def test_the_whole_tree_contracts_name_every_top_level_module():
+    # A module left out of these lists would escape the contract unnoticed.
+    for contract, exempt in (("Nothing imports the command line", {"cli"}), ("One YAML loader", {"yamlio"})):
+        sources = {m.removeprefix("auditor.") for m in _contract(contract)["source_modules"]}
+        assert sources == _top_level_modules() - exempt, contract
+
+
+def test_the_layers_follow_the_real_graph(tmp_path):
+    # Put the pipeline above the api that calls it: the real imports (api -> pipeline) must break it.
+    contract = dict(_layers_contract())
+    layers = list(contract["layers"])
+    api, pipeline = layers.index("api"), layers.index("pipeline")
+    layers[api], layers[pipeline] = layers[pipeline], layers[api]
+    lines = ['[tool.importlinter]', 'root_package = "auditor"', 'exclude_type_checking_imports = true', '',
+             '[[tool.importlinter.contracts]]', 'name = "Swapped layers"', 'type = "layers"',
+             'containers = ["auditor"]', "layers = [" + ", ".join(f'"{layer}"' for layer in layers) + "]"]
+    config = tmp_path / "contracts.toml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    proc = _lint(config)
+    assert proc.returncode == 1 and "BROKEN" in proc.stdout and "auditor.api" in proc.stdout, proc.stdout[-2000:]

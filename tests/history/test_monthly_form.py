@@ -158,3 +158,21 @@ def test_cases_without_source_or_due_are_still_reported(tmp_path):
     text = str(rows)
     assert "nan" not in text and "None" not in text
     assert rows == [["K1\n（规则 R010）", "R010 问题", "待整改", "2025-06-30"], ["K2\n（规则 R011）", "R011 问题", "待整改", "未定"]]
+
+
+def test_an_exempted_item_counts_as_fixed_and_the_remark_says_so(tmp_path):
+    db = tmp_path / "auditor-history.sqlite"
+    record_run(db, result(date(2025, 4, 30), [F1, F2, F3], cases=TABLE))
+    exempt = {F2.fingerprint: {"reason": "系统迁移", "approver": "法制科", "approved": "2025-05-02",
+                               "expires": "2025-12-31", "entry": "exceptions.yaml:2"}}
+    record_run(db, result(date(2025, 5, 31), [F1, F2], cases=TABLE, exemptions=exempt))
+    fig = monthly_figures(db, "2025-05")
+    a = {u.unit: u for u in fig.squads}[A]
+    # F2 (严重) exempted in May: 销项 by exemption, counted as fixed and as a key item fixed; F1 still open.
+    assert (a.fixed_month, a.key_fixed_month, a.exempt_month, a.open_end) == (1, 1, 1, 1)
+    assert fig.district.fixed_month == 2  # F3 (B) no longer found, F2 exempted
+    out = tmp_path / "form.xlsx"
+    write_monthly(db, "2025-05", out)
+    ws = openpyxl.load_workbook(out)[A]
+    assert ws.cell(7, 5).value == "月底仍未整改 1 个，其中超期 1 个；本月完成数含经批准豁免 1 个"
+    assert openpyxl.load_workbook(out)[B].cell(7, 5).value == "月底仍未整改 0 个，其中超期 0 个"

@@ -85,7 +85,10 @@ def test_audit_from_board_then_pages_download_and_import(setup, tmp_path):
     assert n_runs == 1 and n_items > 0
     board = sup.get("/").text
     assert f'data-squad="{squad}"' in board and "全区合计" in board
-    assert sup.get("/runs/1").status_code == 200 and "数据覆盖" in sup.get("/runs/1").text
+    run_page = sup.get("/runs/1").text
+    # The board-launched audit recorded its data coverage like a CLI audit: shown on the run page.
+    assert 'id="coverage-tables"' in run_page and "数据覆盖：" in run_page and "没有数据覆盖记录" not in run_page
+    assert 'id="coverage-summary"' in board
     assert sup.get("/compare?a=1&b=1").status_code == 200
     case = sup.get(f"/cases/{case_id}")
     assert case.status_code == 200 and "规则判定" in case.text and "违规" in case.text

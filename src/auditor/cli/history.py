@@ -62,16 +62,20 @@ def list_cmd(db: str) -> None:
 def compare_cmd(db: str, run_a: int, run_b: int) -> None:
     """比较两次审计：各中队新增、已销项、持续存在的问题数（只比较两次都审计了的中队）。
 
+    一次审计因导出缺少数据而无法判定的问题，既不算已销项也不算新增，单独列出。
+
     示例:
 
     \b
         auditor history --history auditor-history.sqlite compare 1 2
     """
     cmp = compare_runs(db, run_a, run_b)
-    rows = [[r.squad, r.new, r.resolved, r.persisting] for r in cmp.by_squad.itertuples()]
-    rows.append(["合计", len(cmp.new), len(cmp.resolved), len(cmp.persisting)])
+    rows = [[r.squad, r.new, r.resolved, r.persisting, r.undetermined, r.determined]
+            for r in cmp.by_squad.itertuples()]
+    rows.append(["合计", len(cmp.new), len(cmp.resolved), len(cmp.persisting), len(cmp.undetermined),
+                 len(cmp.determined)])
     click.echo(f"审计 {run_a} → 审计 {run_b}")
-    click.echo(table(["中队", "新增", "已销项", "持续"], rows))
+    click.echo(table(["中队", "新增", "已销项", "持续", "转为无法判定", "此前无法判定、本次查实"], rows))
 
 
 @history.command("squads")
@@ -83,7 +87,7 @@ def compare_cmd(db: str, run_a: int, run_b: int) -> None:
 def squads_cmd(db: str, as_of, out) -> None:
     """各中队整改情况：问题总数、待整改、整改中、已销项、已豁免、超期、销项率（累计 / 本月）及环比。
 
-    销项率 = 已销项 ÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
+    销项率 = 已销项（含经批准豁免的）÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
 
     示例:
 
@@ -97,7 +101,8 @@ def squads_cmd(db: str, as_of, out) -> None:
         return
     rows = [[r.squad, r.items, r.open, r.in_progress, r.closed, r.exempt, r.overdue, percent(r.closure_rate),
              percent(r.month_closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
-    headers = ["中队", "问题总数", "待整改", "整改中", "已销项", "已豁免", "超期", "销项率", "本月销项率", "环比(百分点)"]
+    headers = ["中队", "问题总数", "待整改", "整改中", "已销项（含豁免）", "其中豁免", "超期", "销项率", "本月销项率",
+               "环比(百分点)"]
     click.echo(table(headers, rows))
     _write(out, headers, rows, "各中队销项率")
 

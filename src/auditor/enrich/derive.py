@@ -17,6 +17,7 @@ import pandas as pd
 from auditor.model.fact_fields import (DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS,  # noqa: F401
                                        case_fact_fields, recording_fact_fields)
 from auditor.model.fields import CASE_FIELDS, DISCLOSURE_FIELDS, OPEN_STATUSES, STAGES
+from auditor.model.officers import officer_membership, parse_officers
 
 # 双公示 fields treated as required (a secondary source [S]: the platform's field list); the canonical disclosure names.
 PUBLIC_REQUIRED = ("party_name", "party_category", "decision_no", "violation_type", "violation_facts",
@@ -24,14 +25,8 @@ PUBLIC_REQUIRED = ("party_name", "party_category", "decision_no", "violation_typ
                    "authority_code", "data_source", "data_source_code")
 _DISCLOSURE_ZH = {f.name: f.zh for f in DISCLOSURE_FIELDS}
 
-_CERT = re.compile(r"[（(]\s*[A-Za-z0-9-]{5,}\s*[）)]")
-_CERT_STRIP = re.compile(r"\s*[（(][^）)]*[）)]\s*$")
 _FULL_ID = re.compile(r"^\d{17}[\dXx]$")
 _MASK = re.compile(r"[*＊×]")
-
-
-def _list_len(series: pd.Series) -> np.ndarray:
-    return np.fromiter((len(v) if isinstance(v, tuple) else 0 for v in series), dtype=np.int64, count=len(series))
 
 
 def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures: pd.DataFrame,
@@ -40,12 +35,12 @@ def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures
     from auditor.idcodes import valid_credit_code, valid_id_card
 
     facts = cases.copy(deep=False)  # derived facts are new columns: the export's data is shared, not copied
-    officers = facts["officers"]
-    facts["officer_count"] = pd.array(_list_len(officers), dtype="Int64")
-    facts["officer_cert_count"] = pd.array(
-        [sum(1 for o in t if _CERT.search(o)) if isinstance(t, tuple) else 0 for t in officers], dtype="Int64")
-    facts["officer_names"] = [tuple(_CERT_STRIP.sub("", o) for o in t) if isinstance(t, tuple) else ()
-                              for t in officers]
+    # An officer is a name, a certificate number or both (31010012、31010034 are two officers, names 未记载).
+    officers = [parse_officers(t) for t in facts["officers"]]
+    facts["officer_count"] = pd.array([len(t) for t in officers], dtype="Int64")
+    facts["officer_cert_count"] = pd.array([sum(o.cert is not None for o in t) for t in officers], dtype="Int64")
+    facts["officer_unnamed_count"] = pd.array([sum(o.name is None for o in t) for t in officers], dtype="Int64")
+    facts["officer_names"] = [tuple(o.name for o in t if o.name is not None) for t in officers]
     pid = facts["party_id"]
     kinds, valid = [], []
     for value, ptype in zip(pid, facts["party_type"]):
@@ -335,7 +330,7 @@ def _add_procedure_facts(facts: pd.DataFrame, params: dict) -> None:
 
 def derive_recording_facts(recordings: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     facts = recordings.copy(deep=False)
-    facts["officer_count"] = pd.array(_list_len(facts["officers"]), dtype="Int64")
+    facts["officer_count"] = pd.array([len(parse_officers(t)) for t in facts["officers"]], dtype="Int64")
     by_case = cases.set_index("case_id")
     facts["squad"] = facts["case_id"].map(by_case["squad"]).to_numpy()
     facts["case_status"] = facts["case_id"].map(by_case["status"]).to_numpy()
@@ -350,15 +345,6 @@ def _add_case_membership(facts: pd.DataFrame, by_case: pd.DataFrame) -> None:
     # reindex, not map: map of an empty column loses the datetime dtype under pandas 3.
     facts["case_start_date"] = start.reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
     facts["case_closure_date"] = by_case["closure_date"].reindex(facts["case_id"]).to_numpy(dtype="datetime64[ns]")
-    rec = _officer_names(facts["case_id"], facts["officers"])
-    case = _officer_names(pd.Series(by_case.index), by_case["officers"])[["case_id", "name"]].drop_duplicates()
-    pos = rec.merge(case, on=["case_id", "name"])["pos"].to_numpy(dtype=np.int64)
-    facts["case_officer_count"] = pd.array(np.bincount(pos, minlength=len(facts)), dtype="Int64")
-
-
-def _officer_names(case_ids: pd.Series, officers: pd.Series) -> pd.DataFrame:
-    """One row per (position, case id, officer name without the certificate number)."""
-    frame = pd.DataFrame({"pos": np.arange(len(officers)), "case_id": case_ids.to_numpy(dtype=object),
-                          "name": officers.to_numpy(dtype=object)}).explode("name")
-    frame = frame[frame["name"].notna()]
-    return frame.assign(name=frame["name"].astype(str).str.replace(_CERT_STRIP, "", regex=True))
+    matched, uncertain = officer_membership(facts["case_id"], facts["officers"], by_case["officers"])
+    facts["case_officer_count"] = pd.array(matched, dtype="Int64")
+    facts["case_officer_uncertain"] = pd.array(uncertain, dtype="Int64")

@@ -37,7 +37,8 @@ SCOPE_TABLE = {"case": "cases", "recording": "recordings"}
 DERIVED_CASE: dict[str, tuple[str, tuple[str, ...]]] = {
     "officer_count": ("any", ("officers",)),
     "officer_cert_count": ("any", ("officers",)),
-    "officer_names": ("any", ("officers",)),
+    "officer_unnamed_count": ("any", ("officers",)),
+    "officer_names": ("any", ("officers",)),  # and partial where an officer is written by number only
     "party_id_kind": ("any", ("party_id", "party_type")),
     "party_id_valid": ("any", ("party_id", "party_type")),
     "warning_only": ("any", ("decision_type",)),
@@ -91,7 +92,8 @@ DERIVED_RECORDING: dict[str, tuple[str, tuple[str, ...]]] = {
     "recorded_on": ("any", ("recorded_at",)),
     "case_start_date": ("fallback", ("case:discovery_date", "case:filing_date")),
     "case_closure_date": ("any", ("case:closure_date",)),
-    "case_officer_count": ("any", ("officers", "case:officers")),
+    "case_officer_count": ("any", ("officers", "case:officers")),  # and where an officer cannot be compared
+    "case_officer_uncertain": ("any", ("officers", "case:officers")),
 }
 
 PARTIAL = frozenset({"rec_av_stages", "pub_missing_fields", "date_order_errors"})
@@ -135,6 +137,7 @@ def compute_unknowns(frames: dict[str, pd.DataFrame], fields: dict[str, dict], s
         for name, (mode, sources) in DERIVED_RECORDING.items():
             derived_rec.add(name, mode, sources)
     _special_case_facts(out, case_frame, rec, supplied)
+    _officer_facts(out, case_frame, rec)
     for scope in out.masks:
         out.masks[scope] = {k: v for k, v in out.masks[scope].items() if v.any()}
     return out
@@ -260,6 +263,19 @@ def _special_case_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame, s
             if name in masks:
                 order |= masks[name]
     masks["date_order_errors"] = order
+
+
+def _officer_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame) -> None:
+    """Officers written by certificate number only have no name on record (未记载): the list of names is
+    partial there, and a recording's officers that cannot be compared with the case's leave its count of
+    case officers undecided."""
+    for scope, frame, fact, count in (("case", cases, "officer_names", "officer_unnamed_count"),
+                                      ("recording", rec, "case_officer_count", "case_officer_uncertain")):
+        if count not in frame.columns or not len(frame):
+            continue
+        gap = frame[count].fillna(0).to_numpy(dtype=np.int64) > 0
+        masks = out.masks[scope]
+        masks[fact] = masks[fact] | gap if fact in masks else gap
 
 
 def _derived_catalogue() -> dict:

@@ -1,7 +1,7 @@
 """The sample district's reference data: squads, the cause catalogue (案由库), name material, and the
 per-seed roster of officers, squad leaders and legal reviewers.
 
-Data lives in `auditor/data/generate/*.yaml` (read with safe_load). The roster is drawn once per seed
+Data lives in `auditor/data/generate/*.yaml` (read by the one YAML loader, `yamlio`). The roster is drawn once per seed
 from its own RNG, so every case of one export shares the same people.
 """
 
@@ -13,9 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from auditor.idcodes import make_credit_code
+from auditor.yamlio import load_yaml_text
 
 INDIVIDUAL_TYPES = ("自然人", "个体工商户")  # "individual" fine class; the rest are "unit"
 
@@ -65,8 +64,8 @@ class Roster:
 
 
 def _load(name: str) -> Any:
-    text = (resources.files("auditor") / "data" / "generate" / name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    resource = resources.files("auditor") / "data" / "generate" / name
+    return load_yaml_text(resource.read_text(encoding="utf-8"), f"auditor/data/generate/{name}")
 
 
 @lru_cache(maxsize=1)

@@ -7,57 +7,26 @@ and the disclosure record follow the mutated case. A mutation must keep every da
 as-of date (`helpers.as_of`) and must not create any other violation: its docstring states exactly
 what changes, because the rule that has to find it is written from it.
 
-Add a kind with the `@violation(...)` decorator; ids are unique.
+Add a kind with the `@violation(...)` decorator of `injection.py` (ids are unique), in this module or in
+an injector module listed in `_MODULES` below; the injector modules import `injection`, never this registry.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from auditor.generate.lifecycle import Context, plan_from_decision, plan_from_service
+from auditor.generate import (  # the injector modules; their order in the registry is _MODULES
+    violations_law,
+    violations_procedure,
+    violations_process,
+    violations_recording,
+    violations_review,
+    violations_three_systems,
+)
+from auditor.generate.injection import Helpers, Plan, ViolationKind, decided_by, declared, violation
+from auditor.generate.lifecycle import plan_from_decision, plan_from_service
 from auditor.idcodes import CREDIT_ALPHABET, ID_CHECK_CHARS, credit_code_check_char, id_card_check_char
-from auditor.model.fields import STATUSES
-
-Plan = dict[str, Any]
-Helpers = Context  # as_of, wd (working days), catalog, roster
-Mutation = Callable[[Plan, random.Random, Helpers], None]
-
-
-@dataclass(frozen=True)
-class ViolationKind:
-    id: str
-    description: str
-    states: tuple[str, ...]  # case statuses (as of the as-of date) the kind can appear in
-    applies: Callable[[Plan, Helpers], bool]
-    mutate: Mutation
-
-
-REGISTRY: dict[str, ViolationKind] = {}
-
-
-def violation(id: str, description: str, states: tuple[str, ...] = STATUSES,
-              applies: Callable[[Plan, Helpers], bool] = lambda p, h: True):
-    def register(fn: Mutation) -> Mutation:
-        if id in REGISTRY:
-            raise ValueError(f"duplicate violation id {id}")
-        REGISTRY[id] = ViolationKind(id, description, states, applies, fn)
-        return fn
-    return register
-
-
-def applicable(plan: Plan, helpers: Helpers) -> list[ViolationKind]:
-    """Kinds that can be injected into `plan`, in registry order (deterministic)."""
-    return [k for k in REGISTRY.values() if k.applies(plan, helpers)]
-
-
-def _decided_by(plan: Plan, helpers: Helpers, days: int) -> bool:
-    d = plan.get("decision_date")
-    return (plan.get("procedure") == "普通程序" and d is not None and not plan.get("_revoke")
-            and d + timedelta(days=days) <= helpers.as_of)
 
 
 # -- 主体认定 ------------------------------------------------------------------------------------
@@ -96,7 +65,7 @@ def single_officer(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
 
 # -- 送达 ----------------------------------------------------------------------------------------
 @violation("CX-SERVICE-LATE", "处罚决定书未当场交付，送达晚于决定后 7 个工作日",
-           states=("执行中", "已结案"), applies=lambda p, h: _decided_by(p, h, 40))
+           states=("执行中", "已结案"), applies=lambda p, h: decided_by(p, h, 40))
 def late_service(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure cases decided at least 40 calendar days before the as-of date
     (not revoked). service_date := the k-th working day after decision_date, k drawn from 9..12
@@ -114,7 +83,7 @@ def late_service(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
 
 # -- 办案期限 ------------------------------------------------------------------------------------
 def _can_be_late(plan: Plan, helpers: Helpers) -> bool:
-    return (_decided_by(plan, helpers, 20) and plan.get("hearing_date") is None
+    return (decided_by(plan, helpers, 20) and plan.get("hearing_date") is None
             and plan["filing_date"] + timedelta(days=180) <= helpers.as_of)
 
 
@@ -141,11 +110,23 @@ def late_decision(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     plan_from_decision(plan, rng, helpers)
 
 
-from auditor.generate import violations_three_systems  # noqa: E402,F401
-from auditor.generate import violations_recording  # noqa: E402,F401
-from auditor.generate import violations_review  # noqa: E402,F401
+# Registry order: this module's kinds, then each injector module's, each in declaration order. The
+# generator draws from `applicable()` in this order, so it fixes what a seed generates.
+_MODULES = (__name__, violations_three_systems.__name__, violations_recording.__name__,
+            violations_review.__name__, violations_procedure.__name__, violations_process.__name__,
+            violations_law.__name__)
 
 
-from auditor.generate import violations_procedure  # noqa: E402,F401
-from auditor.generate import violations_process  # noqa: E402,F401
-from auditor.generate import violations_law  # noqa: E402,F401
+def _ordered(kinds: list[ViolationKind]) -> dict[str, ViolationKind]:
+    unlisted = sorted({k.module for k in kinds} - set(_MODULES))
+    if unlisted:
+        raise RuntimeError(f"injector modules missing from violations._MODULES: {unlisted}")
+    return {k.id: k for k in sorted(kinds, key=lambda k: _MODULES.index(k.module))}
+
+
+REGISTRY: dict[str, ViolationKind] = _ordered(declared())
+
+
+def applicable(plan: Plan, helpers: Helpers) -> list[ViolationKind]:
+    """Kinds that can be injected into `plan`, in registry order (deterministic)."""
+    return [k for k in REGISTRY.values() if k.applies(plan, helpers)]

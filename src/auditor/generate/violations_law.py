@@ -1,7 +1,7 @@
 """Injectors for the rules added when the pack was checked against the statute (issue 12): officers
 named without certificate numbers, a service date without its method, and a fine left unpaid past the
-court-enforcement window with no 催告 and no application. Registered on import (violations.py
-imports this module at its end)."""
+court-enforcement window with no 催告 and no application. Declared on import (violations.py
+imports this module and orders its kinds)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import random
 import re
 from datetime import timedelta
 
-from auditor.generate.violations import Helpers, Plan, _decided_by, violation
+from auditor.generate.injection import Helpers, Plan, decided_by, violation
 from auditor.generate.violations_procedure import _PAYMENT_KEYS, _replan_payment, _served_by
 from auditor.generate.workdays import add_months
 
@@ -53,7 +53,7 @@ def court_window_lost(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
 
 
 @violation("CX-FILING-NOT-RECORDED", "普通程序案件已决定但未记载立案日期", states=("已决定", "执行中", "已结案"),
-           applies=lambda p, h: _decided_by(p, h, 0) and p.get("termination_date") is None)
+           applies=lambda p, h: decided_by(p, h, 0) and p.get("termination_date") is None)
 def filing_date_missing(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure decisions (not revoked or terminated) on or before the as-of date.
     The exported case loses filing_date (and so its filing approval stays without a date); every later
@@ -85,7 +85,7 @@ def _before(h: Helpers, d, n: int):
 
 
 @violation("CX-HEARING-REQUEST-LATE", "听证申请晚于告知后 5 个工作日", states=("已决定", "执行中", "已结案"),
-           applies=lambda p, h: _decided_by(p, h, 0) and p.get("hearing_request_date") is not None
+           applies=lambda p, h: decided_by(p, h, 0) and p.get("hearing_request_date") is not None
            and p["filing_date"] <= _before(h, p["hearing_request_date"], 6))
 def hearing_request_late(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to ordinary-procedure decisions after a hearing whose filing lies at least 6 working days

@@ -3,8 +3,8 @@ and the planning helpers violations_process.py (程序, 主体认定) shares.
 
 Each mutation takes a clean plan (see lifecycle.py) and breaks exactly one rule: its docstring says
 which fields change and why no other rule of the pack is touched. Dates an injected violation needs
-are kept on or before the as-of date, so the export shows it. Registered on import (violations.py
-imports this module at its end).
+are kept on or before the as-of date, so the export shows it. Declared on import (violations.py
+imports this module and orders its kinds).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from auditor.generate.lifecycle import Context, plan_from_service
-from auditor.generate.violations import Plan, _decided_by, violation
+from auditor.generate.injection import Plan, decided_by, violation
 from auditor.generate.workdays import add_months
 from auditor.model.fields import CASE_FIELDS
 
@@ -49,7 +49,7 @@ def _workday_before(h: Helpers, d: date, n: int) -> date:
 
 def _decided(p: Plan, h: Helpers, days: int = 0) -> bool:
     """Ordinary procedure, decided at least `days` before the as-of date, not revoked, not terminated."""
-    return _decided_by(p, h, days) and p.get("termination_date") is None
+    return decided_by(p, h, days) and p.get("termination_date") is None
 
 
 def _served_by(p: Plan, h: Helpers, when) -> bool:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from auditor.generate.lifecycle import REVIEW_THRESHOLD, SUMMARY_LIMIT, plan_from_decision, plan_from_service
-from auditor.generate.violations import Plan, violation
+from auditor.generate.injection import Plan, violation
 from auditor.generate.violations_procedure import Helpers, _decided, _seen, _served_by, _workday_before
 from auditor.generate.workdays import add_months
 from auditor.idcodes import CREDIT_ALPHABET, make_credit_code, make_id_card

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from auditor.generate.violations import Helpers, Plan, violation
+from auditor.generate.injection import Helpers, Plan, violation
 from auditor.generate.violations_three_systems import _DECIDED, _hook, _on, _ordinary_decided, _param, _summary_decided
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from auditor.generate.violations import Helpers, Plan, violation
+from auditor.generate.injection import Helpers, Plan, violation
 from auditor.generate.violations_three_systems import _DECIDED, _hook, _on, _param, _wd_after
 from auditor.generate.workdays import add_months
 

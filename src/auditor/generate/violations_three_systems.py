@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from auditor.generate.violations import Helpers, Plan, violation
+from auditor.generate.injection import Helpers, Plan, violation
 
 # 双公示 fields required on the record (enrich/derive.PUBLIC_REQUIRED), except the decision number:
 # without it the record could not be matched to its case at all.

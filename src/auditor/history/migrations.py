@@ -218,6 +218,46 @@ CREATE TABLE undetermined (
 CREATE INDEX undetermined_fingerprint ON undetermined(fingerprint);
 ALTER TABLE runs ADD COLUMN n_undetermined INTEGER NOT NULL DEFAULT 0;
 """),
+    ("coverage_0001_run_coverage", """
+-- The data coverage of each run (docs/coverage.md): which tables and columns the export supplied, and
+-- how many rows carry a value, overall and per squad. Runs recorded before this migration keep
+-- coverage_recorded = 0: their coverage was never measured into the store.
+CREATE TABLE run_coverage_tables (
+    run_id        INTEGER NOT NULL REFERENCES runs(run_id),
+    table_name    TEXT NOT NULL,                  -- cases, recordings, disclosures
+    position      INTEGER NOT NULL,               -- the catalogue's order
+    supplied      INTEGER NOT NULL CHECK (supplied IN (0, 1)),
+    rows          INTEGER NOT NULL CHECK (rows >= 0),
+    rules_without TEXT NOT NULL DEFAULT '[]',     -- JSON: the rules that read the table when it was not supplied
+    PRIMARY KEY (run_id, table_name)
+);
+CREATE TABLE run_coverage_columns (
+    run_id      INTEGER NOT NULL REFERENCES runs(run_id),
+    table_name  TEXT NOT NULL,
+    field       TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    label_zh    TEXT NOT NULL,                    -- kept: a later catalogue may rename the field
+    supplied    INTEGER NOT NULL CHECK (supplied IN (0, 1)),
+    filled      INTEGER NOT NULL CHECK (filled >= 0),
+    empty_means TEXT NOT NULL,                    -- not_done | unrecorded, as the catalogue said then
+    PRIMARY KEY (run_id, table_name, field)
+);
+CREATE TABLE run_coverage_squads (
+    run_id     INTEGER NOT NULL REFERENCES runs(run_id),
+    squad      TEXT NOT NULL,
+    table_name TEXT NOT NULL,
+    field      TEXT NOT NULL,
+    rows       INTEGER NOT NULL CHECK (rows >= 0),
+    filled     INTEGER NOT NULL CHECK (filled >= 0),
+    PRIMARY KEY (run_id, squad, table_name, field)
+);
+ALTER TABLE runs ADD COLUMN coverage_recorded INTEGER NOT NULL DEFAULT 0;
+"""),
+    ("undetermined_0002_determined", """
+-- Findings whose item opens after an earlier run could not decide them (此前无法判定、本次查实): counted
+-- apart from n_new, which counts problems never seen before.
+ALTER TABLE runs ADD COLUMN n_determined INTEGER NOT NULL DEFAULT 0;
+"""),
 ]
 
 

@@ -7,8 +7,9 @@ Read from the history store as it stood at the end of the month:
   An explicit source of the problem, when one is known, maps as the form names it: 投诉举报 (incl.
   12345) → 群众举报反映, 信访 → 信访渠道收集, 上级交办 / 部门移送 → 上级部门移交 (`form_source`).
   其中列入重点整治清单 = those of severity 严重.
-- 整治情况: items that became 已销项 in the period (closed at its end, not closed at its start);
-  完成重点整治问题 = those of severity 严重.
+- 整治情况: items 销项 in the period (closed at its end, not closed at its start); 销项 is 已销项 or
+  已豁免 (an approved exemption closes an item, `transitions.CLOSED_STATUSES`), and the 备注 says how
+  many were exempted; 完成重点整治问题 = those of severity 严重.
 - 重点整治问题进展情况: the 严重 items still open (待整改 / 整改中) at the end of the month.
 
 A month with no recorded audit has nothing to report: `monthly_figures` refuses it unless asked to
@@ -26,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from auditor.errors import ConfigError, UsageError
-from auditor.history.lifecycle import CLOSED, OPEN_STATUSES
+from auditor.history.lifecycle import EXEMPT, OPEN_STATUSES
+from auditor.history.transitions import CLOSED_STATUSES
 from auditor.history.status import month_bounds, opened_between, state_at
 from auditor.history.store import open_store
 
@@ -58,6 +60,7 @@ class UnitFigures:
     key_fixed_year: int
     open_end: int = 0  # items still open (待整改 / 整改中) at the month's end
     overdue_end: int = 0  # of which past their due date
+    exempt_month: int = 0  # of fixed_month: closed by an approved exemption (已豁免)
     key_open: list[dict] = field(default_factory=list)  # the 严重 items open at the month's end
 
 
@@ -115,8 +118,8 @@ def _unit(name: str, mine: pd.DataFrame, at_month_start: pd.DataFrame, at_year_s
     fps = set(mine["fingerprint"])
     key = set(mine.loc[mine["severity"] == KEY_SEVERITY, "fingerprint"])
     source = {fp: form_source() for fp in mine["fingerprint"]}  # every item: found by the audit
-    closed_now = set(mine.loc[mine["status"] == CLOSED, "fingerprint"])
-    closed_at = lambda frame: set(frame.loc[frame["status"] == CLOSED, "fingerprint"])  # noqa: E731
+    closed_now = set(mine.loc[mine["status"].isin(CLOSED_STATUSES), "fingerprint"])
+    closed_at = lambda frame: set(frame.loc[frame["status"].isin(CLOSED_STATUSES), "fingerprint"])  # noqa: E731
     fixed_month = closed_now - closed_at(at_month_start)
     fixed_year = closed_now - closed_at(at_year_start)
     is_open = mine["status"].isin(OPEN_STATUSES)
@@ -128,6 +131,7 @@ def _unit(name: str, mine: pd.DataFrame, at_month_start: pd.DataFrame, at_year_s
         fixed_month=len(fixed_month), fixed_year=len(fixed_year),
         key_fixed_month=len(fixed_month & key), key_fixed_year=len(fixed_year & key),
         open_end=int(is_open.sum()), overdue_end=int(overdue.sum()), key_open=open_key.to_dict("records"),
+        exempt_month=len(fixed_month & set(mine.loc[mine["status"] == EXEMPT, "fingerprint"])),
     )
 
 

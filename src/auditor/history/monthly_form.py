@@ -93,7 +93,8 @@ def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority:
     put(5, 2, month_label, "head")
     put(5, 3, year_label, "head")
     ws.merge_range(5, 4, 5, 6, "备注", fmt["head"])
-    remarks = (f"月底仍未整改 {unit.open_end} 个，其中超期 {unit.overdue_end} 个",
+    exempted = f"；本月完成数含经批准豁免 {unit.exempt_month} 个" if unit.exempt_month else ""
+    remarks = (f"月底仍未整改 {unit.open_end} 个，其中超期 {unit.overdue_end} 个{exempted}",
                f"月底重点整治问题未完成 {len(unit.key_open)} 个")
     for r, (label, m, y) in enumerate((("整治完成城管执法不规范问题", unit.fixed_month, unit.fixed_year),
                                        ("完成重点整治问题", unit.key_fixed_month, unit.key_fixed_year)), start=6):

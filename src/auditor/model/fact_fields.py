@@ -11,7 +11,8 @@ from auditor.model.fields import CASE_FIELDS, RECORDING_FIELDS, STAGES, Field
 DERIVED_CASE_FIELDS: tuple[Field, ...] = (
     Field("officer_count", "承办人员人数", "int"),
     Field("officer_cert_count", "持执法证号的承办人员人数", "int"),
-    Field("officer_names", "承办人员姓名", "list"),
+    Field("officer_unnamed_count", "只记载执法证号、未记载姓名的承办人员人数", "int"),
+    Field("officer_names", "承办人员姓名", "list", doc="the names written; partial where an officer is written by number only"),
     Field("party_id_kind", "证件类型（推断）", "enum", choices=("身份证", "统一社会信用代码", "其他")),
     Field("party_id_valid", "证件号码校验位正确", "bool"),
     Field("warning_only", "仅警告或通报批评", "bool"),
@@ -68,7 +69,9 @@ DERIVED_RECORDING_FIELDS: tuple[Field, ...] = (
     Field("case_start_date", "案件发现（立案）日期", "date", doc="the case's discovery_date, else filing_date"),
     Field("case_closure_date", "案件结案日期", "date"),
     Field("case_officer_count", "记录中属于本案承办人员的人数", "int",
-          doc="recording officers whose name is among the case's officers"),
+          doc="recording officers whose name or certificate number is among the case's officers"),
+    Field("case_officer_uncertain", "记录中无法与本案承办人员比对的执法人员人数", "int",
+          doc="recording officers written by name only where a case officer is written by number only, or the other way round"),
 )
 
 LAW_CASE_FIELDS = (

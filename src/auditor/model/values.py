@@ -134,8 +134,9 @@ def make_column_parser(field: Field, date_formats: Sequence[str] | None = None,
             memo.clear()
             memo[None] = memo[""] = missing
             failed.clear()
-        distinct = set(raw)
-        distinct.difference_update(memo)
+        # set.difference walks the (small) batch and looks each text up in the memo; difference_update
+        # with a dict would walk the whole memo (up to _CACHE_LIMIT entries) for every batch.
+        distinct = set(raw).difference(memo)
         for t in distinct:  # each new text parsed once; the rest is C-level look-ups
             v = memo[t] = convert(t)
             if v.__class__ is Failure:

@@ -11,6 +11,7 @@ from typing import Any
 
 from auditor.findings import SEVERITIES
 from auditor.model.fields import CASE_FIELDS
+from auditor.privacy import is_organisation
 from auditor.report import labels
 from auditor.report.common import (
     basis_text, departments_text, evidence_items, field_label, is_missing, iso, mask_value, rule_attr,
@@ -54,7 +55,7 @@ def case_pages(grouped: dict[str, list], wanted: list[str], anchors: dict[str, s
     for cid in wanted:
         fs = grouped[cid]
         rec = case_rows.get(cid, {})
-        org = rec.get("party_type") not in (None, "自然人") and not is_missing(rec.get("party_type"))
+        org = is_organisation(rec.get("party_type"))
         info = []
         for name in _HEADER_FIELDS:
             v = rec.get(name)

@@ -12,9 +12,7 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -28,10 +26,11 @@ from starlette.staticfiles import StaticFiles
 
 from auditor.errors import AuditorError
 from auditor.history.store import connect, transaction
-from auditor.serve import filters
-from auditor.serve.accounts import ROLES, User, authenticate
+from auditor.serve import filters, pages, runs_pages
+from auditor.serve.accounts import ROLES, authenticate
+from auditor.serve.context import Ctx, HttpError, ServeConfig
 from auditor.serve.sessions import (
-    COOKIE, LOGIN_CSRF_COOKIE, Session, SessionPolicy, create_session, end_session, load_session, new_token,
+    COOKIE, LOGIN_CSRF_COOKIE, create_session, end_session, load_session, new_token,
     same_token,
 )
 
@@ -45,54 +44,6 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",
     "cache-control": "no-store",
 }
-
-
-@dataclass
-class ServeConfig:
-    db_path: Path
-    policy: SessionPolicy = field(default_factory=SessionPolicy)
-    exports_root: Path | None = None  # folder whose subfolders supervisors may audit from the board
-    rules: Path | None = None
-    profile: Path | None = None
-    # Host headers accepted (None = any). On loopback this refuses DNS-rebinding pages that reach the
-    # server under another name.
-    allowed_hosts: tuple[str, ...] | None = None
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@dataclass
-class Ctx:
-    """What a handler gets: the request, its form, an open store connection and the signed-in user."""
-
-    request: Request
-    form: FormData | None
-    conn: Any
-    session: Session
-    config: ServeConfig
-    env: jinja2.Environment
-    jobs: Any
-
-    @property
-    def user(self) -> User:
-        return self.session.user
-
-    def render(self, template: str, status: int = 200, **values) -> HTMLResponse:
-        html = self.env.get_template(template).render(user=self.user, csrf=self.session.csrf_token,
-                                                      path=self.request.url.path, **values)
-        return HTMLResponse(html, status_code=status)
-
-    def query(self, name: str, default: str = "") -> str:
-        return (self.request.query_params.get(name) or default).strip()[:200]
-
-    def field(self, name: str) -> str | None:
-        value = self.form.get(name) if self.form is not None else None
-        return value if isinstance(value, str) else None
 
 
 def _environment() -> jinja2.Environment:
@@ -286,7 +237,6 @@ def _preload_rules(config: ServeConfig) -> None:
 
 
 def create_app(config: ServeConfig) -> Starlette:
-    from auditor.serve import pages, runs_pages
     from auditor.serve.jobs import JobRunner
 
     routes = [

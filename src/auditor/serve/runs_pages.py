@@ -14,7 +14,9 @@ from auditor.errors import AuditorError
 from auditor.history.status import compare_runs
 from auditor.serve import downloads, queries
 from auditor.serve.accounts import SUPERVISOR
-from auditor.serve.app import Ctx, HttpError
+from auditor.serve.context import Ctx, HttpError
+from auditor.serve.coverage_view import run_coverage
+from auditor.serve.rulebook import rule_info
 
 RUN_KEYS = ("run_id", "label", "as_of", "recorded_at", "rule_pack_version", "profile_name", "squad_filter_json",
             "n_findings", "n_new", "n_persisting", "n_resolved", "n_reopened")
@@ -40,25 +42,9 @@ def run_page(ctx: Ctx) -> Response:
         dict(zip(("path", "sha256", "table", "rows"), r)) for r in ctx.conn.execute(
             "SELECT path, sha256, table_name, rows FROM run_inputs WHERE run_id = ? ORDER BY path", (run_id,))]
     counts = json.loads(ctx.conn.execute("SELECT counts_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()[0])
-    return ctx.render("run.html.j2", run=run, squads=squads, inputs=inputs, counts=counts,
-                      coverage=_coverage(ctx, run_id))
-
-
-def _coverage(ctx: Ctx, run_id: int) -> list[dict]:
-    """Data-coverage tables another part of the store may keep per run (any table named *coverage* with
-    a run_id column), shown as they are; rows with a squad column are limited to the user's squads."""
-    out = []
-    for (name,) in ctx.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%coverage%'"
-                                    " ORDER BY name"):
-        columns = [r[1] for r in ctx.conn.execute(f'PRAGMA table_info("{name}")')]
-        if "run_id" not in columns:
-            continue
-        rows = ctx.conn.execute(f'SELECT * FROM "{name}" WHERE run_id = ?', (run_id,)).fetchall()
-        if "squad" in columns:
-            at = columns.index("squad")
-            rows = [r for r in rows if ctx.user.sees_squad(r[at])]
-        out.append({"table": name, "columns": columns, "rows": rows[:1000]})
-    return out
+    coverage = run_coverage(ctx.conn, run_id, ctx.user,
+                            rule_titles=lambda rule_id: (rule_info(ctx.config, rule_id) or {}).get("title"))
+    return ctx.render("run.html.j2", run=run, squads=squads, inputs=inputs, counts=counts, coverage=coverage)
 
 
 def compare_page(ctx: Ctx) -> Response:

@@ -1,0 +1,85 @@
+"""A run's data coverage as the board shows it, cut to what the user may see.
+
+Supervisors and leaders see the district figures and every squad's; a squad user sees which tables and
+columns the export had (a fact about the export, not about any squad) but filled counts and 无法判定
+counts of its own squad only, never the district totals.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+
+from auditor.coverage import coverage_line, table_label
+from auditor.history.coverage_store import read_coverage, undetermined_counts
+from auditor.serve.accounts import SQUAD, User
+
+EMPTY_MEANS_ZH = {"not_done": "未发生", "unrecorded": "未记载"}
+
+
+def _rate(filled: int, rows: int) -> float | None:
+    return filled / rows if rows else None
+
+
+def run_coverage(conn: sqlite3.Connection, run_id: int, user: User, rule_titles=None) -> dict | None:
+    """What the run page shows under 数据覆盖; None when the run was recorded without its coverage.
+    `rule_titles(rule_id)` names a rule (None when unknown)."""
+    district = user.role != SQUAD
+    own = None if district else [user.squad]
+    coverage = read_coverage(conn, run_id, squads=own)
+    if coverage is None:
+        return None
+    counts = undetermined_counts(conn, run_id, squads=own)
+    squads = sorted(s for s in set(coverage.by_squad["squad"]) if user.sees_squad(s))
+    cells = {(s, t, f): (r, n) for s, t, f, r, n in
+             coverage.by_squad[["squad", "table", "field", "rows", "filled"]].itertuples(index=False, name=None)}
+    tables = []
+    for name, tc in coverage.tables.items():
+        squad_rows = {s: max((cells.get((s, name, c.name), (0, 0))[0] for c in tc.columns), default=0)
+                      for s in squads}
+        columns = []
+        for c in tc.columns:
+            per_squad = [cells.get((s, name, c.name)) for s in squads]
+            columns.append({
+                "name": c.name, "zh": c.zh, "supplied": c.supplied, "empty_means": EMPTY_MEANS_ZH.get(c.empty_means, ""),
+                "filled": c.filled if district else None, "rate": _rate(c.filled, tc.rows) if district else None,
+                "squads": [None if v is None else {"filled": v[1], "rows": v[0], "rate": _rate(v[1], v[0])}
+                           for v in per_squad],
+            })
+        tables.append({
+            "table": name, "label": table_label(name), "supplied": tc.supplied,
+            "rows": tc.rows if district else sum(squad_rows.values()),
+            "missing": [c.zh for c in tc.columns if tc.supplied and not c.supplied],
+            "rules_without": len(coverage.rules_without.get(name, ())), "columns": columns,
+        })
+    by_rule: dict[str, dict] = defaultdict(lambda: {"total": 0, "squads": {}})
+    for c in counts:
+        by_rule[c.rule_id]["total"] += c.count
+        by_rule[c.rule_id]["squads"][c.squad] = c.count
+    rules = [{"rule_id": r, "title": rule_titles(r) if rule_titles else None, **v}
+             for r, v in sorted(by_rule.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]
+    undetermined = sum(c.count for c in counts)
+    return {"line": _line(coverage, undetermined, district), "district": district, "squads": squads,
+            "tables": tables, "rules": rules, "undetermined": undetermined}
+
+
+def latest_line(conn: sqlite3.Connection, user: User) -> dict | None:
+    """The one-line coverage of the latest run for the board: {run_id, as_of, line}; None without runs
+    or when the latest run was recorded without its coverage."""
+    row = conn.execute("SELECT run_id, as_of FROM runs ORDER BY as_of DESC, run_id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    run_id, as_of = row
+    own = None if user.role != SQUAD else [user.squad]
+    coverage = read_coverage(conn, run_id, squads=[])  # the line needs no per-squad filled counts
+    if coverage is None:
+        return None
+    undetermined = sum(c.count for c in undetermined_counts(conn, run_id, squads=own))
+    return {"run_id": run_id, "as_of": as_of, "line": _line(coverage, undetermined, own is None)}
+
+
+def _line(coverage, undetermined: int, district: bool) -> str:
+    """The report's one-line statement; for a squad user the 无法判定 count is its own squad's, and
+    the line says so."""
+    line = coverage_line(coverage, undetermined)
+    return line if district else line.replace("；无法判定 ", "；本中队无法判定 ", 1)
