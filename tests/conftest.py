@@ -28,7 +28,7 @@ SLOW_MODULES = {
     "test_fuzz_evaluator.py", "test_fuzz_readers.py", "test_fuzz_rules.py", "test_fuzz_configs.py",
     "test_generate_scale.py", "test_monthly_end_to_end.py", "test_history_properties.py",
     "test_history_concurrency.py", "test_determinism.py", "test_rule_pack_scoring.py",
-    "test_hostile_special_files.py",
+    "test_hostile_special_files.py", "test_independent_export.py",
 }
 SLOW_TESTS = {
     "test_cli_behaviour",                      # the hostile corpus through the real CLI, one process each

@@ -31,7 +31,8 @@ COMMANDS = {
     "history list": "List recorded audits (by as-of date and run number) with new / persisting / resolved / "
                     "reopened counts.",
     "history compare": "Compare two audits: new, resolved and persisting findings per squad (squads audited in "
-                       "both runs only).",
+                       "both runs only). A finding one of the runs could not decide (无法判定: its export lacked "
+                       "the data) is neither new nor resolved: it is counted apart.",
     "history squads": "Corrections per squad: total, open, in progress, resolved, exempted, overdue, closure "
                       "rate (overall / this month) and month-on-month change.",
     "history trend": "Monthly trend per squad: findings at month end, new, resolved, overdue and closure rate.",
