@@ -253,6 +253,12 @@ CREATE TABLE run_coverage_squads (
 );
 ALTER TABLE runs ADD COLUMN coverage_recorded INTEGER NOT NULL DEFAULT 0;
 """),
+    ("monthly_0001_runs_case_scope", """
+-- A run restricted to some cases (auditor audit --case / --cause) says nothing about other cases' items:
+-- the filter as given, and the case ids it audited (NULL = every case of the squads audited).
+ALTER TABLE runs ADD COLUMN case_filter_json TEXT;
+ALTER TABLE runs ADD COLUMN case_scope_json TEXT;
+"""),
 ]
 
 
