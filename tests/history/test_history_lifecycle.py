@@ -121,7 +121,7 @@ def test_compare_and_list(three_months):
     assert sorted(cmp.resolved) == sorted([F1.fingerprint, F3.fingerprint])
     assert cmp.persisting == [F2.fingerprint]
     by = cmp.by_squad.set_index("squad")
-    assert by.loc[A].tolist() == [1, 1, 1] and by.loc[B].tolist() == [0, 1, 0]
+    assert by.loc[A].tolist() == [1, 1, 1, 0, 0] and by.loc[B].tolist() == [0, 1, 0, 0, 0]
     runs = list_runs(db)
     assert runs["label"].tolist() == ["2025-03", "2025-04", "2025-05"]
     assert runs[["new", "persisting", "resolved", "reopened"]].values.tolist() == [[3, 0, 0, 0], [1, 2, 1, 0], [0, 1, 2, 1]]

@@ -63,16 +63,20 @@ def list_cmd(db: str) -> None:
 def compare_cmd(db: str, run_a: int, run_b: int) -> None:
     """比较两次审计：各中队新增、已销项、持续存在的问题数（只比较两次都审计了的中队）。
 
+    一次审计因导出缺少数据而无法判定的问题，既不算已销项也不算新增，单独列出。
+
     示例:
 
     \b
         auditor history --history auditor-history.sqlite compare 1 2
     """
     cmp = compare_runs(db, run_a, run_b)
-    rows = [[r.squad, r.new, r.resolved, r.persisting] for r in cmp.by_squad.itertuples()]
-    rows.append(["合计", len(cmp.new), len(cmp.resolved), len(cmp.persisting)])
+    rows = [[r.squad, r.new, r.resolved, r.persisting, r.undetermined, r.determined]
+            for r in cmp.by_squad.itertuples()]
+    rows.append(["合计", len(cmp.new), len(cmp.resolved), len(cmp.persisting), len(cmp.undetermined),
+                 len(cmp.determined)])
     click.echo(f"审计 {run_a} → 审计 {run_b}")
-    click.echo(table(["中队", "新增", "已销项", "持续"], rows))
+    click.echo(table(["中队", "新增", "已销项", "持续", "转为无法判定", "此前无法判定、本次查实"], rows))
 
 
 @history.command("squads")

@@ -31,19 +31,24 @@ class RunEffect:
 
     lifecycle: dict[str, str] = field(default_factory=dict)  # fingerprint -> new/persisting/reopened
     resolved: list[tuple[str, str]] = field(default_factory=list)  # (fingerprint, squad)
+    # new items an earlier run could not decide (无法判定): first shown now, not new problems
+    determined: set[str] = field(default_factory=set)
 
     def counts(self) -> dict[str, int]:
         out = {"new": 0, "persisting": 0, "reopened": 0}
         for state in self.lifecycle.values():
             out[state] += 1
+        out["new"] -= len(self.determined)
         out["resolved"] = len(self.resolved)
+        out["determined"] = len(self.determined)
         return out
 
 
 def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[dict], scope: set[str] | None,
               exemptions: dict[str, dict], recorded_at: str, actor: str,
               rule_scope: set[str] | None = None, undetermined: frozenset = frozenset(),
-              unevaluated_rules: frozenset = frozenset(), case_scope: set[str] | None = None) -> RunEffect:
+              unevaluated_rules: frozenset = frozenset(), was_undetermined: frozenset = frozenset(),
+              case_scope: set[str] | None = None) -> RunEffect:
     """Update items and their status history for one run, inside the caller's transaction.
 
     `rows` are the run's findings (dicts with the item columns and `due`); `scope` is the set of squads
@@ -53,7 +58,8 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
     `exemptions` maps fingerprint -> {"reason", "approver", ...} for findings the register exempts.
     `undetermined`: fingerprints this run could not decide (无法判定): their items stay as they are,
     neither persisting nor resolved; so are the items of `unevaluated_rules` (rules with no rows to
-    judge because the export lacked their table).
+    judge because the export lacked their table). `was_undetermined`: fingerprints an earlier run could
+    not decide; such a finding opens its item as usual but is counted as determined (查实), not new.
     """
     effect = RunEffect()
     existing = {
@@ -77,7 +83,11 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
         if item is None:
             effect.lifecycle[fp] = "new"
             status, due = OPEN_TODO, row["due"]
-            event(fp, "opened", None, status, due)
+            if fp in was_undetermined:
+                effect.determined.add(fp)
+                event(fp, "opened", None, status, due, "此前的审计因导出缺少数据无法判定，本次查实")
+            else:
+                event(fp, "opened", None, status, due)
         else:
             status, due = item["status"], item["due"]
             if item["present"]:

@@ -19,7 +19,7 @@ import pandas as pd
 from auditor.errors import ConfigError
 from auditor.history.lifecycle import EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
 from auditor.history.transitions import CLOSED_STATUSES
-from auditor.history.store import open_store, run_exists, text_columns
+from auditor.history.store import open_store, rules_without_tables, run_exists, text_columns
 
 TOTAL_LABEL = "全区合计"
 
@@ -146,42 +146,59 @@ def squad_trend(db_path: str | Path) -> pd.DataFrame:
 class RunComparison:
     run_a: int
     run_b: int
-    by_squad: pd.DataFrame  # squad, new, resolved, persisting
+    by_squad: pd.DataFrame  # squad, new, resolved, persisting, undetermined, determined
     new: list[str] = field(default_factory=list)  # fingerprints found by run_b only
-    resolved: list[str] = field(default_factory=list)  # found by run_a only
+    resolved: list[str] = field(default_factory=list)  # found by run_a only, and run_b could decide them
     persisting: list[str] = field(default_factory=list)
+    undetermined: list[str] = field(default_factory=list)  # found by run_a, 无法判定 in run_b: not resolved
+    determined: list[str] = field(default_factory=list)  # 无法判定 in run_a, found by run_b: not new
 
 
 def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
     """What changed from run A to run B, per squad. Only the squads, rules and cases both runs covered
-    are compared (a run restricted to some squads, rules or cases says nothing about the others)."""
+    are compared (a run restricted to some squads, rules or cases says nothing about the others). A
+    finding that the other run could not decide (无法判定: its export lacked the data) is neither new nor
+    resolved: it is listed apart, as `undetermined` (found by A, undecided in B) or `determined` (the
+    other way)."""
     with open_store(db_path, create=False) as conn:
         for run in (run_a, run_b):
             if not run_exists(conn, run):
                 raise ConfigError(f"历史库中没有编号为 {run} 的审计记录（用 auditor history list 查看）",
                                   file=str(db_path))
         a, b = _run_findings(conn, run_a), _run_findings(conn, run_b)
+        ua, ub = _run_undetermined(conn, run_a), _run_undetermined(conn, run_b)
+        blind_a, blind_b = rules_without_tables(conn, run_a), rules_without_tables(conn, run_b)
         squads = _meet(_scope(conn, run_a, "squad_filter_json"), _scope(conn, run_b, "squad_filter_json"))
         rules = _meet(_scope(conn, run_a, "rule_filter_json"), _scope(conn, run_b, "rule_filter_json"))
         cases = _meet(_scope(conn, run_a, "case_scope_json"), _scope(conn, run_b, "case_scope_json"))
     keep = lambda v: ((squads is None or v[0] in squads) and (rules is None or v[1] in rules)  # noqa: E731
                       and (cases is None or v[2] in cases))
+    # a rule that read a table the other run's export lacked judged nothing there (recording rules)
+    ua |= {fp for fp, v in b.items() if v[1] in blind_a}
+    ub |= {fp for fp, v in a.items() if v[1] in blind_b}
     a = {fp: v[0] for fp, v in a.items() if keep(v)}
     b = {fp: v[0] for fp, v in b.items() if keep(v)}
-    new, resolved = sorted(set(b) - set(a)), sorted(set(a) - set(b))
+    undetermined = sorted((set(a) - set(b)) & ub)
+    determined = sorted((set(b) - set(a)) & ua)
+    new, resolved = sorted(set(b) - set(a) - ua), sorted(set(a) - set(b) - ub)
     persisting = sorted(set(a) & set(b))
+    names = ("new", "resolved", "persisting", "undetermined", "determined")
     rows: dict[str, dict] = {}
-    for name, fps, squads in (("new", new, b), ("resolved", resolved, a), ("persisting", persisting, b)):
+    for name, fps, squads in (("new", new, b), ("resolved", resolved, a), ("persisting", persisting, b),
+                              ("undetermined", undetermined, a), ("determined", determined, b)):
         for fp in fps:
-            rows.setdefault(squads[fp], {"new": 0, "resolved": 0, "persisting": 0})[name] += 1
-    by_squad = pd.DataFrame([{"squad": s, **rows[s]} for s in sorted(rows)],
-                            columns=["squad", "new", "resolved", "persisting"])
-    return RunComparison(run_a, run_b, by_squad, new, resolved, persisting)
+            rows.setdefault(squads[fp], dict.fromkeys(names, 0))[name] += 1
+    by_squad = pd.DataFrame([{"squad": s, **rows[s]} for s in sorted(rows)], columns=["squad", *names])
+    return RunComparison(run_a, run_b, by_squad, new, resolved, persisting, undetermined, determined)
 
 
 def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, tuple[str, str, str]]:
     rows = conn.execute("SELECT fingerprint, squad, rule_id, case_id FROM findings WHERE run_id = ?", (run_id,))
     return {fp: (squad, rule, case) for fp, squad, rule, case in rows}
+
+
+def _run_undetermined(conn: sqlite3.Connection, run_id: int) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT fingerprint FROM undetermined WHERE run_id = ?", (run_id,))}
 
 
 def _scope(conn: sqlite3.Connection, run_id: int, column: str) -> set[str] | None:
