@@ -14,6 +14,7 @@ from auditor.coverage import coverage_line, table_label
 from auditor.history.coverage_store import read_coverage, undetermined_counts
 from auditor.serve.accounts import SQUAD, User
 
+_SUFFIX_WORDS = ("街道", "镇", "乡", "综合", "行政", "中队", "大队", "执法")
 EMPTY_MEANS_ZH = {"not_done": "未发生", "unrecorded": "未记载"}
 
 
@@ -60,7 +61,26 @@ def run_coverage(conn: sqlite3.Connection, run_id: int, user: User, rule_titles=
              for r, v in sorted(by_rule.items(), key=lambda kv: (-kv[1]["total"], kv[0]))]
     undetermined = sum(c.count for c in counts)
     return {"line": _line(coverage, undetermined, district), "district": district, "squads": squads,
+            "short": short_names(squads),
             "tables": tables, "rules": rules, "undetermined": undetermined}
+
+
+def short_names(squads: list[str]) -> dict[str, str]:
+    """Column headings for many squads: the part before the suffix all their names share (临汾路 for
+    临汾路街道综合行政执法队); the page keeps the full name in the heading's title."""
+    named = [s for s in squads if not s.startswith("（")]
+    if len(named) < 2:
+        return {s: s for s in squads}
+    suffix = named[0]
+    for name in named[1:]:
+        while suffix and not name.endswith(suffix):
+            suffix = suffix[1:]
+    # Cut at a word of the names (临汾路|街道…, not 临汾|路街道… when every name ends in 路街道…).
+    while suffix and not suffix.startswith(_SUFFIX_WORDS):
+        suffix = suffix[1:]
+    if any(len(name) == len(suffix) for name in named):
+        return {s: s for s in squads}
+    return {s: (s[:len(s) - len(suffix)] if s in named and suffix else s) for s in squads}
 
 
 def latest_line(conn: sqlite3.Connection, user: User) -> dict | None:
