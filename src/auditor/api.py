@@ -42,6 +42,8 @@ class AuditConfig:
     mapping: Path | None = None  # mapping profile for the exports (YAML)
     calendars: tuple = ()  # calendar files adding years
     squads: tuple = ()  # only these squads
+    cases: tuple = ()  # only these cases (案件编号)
+    causes: tuple = ()  # only the cases of these 案由 (name or 案由编码): "one case type"
     engine: str = "vectorized"
     show_personal_data: bool = False
     limits: Any = None
@@ -95,11 +97,18 @@ def prepare_config(config: AuditConfig, tables: dict[str, pd.DataFrame], supplie
 
 def audit_config(config: AuditConfig) -> Audit:
     """Load, take the exports as they stood at the as-of date, prepare, judge: the run, its hits, the result."""
+    from auditor.evaluate.case_scope import restrict_cases
+
     load = load_inputs(config)
     tables, snapshot = as_it_stood(load.tables, config)
+    tables, scope = restrict_cases(tables, config.cases, config.causes, all_cases=load.tables["cases"])
     audit = pipeline_audit.audit_tables(tables, config.engine, **prepare_args(config, load.supplied),
                                         undetermined_as_findings=config.undetermined_as_findings)
     with_inputs(audit.result, load, config, snapshot)
+    if scope.active:  # a partial run says so everywhere, and the history keeps it from closing other items
+        audit.result.metadata["case_filter"] = scope.as_metadata()
+        audit.result.notices.append(Notice(code="case_filter", count=len(scope.case_ids),
+                                           message={"zh": scope.describe("zh"), "en": scope.describe("en")}))
     return audit
 
 

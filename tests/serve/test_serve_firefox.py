@@ -1,6 +1,6 @@
 """The board in a real headless Firefox (the system firefox-esr over WebDriver BiDi, tests/firefox.py):
 a squad user logs in, updates an item, the supervisor's board changes, and the squad user fails to
-reach another squad's item by URL, by form and by download."""
+reach another squad's item by URL, by form and by download; case text carrying HTML/JS stays text."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from urllib.parse import quote
 
 import pytest
 
-from _serve_factory import PASSWORDS, SQUAD_A, SQUAD_B, LiveServer, build_store, item_of
+from _serve_factory import PASSWORDS, PAYLOAD, SQUAD_A, SQUAD_B, LiveServer, build_store, item_of
 from auditor.serve import ServeConfig
 from firefox import Firefox, require_firefox
 
 pytestmark = pytest.mark.firefox
 
 
-@pytest.fixture
-def firefox(tmp_path):
+@pytest.fixture(scope="module")
+def firefox(tmp_path_factory):
     require_firefox()
-    with Firefox(tmp_path / "firefox-profile") as browser:
-        yield browser
+    with Firefox(tmp_path_factory.mktemp("firefox") / "profile") as browser:
+        yield browser  # one browser for the module; each login gets its own user context (cookies)
 
 
 def login(browser: Firefox, base: str, name: str):
@@ -83,3 +83,15 @@ def test_firefox_squad_update_reaches_the_board_and_other_squads_stay_closed(tmp
         squad.select("select[name=status]", "整改中")
         assert squad.click_and_wait("#edit-form button[type=submit]") == 403
         assert item_of(db, "B-1") == other
+
+
+def test_firefox_case_text_payload_stays_inert(tmp_path, firefox):
+    db = build_store(tmp_path / "h.sqlite")
+    with LiveServer(ServeConfig(db_path=db)) as server:
+        tab = login(firefox, server.url, "sqa")
+        evil = item_of(db, "A-9")
+        assert tab.goto(f"{server.url}/squads/{quote(SQUAD_A)}") == 200
+        assert tab.goto(f"{server.url}/items/{evil['fingerprint']}") == 200
+        assert PAYLOAD in tab.text("h1")  # shown as text, not parsed
+        assert tab.evaluate("typeof window.__pwned") == "undefined"
+        assert tab.count("main script, main img") == 0

@@ -114,6 +114,10 @@ OPTIONS = {
     "audit --baseline": "Baseline: a run number in the history store, 'latest', or an earlier findings.json.",
     "audit --new-only": "Judge the exit code on findings new since the baseline only.",
     "audit --exceptions": "Exception register (YAML).",
+    "audit --case": "Only this case (case number; repeatable). A partial audit: recorded only in a store named "
+                    "with --history, and it never closes items of other cases.",
+    "audit --cause": "Only the cases of this case type: the 案由 (cause) as exported, or its 案由编码 (cause code) "
+                     "(repeatable). A partial audit, recorded like --case.",
     "audit --out": "Report folder.",
     "explain --all-rules": "Also list the rules that do not apply.",
     "generate --cases": "Number of cases.",

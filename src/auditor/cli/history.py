@@ -50,7 +50,8 @@ def list_cmd(db: str) -> None:
     if runs.empty:
         click.echo("历史库中还没有审计记录。")
         return
-    rows = [[r.run_id, r.as_of, r.label or "", _scope(r.squad_filter), r.rule_pack_version or "", r.findings,
+    rows = [[r.run_id, r.as_of, r.label or "", _scope(r.squad_filter, r.rule_filter, r.case_filter),
+             r.rule_pack_version or "", r.findings,
              r.new, r.persisting, r.resolved, r.reopened] for r in runs.itertuples()]
     click.echo(table(["编号", "截止日期", "标签", "范围", "规则包版本", "问题数", "新增", "持续", "销项", "复发"], rows))
 
@@ -188,5 +189,10 @@ def _write(out, headers: list[str], rows: list[list], title: str) -> None:
         click.echo(f"已写入 {write_table(out, headers, rows, title=title)}")
 
 
-def _scope(value) -> str:
-    return "、".join(json.loads(value)) if value else "全部"
+def _scope(squads, rules=None, cases=None) -> str:
+    """What a run covered: its squads, and for a partial run its rules, cases and 案由 (none: 全部)."""
+    parts = list(json.loads(squads)) if squads else []
+    parts += [f"规则 {r}" for r in json.loads(rules)] if rules else []
+    case_filter = json.loads(cases) if cases else {}
+    parts += [f"案件 {c}" for c in case_filter.get("cases", [])] + [f"案由 {c}" for c in case_filter.get("causes", [])]
+    return "、".join(parts) if parts else "全部"

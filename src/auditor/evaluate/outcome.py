@@ -14,6 +14,7 @@ import numpy as np
 from auditor.coverage import table_label
 from auditor.enrich.unknowns import DERIVED_CASE, DERIVED_RECORDING, SCOPE_TABLE
 from auditor.findings import Undetermined, fingerprint
+from auditor.model.fields import TABLES
 from auditor.rules.conditions import fields_of
 from auditor.rules.model import Rule
 
@@ -69,7 +70,24 @@ def missing_label(name: str, scope: str, facts, lang: str = "zh") -> str:
     for t in tables:
         if t not in supplied:
             return f"{table_label(t)}（导出未提供）" if lang == "zh" else f"{table_label(t, 'en')} (not supplied)"
+    for source in derived[1]:  # a column the fact is computed from that the export lacks: name that column
+        src_scope, src = ("case", source[5:]) if source.startswith("case:") else (scope, source)
+        if src in _CANONICAL[SCOPE_TABLE[src_scope]] and src not in (supplied.get(SCOPE_TABLE[src_scope]) or ()):
+            return missing_label(src, src_scope, facts, lang)
+    if name in _GAPS:
+        return _GAPS[name][0 if lang == "zh" else 1]
     return f"{label}（所依据的数据缺失）" if lang == "zh" else f"{label} (its source data is missing)"
+
+
+_CANONICAL = {table: {f.name for f in fields} for table, fields in TABLES.items()}
+# Derived facts whose value is unknown for a reason of their own (model/officers.py)
+_GAPS = {
+    "officer_names": ("承办人员姓名（未记载：只写了执法证号，或未写承办人员）",
+                      "officer names (not recorded: certificate numbers only, or no officers)"),
+    "case_officer_count": ("记录中的执法人员是否本案承办人员（未记载执法人员，或一方只写姓名、另一方只写执法证号，无法比对）",
+                           "whether the recording's officers handle the case (officers not recorded, or names "
+                           "against certificate numbers only)"),
+}
 
 
 def build_undetermined(rules: list[Rule], outcomes: dict[str, Outcome], facts, as_of) -> list[Undetermined]:

@@ -47,12 +47,14 @@ class RunEffect:
 def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[dict], scope: set[str] | None,
               exemptions: dict[str, dict], recorded_at: str, actor: str,
               rule_scope: set[str] | None = None, undetermined: frozenset = frozenset(),
-              unevaluated_rules: frozenset = frozenset(), was_undetermined: frozenset = frozenset()) -> RunEffect:
+              unevaluated_rules: frozenset = frozenset(), was_undetermined: frozenset = frozenset(),
+              case_scope: set[str] | None = None) -> RunEffect:
     """Update items and their status history for one run, inside the caller's transaction.
 
     `rows` are the run's findings (dicts with the item columns and `due`); `scope` is the set of squads
-    the run audited and `rule_scope` the set of rules it ran (None = all): items of other squads or
-    rules were not looked at and stay as they are.
+    the run audited, `rule_scope` the set of rules it ran and `case_scope` the cases it audited (None =
+    all; `--case` / `--cause` runs): items of other squads, rules or cases were not looked at and stay
+    as they are.
     `exemptions` maps fingerprint -> {"reason", "approver", ...} for findings the register exempts.
     `undetermined`: fingerprints this run could not decide (无法判定): their items stay as they are,
     neither persisting nor resolved; so are the items of `unevaluated_rules` (rules with no rows to
@@ -131,6 +133,8 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
         if scope is not None and item["squad"] not in scope:
             continue
         if rule_scope is not None and item["rule_id"] not in rule_scope:
+            continue
+        if case_scope is not None and item["case_id"] not in case_scope:
             continue
         if fp in undetermined or item["rule_id"] in unevaluated_rules:  # not shown either way: not 销项
             continue

@@ -155,10 +155,11 @@ class RunComparison:
 
 
 def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
-    """What changed from run A to run B, per squad. Only the squads and rules both runs covered are
-    compared (a run restricted to some squads or rules says nothing about the others). A finding that
-    the other run could not decide (无法判定: its export lacked the data) is neither new nor resolved:
-    it is listed apart, as `undetermined` (found by A, undecided in B) or `determined` (the other way)."""
+    """What changed from run A to run B, per squad. Only the squads, rules and cases both runs covered
+    are compared (a run restricted to some squads, rules or cases says nothing about the others). A
+    finding that the other run could not decide (无法判定: its export lacked the data) is neither new nor
+    resolved: it is listed apart, as `undetermined` (found by A, undecided in B) or `determined` (the
+    other way)."""
     with open_store(db_path, create=False) as conn:
         for run in (run_a, run_b):
             if not run_exists(conn, run):
@@ -169,7 +170,9 @@ def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
         blind_a, blind_b = rules_without_tables(conn, run_a), rules_without_tables(conn, run_b)
         squads = _meet(_scope(conn, run_a, "squad_filter_json"), _scope(conn, run_b, "squad_filter_json"))
         rules = _meet(_scope(conn, run_a, "rule_filter_json"), _scope(conn, run_b, "rule_filter_json"))
-    keep = lambda v: (squads is None or v[0] in squads) and (rules is None or v[1] in rules)  # noqa: E731
+        cases = _meet(_scope(conn, run_a, "case_scope_json"), _scope(conn, run_b, "case_scope_json"))
+    keep = lambda v: ((squads is None or v[0] in squads) and (rules is None or v[1] in rules)  # noqa: E731
+                      and (cases is None or v[2] in cases))
     # a rule that read a table the other run's export lacked judged nothing there (recording rules)
     ua |= {fp for fp, v in b.items() if v[1] in blind_a}
     ub |= {fp for fp, v in a.items() if v[1] in blind_b}
@@ -189,9 +192,9 @@ def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
     return RunComparison(run_a, run_b, by_squad, new, resolved, persisting, undetermined, determined)
 
 
-def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, tuple[str, str]]:
-    rows = conn.execute("SELECT fingerprint, squad, rule_id FROM findings WHERE run_id = ?", (run_id,))
-    return {fp: (squad, rule) for fp, squad, rule in rows}
+def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, tuple[str, str, str]]:
+    rows = conn.execute("SELECT fingerprint, squad, rule_id, case_id FROM findings WHERE run_id = ?", (run_id,))
+    return {fp: (squad, rule, case) for fp, squad, rule, case in rows}
 
 
 def _run_undetermined(conn: sqlite3.Connection, run_id: int) -> set[str]:

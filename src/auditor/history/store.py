@@ -180,6 +180,8 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
     squad_filter = meta.get("squad_filter")
     scope = set(squad_filter) if squad_filter else None
     rule_filter = _rule_filter(result)
+    case_filter = meta.get("case_filter")  # --case / --cause: only the cases audited are in scope
+    case_scope = _case_scope(result, rows) if case_filter else None
     rule_pack = meta.get("rule_pack") or {}
     profile = meta.get("profile") or {}
 
@@ -199,6 +201,9 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
              _json(sorted(squad_filter)) if squad_filter else None,
              _json(sorted(rule_filter)) if rule_filter is not None else None, _json(_counts(result)), len(rows)),
         ).lastrowid
+        if case_filter:
+            conn.execute("UPDATE runs SET case_filter_json=?, case_scope_json=? WHERE run_id=?",
+                         (_json(case_filter), _json(sorted(case_scope)), run_id))
         conn.executemany(
             "INSERT INTO run_inputs (run_id, path, sha256, table_name, rows) VALUES (?,?,?,?,?)",
             [(run_id, str(i.get("path")), i.get("sha256"), i.get("table"), i.get("rows"))
@@ -209,6 +214,7 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
         undetermined = list(getattr(result, "undetermined", ()) or ())
         effect = apply_run(conn, run_id=run_id, as_of=as_of, rows=rows, scope=scope, exemptions=exemptions,
                            recorded_at=stamp, actor=actor or label or f"run {run_id}", rule_scope=rule_filter,
+                           case_scope=case_scope,
                            undetermined=frozenset(u.fingerprint for u in undetermined),
                            unevaluated_rules=_unevaluated_rules(result),
                            was_undetermined=_earlier_undetermined(conn, run_id, rows))
@@ -250,10 +256,12 @@ def list_runs(db_path: str | Path) -> pd.DataFrame:
     with open_store(db_path, create=False) as conn:
         frame = pd.read_sql_query(
             "SELECT run_id, label, as_of, recorded_at, rule_pack_version, profile_name, squad_filter_json AS"
-            " squad_filter, rule_filter_json AS rule_filter, n_findings AS findings, n_new AS new,"
+            " squad_filter, rule_filter_json AS rule_filter, case_filter_json AS case_filter,"
+            " n_findings AS findings, n_new AS new,"
             " n_persisting AS persisting, n_resolved AS resolved, n_reopened AS reopened"
             " FROM runs ORDER BY as_of, run_id", conn)
-    return text_columns(frame, ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter"))
+    return text_columns(frame, ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter",
+                                "case_filter"))
 
 
 def text_columns(frame: pd.DataFrame, columns) -> pd.DataFrame:
@@ -279,6 +287,14 @@ def _rule_filter(result: AuditResult) -> set[str] | None:
         return set(meta["rule_filter"]) if meta["rule_filter"] else None
     ids = {getattr(r, "id", None) for r in result.rules or ()} - {None}
     return ids or None
+
+
+def _case_scope(result: AuditResult, rows: list[dict]) -> set[str]:
+    """The case ids a case-filtered run audited (its case table, and every case it found something in)."""
+    cases = result.cases
+    scope = {str(c) for c in cases["case_id"].dropna()} if isinstance(cases, pd.DataFrame) and "case_id" in cases \
+        else set()
+    return scope | {r["case_id"] for r in rows}
 
 
 def _finding_rows(result: AuditResult) -> list[dict]:
