@@ -117,19 +117,29 @@ def build_undetermined(rules: list[Rule], outcomes: dict[str, Outcome], facts, a
                         names.append((name, m[positions]))
         labels_zh = {name: missing_label(name, rule.scope, facts) for name, _ in names}
         labels_en = {name: missing_label(name, rule.scope, facts, "en") for name, _ in names}
+        # Which of `names` each row misses, as one bit code per row: the texts of each distinct code
+        # are made once and shared by its items (a missing table leaves every case of a rule undecided).
+        codes = np.zeros(len(positions), dtype=object if len(names) > 62 else np.int64)
+        for bit, (_name, hit) in enumerate(names):
+            codes |= np.asarray(hit, dtype=codes.dtype) << bit
+        shared: dict[int, tuple] = {}
+        for code in set(codes.tolist()):
+            missing = tuple(name for bit, (name, _hit) in enumerate(names) if code >> bit & 1)
+            zh = "、".join(dict.fromkeys(labels_zh[m] for m in missing)) or "（期限所依据的数据缺失）"
+            en = ", ".join(dict.fromkeys(labels_en[m] for m in missing)) or "(data a deadline needs is missing)"
+            shared[code] = (missing, {"zh": zh, "en": en})
         case_ids = frame["case_id"].to_numpy(dtype=object)[positions]
         squads = frame["squad"].to_numpy(dtype=object)[positions]
         subjects = frame[rule.subject].to_numpy(dtype=object)[positions] if rule.subject else None
-        for i, pos in enumerate(positions.tolist()):
-            missing = tuple(name for name, hit in names if hit[i])
-            zh = "、".join(dict.fromkeys(labels_zh[m] for m in missing)) or "（期限所依据的数据缺失）"
-            en = ", ".join(dict.fromkeys(labels_en[m] for m in missing)) or "(data a deadline needs is missing)"
+        title = dict(rule.title)
+        for i, (pos, code) in enumerate(zip(positions.tolist(), codes.tolist())):
+            missing, labels = shared[code]
             subject = "" if subjects is None else str(subjects[i] if subjects[i] is not None else f"#{pos + 1}")
             case_id = str(case_ids[i])
             out.append(Undetermined(
                 fingerprint=fingerprint(rule.id, case_id, subject), rule_id=rule.id, case_id=case_id,
                 squad=str(squads[i] or ""), theme=rule.theme, severity=rule.severity, subject=subject,
-                title=dict(rule.title), missing=missing, missing_labels={"zh": zh, "en": en}))
+                title=title, missing=missing, missing_labels=labels))
     out.sort(key=Undetermined.sort_key)
     return out
 
