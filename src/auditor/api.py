@@ -11,9 +11,9 @@ it with the configured engine (`evaluate.registry`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,6 +28,9 @@ from auditor.pipeline.audit import Audit, audit_prepared, audit_result, judge
 from auditor.pipeline.explain import CaseExplanation, RuleVerdict, case_tables, explain_prepared
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
+
+if TYPE_CHECKING:
+    from auditor.ingest.limits import Limits
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,9 +47,9 @@ class AuditConfig:
     squads: tuple = ()  # only these squads
     cases: tuple = ()  # only these cases (案件编号)
     causes: tuple = ()  # only the cases of these 案由 (name or 案由编码): "one case type"
-    engine: str = "vectorized"
+    engine: str = field(default_factory=registry.default_name)  # the registry's reference engine
     show_personal_data: bool = False
-    limits: Any = None
+    limits: Limits | None = None  # read limits for the exports (default: ingest.limits.DEFAULT_LIMITS)
     rule_ids: tuple = ()  # only these rules (empty: all)
     undetermined_as_findings: bool = False  # 无法判定 items also listed (and counted) as findings
     all_known: bool = False  # audit everything the export knows instead of the files as they stood at as_of
@@ -157,14 +160,14 @@ def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):
 
 
 def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RulePack, profile: Profile,
-                 calendar: WorkCalendar | None = None, engine: str = "vectorized", squads=(),
+                 calendar: WorkCalendar | None = None, engine: str | None = None, squads=(),
                  show_personal_data: bool = False, rule_ids=(), evaluator=None, supplied=None,
                  undetermined_as_findings: bool = False) -> AuditResult:
     """Audit canonical tables already in memory (notebooks and tests use this). `supplied` (table ->
     supplied columns, as `LoadResult.supplied`) says what the export had; by default every table
-    given is supplied with all its columns."""
-    return pipeline_audit.audit_tables(tables, evaluator or engine, as_of=as_of, pack=pack, profile=profile,
-                                       calendar=calendar, squads=squads, rule_ids=rule_ids,
+    given is supplied with all its columns. `engine`: a registered name (default: the reference engine)."""
+    return pipeline_audit.audit_tables(tables, evaluator or engine or registry.default_name(), as_of=as_of,
+                                       pack=pack, profile=profile, calendar=calendar, squads=squads, rule_ids=rule_ids,
                                        show_personal_data=show_personal_data, supplied=supplied,
                                        undetermined_as_findings=undetermined_as_findings).result
 

@@ -75,7 +75,7 @@ VERDICT_EN = {"违规": "violated", "合规": "compliant", "不适用": "not app
 UNDETERMINED_ZH = "数据缺失，待核实"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a partial export yields one item per case and rule
 class Undetermined:
     """A (rule, case) the export cannot decide (无法判定): the verdict depends on a table or column that
     was not supplied, or on a value left empty where empty does not mean "did not happen". Reported
