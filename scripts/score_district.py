@@ -1,6 +1,6 @@
 """Per-squad case-file scores of a generated district under a score model (docs/scoring.md).
 
-    auditor generate --cases 10000 --seed 7 --as-of 2026-11-25 --out /tmp/d --violation-rate 0.1
+    auditor generate --cases 10000 --seed 7 --as-of 2026-11-25 --out /tmp/d [--violation-scale 2]
     python scripts/score_district.py /tmp/d [PROFILE.yaml]
 
 Prints the model in force, the district figure and one line per squad (score, 不合格卷, findings).

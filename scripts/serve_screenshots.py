@@ -1,5 +1,6 @@
-"""Screenshots of the board for docs/screenshots/: the district board (supervisor), a squad's items and
-an item page (squad user), taken in the system's headless Chromium over a generated district.
+"""Screenshots of the board for docs/screenshots/: the district board and the latest run's data coverage
+(supervisor), a squad's items and an item page (squad user), taken in the system's headless Chromium
+over a generated district.
 
     python scripts/serve_screenshots.py [--cases 1500] [--out docs/screenshots]
 
@@ -74,6 +75,8 @@ def main() -> None:
                 browser = p.chromium.launch(executable_path=chromium, args=ARGS)
                 sup = login(browser, base, "监督科")
                 sup.screenshot(path=str(args.out / "board.png"), full_page=True)
+                sup.click("#coverage-summary a")
+                sup.screenshot(path=str(args.out / "board-run.png"), full_page=False)
                 team = login(browser, base, name)
                 team.goto(f"{base}/squads/{quote(squad)}")
                 team.screenshot(path=str(args.out / "board-squad.png"), full_page=False)
@@ -82,7 +85,7 @@ def main() -> None:
                 browser.close()
         finally:
             server.should_exit = True
-    for name in ("board.png", "board-squad.png", "board-item.png"):
+    for name in ("board.png", "board-run.png", "board-squad.png", "board-item.png"):
         print(args.out / name)
 
 

@@ -10,21 +10,25 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest  # noqa: E402
 
 from browser import require_chromium  # noqa: E402
+from firefox import require_firefox  # noqa: E402
 
 
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") is not None:
         require_chromium()
+    if item.get_closest_marker("firefox") is not None:
+        require_firefox()
 
 
-# The fast tier, `pytest -m "not slow"`, leaves out what takes seconds per test: browser tests, fuzzing,
+# The fast tier, `pytest -m "not slow"`, leaves out what takes seconds per test: browser tests (Chromium
+# and Firefox), fuzzing,
 # generated districts, whole-CLI passes over the hostile corpus, signals sent to real processes. Named
 # here, in one place, from measured durations (`pytest --durations=0`); the full suite runs them all.
 SLOW_MODULES = {
     "test_fuzz_evaluator.py", "test_fuzz_readers.py", "test_fuzz_rules.py", "test_fuzz_configs.py",
     "test_generate_scale.py", "test_monthly_end_to_end.py", "test_history_properties.py",
     "test_history_concurrency.py", "test_determinism.py", "test_rule_pack_scoring.py",
-    "test_hostile_special_files.py",
+    "test_hostile_special_files.py", "test_independent_export.py",
 }
 SLOW_TESTS = {
     "test_cli_behaviour",                      # the hostile corpus through the real CLI, one process each
@@ -42,7 +46,8 @@ SLOW_TESTS = {
 def pytest_collection_modifyitems(config, items):
     slow = pytest.mark.slow
     for item in items:
-        if (item.get_closest_marker("browser") is not None or item.path.name in SLOW_MODULES
+        if (item.get_closest_marker("browser") is not None or item.get_closest_marker("firefox") is not None
+                or item.path.name in SLOW_MODULES
                 or getattr(item, "originalname", item.name) in SLOW_TESTS):
             item.add_marker(slow)
 

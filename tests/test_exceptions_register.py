@@ -112,7 +112,7 @@ def test_exemptions_reach_the_store_and_expire(tmp_path):
 @pytest.mark.parametrize("text, message, line", [
     ("exceptions:\n  - rule: R1\n    rule: R2\n", "重复的键", 3),
     ("exceptions:\n  - rule: R1\n    case: C1\n    reason: x\n    approver: y\n    approved: 2025-01-01\n"
-     "    expires: 2025-02-01\n    aprover: z\n", "是否应为 'approver'", 8),
+     "    expires: 2025-02-01\n    aprover: z\n", "是否想写: approver", 8),
     ("exceptions:\n  - rule: R1\n    case: C1\n    reason: x\n    approver: y\n    approved: 2025-01-01\n", "缺少必填项 expires", 2),
     ("exceptions:\n  - rule: R1\n    case: C1\n    squad: S\n    reason: x\n    approver: y\n"
      "    approved: 2025-01-01\n    expires: 2025-02-01\n", "之一", 2),

@@ -49,7 +49,7 @@ def test_squad_score_is_the_mean_over_all_audited_cases_with_failed_count():
 def test_the_pack_defaults_and_a_profile_build_the_model():
     params = {name: p.default for name, p in load_param_declarations(PACK / "params.yaml").items()}
     model = model_from_params(params)
-    assert model.deductions == {"严重": 20.0, "一般": 10.0, "提示": 2.0}
+    assert model.deductions == {"严重": 30.0, "一般": 15.0, "提示": 5.0}
     assert "CX-LIMITATION" in model.fail_rules and model.pass_line == 60 and model.fail_cap == 59
     model = model_from_params({**params, "score_rule_deductions": {"CX-SERVICE-LATE": 5}})
     assert model.points("CX-SERVICE-LATE", "严重") == 5.0

@@ -11,9 +11,9 @@ it with the configured engine (`evaluate.registry`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,6 +29,9 @@ from auditor.pipeline.explain import CaseExplanation, RuleVerdict, case_tables, 
 from auditor.rules.loader import RulePack, load_rule_pack
 from auditor.rules.params import Profile, load_profile
 
+if TYPE_CHECKING:
+    from auditor.ingest.limits import Limits
+
 
 @dataclass(frozen=True, kw_only=True)
 class AuditConfig:
@@ -42,9 +45,11 @@ class AuditConfig:
     mapping: Path | None = None  # mapping profile for the exports (YAML)
     calendars: tuple = ()  # calendar files adding years
     squads: tuple = ()  # only these squads
-    engine: str = "vectorized"
+    cases: tuple = ()  # only these cases (案件编号)
+    causes: tuple = ()  # only the cases of these 案由 (name or 案由编码): "one case type"
+    engine: str = field(default_factory=registry.default_name)  # the registry's reference engine
     show_personal_data: bool = False
-    limits: Any = None
+    limits: Limits | None = None  # read limits for the exports (default: ingest.limits.DEFAULT_LIMITS)
     rule_ids: tuple = ()  # only these rules (empty: all)
     undetermined_as_findings: bool = False  # 无法判定 items also listed (and counted) as findings
     all_known: bool = False  # audit everything the export knows instead of the files as they stood at as_of
@@ -95,11 +100,18 @@ def prepare_config(config: AuditConfig, tables: dict[str, pd.DataFrame], supplie
 
 def audit_config(config: AuditConfig) -> Audit:
     """Load, take the exports as they stood at the as-of date, prepare, judge: the run, its hits, the result."""
+    from auditor.evaluate.case_scope import restrict_cases
+
     load = load_inputs(config)
     tables, snapshot = as_it_stood(load.tables, config)
+    tables, scope = restrict_cases(tables, config.cases, config.causes, all_cases=load.tables["cases"])
     audit = pipeline_audit.audit_tables(tables, config.engine, **prepare_args(config, load.supplied),
                                         undetermined_as_findings=config.undetermined_as_findings)
     with_inputs(audit.result, load, config, snapshot)
+    if scope.active:  # a partial run says so everywhere, and the history keeps it from closing other items
+        audit.result.metadata["case_filter"] = scope.as_metadata()
+        audit.result.notices.append(Notice(code="case_filter", count=len(scope.case_ids),
+                                           message={"zh": scope.describe("zh"), "en": scope.describe("en")}))
     return audit
 
 
@@ -148,14 +160,14 @@ def as_it_stood(tables: dict[str, pd.DataFrame], config: AuditConfig):
 
 
 def audit_tables(tables: dict[str, pd.DataFrame], *, as_of: dt.date, pack: RulePack, profile: Profile,
-                 calendar: WorkCalendar | None = None, engine: str = "vectorized", squads=(),
+                 calendar: WorkCalendar | None = None, engine: str | None = None, squads=(),
                  show_personal_data: bool = False, rule_ids=(), evaluator=None, supplied=None,
                  undetermined_as_findings: bool = False) -> AuditResult:
     """Audit canonical tables already in memory (notebooks and tests use this). `supplied` (table ->
     supplied columns, as `LoadResult.supplied`) says what the export had; by default every table
-    given is supplied with all its columns."""
-    return pipeline_audit.audit_tables(tables, evaluator or engine, as_of=as_of, pack=pack, profile=profile,
-                                       calendar=calendar, squads=squads, rule_ids=rule_ids,
+    given is supplied with all its columns. `engine`: a registered name (default: the reference engine)."""
+    return pipeline_audit.audit_tables(tables, evaluator or engine or registry.default_name(), as_of=as_of,
+                                       pack=pack, profile=profile, calendar=calendar, squads=squads, rule_ids=rule_ids,
                                        show_personal_data=show_personal_data, supplied=supplied,
                                        undetermined_as_findings=undetermined_as_findings).result
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from auditor.errors import ConfigError
 from auditor.findings import AuditResult, Finding
-from auditor.suggest import close_matches
+from auditor.suggest import did_you_mean
 from auditor.yamlio import load_yaml
 
 EXEMPT = "已豁免"
@@ -118,11 +118,9 @@ def _entry(item, name: str, line: int) -> ExceptionEntry:
     if not isinstance(item, dict):
         raise ConfigError("每条豁免登记应为映射（rule / case 或 squad / reason / approver / approved / expires）",
                           file=name, line=line)
-    for key in item:
-        if key not in KEYS:
-            hint = close_matches(str(key), KEYS, n=1)
-            raise ConfigError(f"未知的键 {key!r}" + (f"，是否应为 {hint[0]!r}？" if hint else ""),
-                              file=name, line=item.line_of(key))
+    key = next((k for k in item if k not in KEYS), None)  # the first in the file: its line is named
+    if key is not None:
+        raise ConfigError(f"未知的键 {key!r}{did_you_mean(str(key), KEYS)}", file=name, line=item.line_of(key))
     for key in REQUIRED:
         if key not in item:
             raise ConfigError(f"缺少必填项 {key}", file=name, line=line)

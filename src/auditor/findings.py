@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
+    from auditor.coverage import Coverage
+    from auditor.history.tracking import Tracking
     from auditor.ingest.report import LoadResult
     from auditor.rules.model import Rule
 
@@ -73,7 +75,7 @@ VERDICT_EN = {"违规": "violated", "合规": "compliant", "不适用": "not app
 UNDETERMINED_ZH = "数据缺失，待核实"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a partial export yields one item per case and rule
 class Undetermined:
     """A (rule, case) the export cannot decide (无法判定): the verdict depends on a table or column that
     was not supplied, or on a value left empty where empty does not mean "did not happen". Reported
@@ -135,7 +137,7 @@ class AuditResult:
     deadlines: pd.DataFrame | None = None  # per-case computed deadlines (case_id, rule_id, name, start, due, ...)
     engine_label: dict[str, str] = field(default_factory=dict)  # {"zh", "en"}: how reports name the engine
     param_descriptions: dict[str, dict[str, str]] = field(default_factory=dict)  # parameter -> description
-    tracking: Any = None  # auditor.history.tracking.Tracking once the run is recorded: progress carried forward
+    tracking: Tracking | None = None  # once the run is recorded: progress carried forward
     undetermined: list[Undetermined] = field(default_factory=list)  # 无法判定: 数据缺失，待核实
-    coverage: Any = None  # auditor.coverage.Coverage: what the export supplied
+    coverage: Coverage | None = None  # what the export supplied
     summary_cache: Any = field(default=None, repr=False, compare=False)  # report.summary.summarize's, once

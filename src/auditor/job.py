@@ -132,14 +132,16 @@ def _list_names(job: AuditJob, result) -> dict:
 
 
 def _history_accepts(job: AuditJob, outcome: JobOutcome) -> bool:
-    """The default store holds the monthly runs only. A partial audit (some squads, some rules) is not
-    recorded there unless a store is named; neither is an ad-hoc audit dated before the last recorded
-    run. An explicitly named store records a partial run (which resolves nothing outside its scope)
+    """The default store holds the monthly runs only. A partial audit (some squads, rules, cases or
+    案由) is not recorded there unless a store is named; neither is an ad-hoc audit dated before the
+    last recorded run. An explicitly named store records a partial run (which resolves nothing outside its scope)
     and still refuses a back-dated one."""
     if job.history_explicit:
         return True
-    if job.config.squads or job.config.rule_ids:
-        scope = "、".join([*(f"--squad {s}" for s in job.config.squads), *(f"--rule {r}" for r in job.config.rule_ids)])
+    cfg = job.config
+    if cfg.squads or cfg.rule_ids or cfg.cases or cfg.causes:
+        scope = "、".join([*(f"--squad {s}" for s in cfg.squads), *(f"--rule {r}" for r in cfg.rule_ids),
+                          *(f"--case {c}" for c in cfg.cases), *(f"--cause {c}" for c in cfg.causes)])
         outcome.notes.append(f"部分审计（{scope}）未记入历史库 {job.history}；要作为部分审计记入，请用 --history 指定历史库")
         return False
     if not Path(job.history).exists():

@@ -73,9 +73,16 @@ def test_a_missing_table_turns_only_its_findings_into_undetermined(tmp_path, ful
     for t in removed:
         assert {"recordings": "执法全过程记录表（导出未提供）", "disclosures": "公示信息表（导出未提供）"}[t] in labels
         assert not partial.coverage.table_supplied(t)
-    # severity counts never grow because a table is missing
+    # severity counts never grow, and no squad's score drops, because a table is missing
     for severity in ("严重", "一般", "提示"):
         assert sum(f.severity == severity for f in partial.findings) <= sum(f.severity == severity for f in full.findings)
+    from auditor.report.summary import summarize
+
+    before = {s.squad: s for s in summarize(full).squads}
+    after = {s.squad: s for s in summarize(partial).squads}
+    assert after.keys() == before.keys()
+    for squad, s in after.items():
+        assert s.score >= before[squad].score and s.failed_cases <= before[squad].failed_cases, squad
 
 
 def test_the_sample_findings_and_undetermined_do_not_overlap(full):

@@ -458,7 +458,7 @@ def test_committed_sample_fixture_is_current(tmp_path):
     fixture = REPO / "fixtures" / "sample"
     generate_export(tmp_path, 400, seed=20251, violation_rate=0.1, as_of=AS_OF)
     stale = ("fixtures/sample is stale: run auditor generate --cases 400 --seed 20251 "
-             "--as-of 2026-11-25 --out fixtures/sample")
+             "--as-of 2026-11-25 --violation-rate 0.1 --out fixtures/sample")
     old, new = read_truth(fixture), read_truth(tmp_path)
     assert list(old) == list(new), stale
     assert {k for k, v in old.items() if v} == {k for k, v in new.items() if v}, stale

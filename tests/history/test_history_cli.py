@@ -43,7 +43,7 @@ def test_history_list_compare_squads(tmp_path):
     out = runner.invoke(main, ["history", "--history", str(db), "compare", "1", "2"])
     assert out.exit_code == 0, out.output
     rows = {line.split()[0]: line.split()[1:] for line in out.output.splitlines()[3:]}
-    assert rows == {A: ["0", "1", "1"], B: ["0", "0", "1"], "合计": ["0", "1", "2"]}
+    assert rows == {A: ["0", "1", "1", "0", "0"], B: ["0", "0", "1", "0", "0"], "合计": ["0", "1", "2", "0", "0"]}
 
     out = runner.invoke(main, ["history", "--history", str(db), "squads"])
     assert out.exit_code == 0, out.output

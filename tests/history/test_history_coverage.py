@@ -119,3 +119,40 @@ def test_an_old_store_gains_coverage_and_keeps_its_runs(tmp_path, partial):
     with open_store(db, create=False) as conn:
         assert read_coverage(conn, 1) is None  # the old run never had its coverage measured
         assert read_coverage(conn, new_id).as_dict() == partial.coverage.as_dict()
+
+
+def test_the_cli_audit_records_the_coverage_its_json_report_states(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    db, out = tmp_path / "h.sqlite", tmp_path / "reports"
+    res = CliRunner().invoke(main, ["audit", str(_partial_export(tmp_path)), "--as-of", AS_OF.isoformat(),
+                                    "--out", str(out), "--format", "json", "--history", str(db)])
+    assert res.exit_code in (0, 1), res.output
+    document = json.loads((out / "findings.json").read_text(encoding="utf-8"))["coverage"]
+    with open_store(db, create=False) as conn:
+        stored = read_coverage(conn, 1)
+        counts = undetermined_counts(conn, 1)
+    assert stored.as_dict()["tables"] == document["tables"]
+    assert stored.as_dict()["rules_without_table"] == document["rules_without_table"]
+    by_rule = Counter()
+    for c in counts:
+        by_rule[c.rule_id] += c.count
+    assert dict(by_rule) == document["undetermined_by_rule"] and by_rule
+
+
+def test_a_hand_edited_coverage_value_is_refused_with_its_place(tmp_path, partial):
+    from auditor.errors import ConfigError
+
+    db = tmp_path / "h.sqlite"
+    record_run(db, partial)
+    raw = sqlite3.connect(db)
+    raw.execute("UPDATE run_coverage_tables SET rules_without = '[\"JL-1\"' WHERE table_name = 'recordings'")
+    raw.commit()
+    raw.close()
+    with pytest.raises(ConfigError, match="run_coverage_tables.*rules_without"):
+        with open_store(db, create=False):
+            pass

@@ -44,7 +44,8 @@ def test_lifecycle_counts_per_run(three_months):
     # Overdue = open item whose due date is before the run's as-of date.
     assert (r1.open_items, r1.overdue) == (3, 1)  # F2 due 03-25
     assert (r2.open_items, r2.overdue) == (3, 1)  # F1 due 04-15; F3 due 04-30 is not before 04-30
-    assert (r3.open_items, r3.overdue) == (2, 1)  # F4 due 05-15; reopened F2 has the new due 06-15
+    # F4 due 05-15; reopened F2 keeps its first due 03-25 (not the new finding's 06-15): overdue at once.
+    assert (r3.open_items, r3.overdue) == (2, 2)
     assert [r.run_id for r in (r1, r2, r3)] == [1, 2, 3]
 
 
@@ -54,13 +55,16 @@ def test_items_and_status_history(three_months):
     items = {fp: (status, due, present, reopened) for fp, status, due, present, reopened in conn.execute(
         "SELECT fingerprint, status, due, present, times_reopened FROM items")}
     assert items[F1.fingerprint] == ("已销项", "2025-04-15", 0, 0)
-    assert items[F2.fingerprint] == ("待整改", "2025-06-15", 1, 1)
+    assert items[F2.fingerprint] == ("待整改", "2025-03-25", 1, 1)
     assert items[F3.fingerprint] == ("已销项", "2025-04-30", 0, 0)
     assert items[F4.fingerprint] == ("待整改", "2025-05-15", 1, 0)
     kinds = [r[0] for r in conn.execute(
         "SELECT kind || ':' || new_status || '@' || on_date FROM item_events WHERE fingerprint = ? ORDER BY event_id",
         (F2.fingerprint,))]
     assert kinds == ["opened:待整改@2025-03-31", "resolved:已销项@2025-04-30", "reopened:待整改@2025-05-31"]
+    note = conn.execute("SELECT note FROM item_events WHERE fingerprint = ? AND kind = 'reopened'",
+                        (F2.fingerprint,)).fetchone()[0]
+    assert note == "问题复现（第 1 次），完成时限仍为首次确定的 2025-03-25，复现即超期 67 天"
     sources = {r[0] for r in conn.execute("SELECT DISTINCT source FROM item_events")}
     assert sources == {"run"}
     # The finding rows keep the case's source for the monthly form.
@@ -85,7 +89,7 @@ def test_squad_closure_rates(three_months):
     db, _ = three_months
     status = squad_status(db, total=True).set_index("squad")
     a, b, total = status.loc[A], status.loc[B], status.loc["全区合计"]
-    assert (a["items"], a["closed"], a["open"], a["overdue"]) == (3, 1, 2, 1)
+    assert (a["items"], a["closed"], a["open"], a["overdue"]) == (3, 1, 2, 2)  # F4 and the reopened F2 (first due 03-25)
     assert a["closure_rate"] == pytest.approx(1 / 3)
     # May: F1 closed; F2 reopened; open at some time in May: F1, F4 (from April) and F2.
     assert (a["month_opened"], a["month_closed"]) == (1, 1)
@@ -117,7 +121,7 @@ def test_compare_and_list(three_months):
     assert sorted(cmp.resolved) == sorted([F1.fingerprint, F3.fingerprint])
     assert cmp.persisting == [F2.fingerprint]
     by = cmp.by_squad.set_index("squad")
-    assert by.loc[A].tolist() == [1, 1, 1] and by.loc[B].tolist() == [0, 1, 0]
+    assert by.loc[A].tolist() == [1, 1, 1, 0, 0] and by.loc[B].tolist() == [0, 1, 0, 0, 0]
     runs = list_runs(db)
     assert runs["label"].tolist() == ["2025-03", "2025-04", "2025-05"]
     assert runs[["new", "persisting", "resolved", "reopened"]].values.tolist() == [[3, 0, 0, 0], [1, 2, 1, 0], [0, 1, 2, 1]]
@@ -168,7 +172,7 @@ def test_not_a_database_and_missing_store(tmp_path):
 
 def test_summary_line(three_months):
     _, (_, _, r3) = three_months
-    assert r3.line() == "已记入历史库（第 3 次审计，截止 2025-05-31）：新增 0，持续 1，销项 2，复发 1；未整改 2（超期 1）"
+    assert r3.line() == "已记入历史库（第 3 次审计，截止 2025-05-31）：新增 0，持续 1，销项 2，复发 1；未整改 2（超期 2）"
 
 
 def test_rule_restricted_run_leaves_other_rules_alone(tmp_path):

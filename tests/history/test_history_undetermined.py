@@ -45,3 +45,43 @@ def test_an_item_the_export_cannot_decide_stays_open_and_is_not_new_later(tmp_pa
         statuses = {r[0] for r in conn.execute("SELECT status FROM items")}
     assert stored == undecided and n == len(partial.undetermined)
     assert "已销项" not in statuses
+
+
+def test_an_item_first_undecided_then_shown_is_determined_not_new_and_compare_says_so(tmp_path):
+    from auditor.history.status import compare_runs
+
+    db = tmp_path / "h.sqlite"
+    full = run_audit(AuditConfig(exports=(SAMPLE,), as_of=AS_OF))
+    partial = run_audit(AuditConfig(exports=(_export(tmp_path, "p", ("cases", "disclosures")),), as_of=AS_OF))
+    findings = {f.fingerprint for f in full.findings}
+    # what the export without recordings cannot decide: 无法判定 items, and the recording rules' findings
+    blind = set(partial.coverage.rules_without["recordings"])
+    shown = {f.fingerprint for f in partial.findings}
+    undecided = {f.fingerprint for f in full.findings if f.fingerprint not in shown and (
+        f.rule_id in blind or f.fingerprint in {u.fingerprint for u in partial.undetermined})}
+    assert len(undecided) > len({u.fingerprint for u in partial.undetermined} & findings) > 0
+
+    first = record_run(db, partial, label="partial", recorded_at=dt.datetime(2026, 11, 26))
+    second = record_run(db, full, label="full", recorded_at=dt.datetime(2026, 11, 27))
+    third = record_run(db, partial, label="partial again", recorded_at=dt.datetime(2026, 11, 28))
+    assert first.new == len(partial.findings) and first.determined == 0
+    # shown at last: an item opens, counted as 查实 (determined), not as a new problem
+    assert second.determined == len(undecided)
+    assert second.new == len(findings) - len(partial.findings) - len(undecided)
+    assert "本次查实" in second.line()
+    with sqlite3.connect(db) as conn:
+        n_new, n_determined = conn.execute("SELECT n_new, n_determined FROM runs WHERE run_id=?",
+                                           (second.run_id,)).fetchone()
+        notes = {r[0] for r in conn.execute("SELECT note FROM item_events WHERE kind='opened' AND run_id=?",
+                                            (second.run_id,))}
+    assert (n_new, n_determined) == (second.new, second.determined)
+    assert "此前的审计因导出缺少数据无法判定，本次查实" in notes
+    # undecided again: not resolved
+    assert third.resolved == 0
+
+    forward = compare_runs(db, first.run_id, second.run_id)
+    assert set(forward.determined) == undecided and not set(forward.new) & undecided
+    assert len(forward.new) == second.new
+    back = compare_runs(db, second.run_id, third.run_id)
+    assert set(back.undetermined) == undecided and not back.resolved
+    assert int(back.by_squad["undetermined"].sum()) == len(undecided)

@@ -23,6 +23,7 @@ from auditor.history import list_items, squad_status
 FINAL = date(2026, 11, 25)
 MONTHS = (date(2026, 8, 31), date(2026, 9, 30), date(2026, 10, 31))
 OPEN = ("待整改", "整改中")
+CLOSED = ("已销项", "已豁免")  # an approved exemption is 销项 too
 
 
 def _cli(*args):
@@ -38,17 +39,19 @@ class Oracle:
         self.items: dict[str, dict] = {}
         self.present: set[str] = set()
 
-    def run(self, findings):
+    def run(self, findings, exempted=frozenset()):
         found = {f.fingerprint: f for f in findings}
         for fp, f in found.items():
             item = self.items.get(fp)
             if item is None:
                 self.items[fp] = {"status": "待整改", "due": f.correction_due, "note": None, "squad": f.squad,
-                                  "case": f.case_id}
+                                  "case": f.case_id, "rule": f.rule_id}
             elif fp in self.present and item["status"] == "已销项":  # reported done, still found
                 item["status"] = "待整改"
-            elif fp not in self.present:  # reopened: the new finding's deadline
-                item.update(status="待整改", due=f.correction_due)
+            elif fp not in self.present:  # reopened: the same item, its first 完成时限 kept
+                item.update(status="待整改", due=item["due"] or f.correction_due)
+            if fp in exempted:  # the register closes it (销项 by exemption)
+                self.items[fp]["status"] = "已豁免"
         for fp in self.present - set(found):
             self.items[fp]["status"] = "已销项"
         self.present = set(found)
@@ -77,7 +80,8 @@ def _check(db: Path, oracle: Oracle, day: date):
     for squad in {i["squad"] for i in oracle.items.values()}:
         mine = [i for i in oracle.items.values() if i["squad"] == squad]
         assert rates.at[squad, "items"] == len(mine)
-        assert rates.at[squad, "closure_rate"] == pytest.approx(sum(i["status"] == "已销项" for i in mine) / len(mine))
+        assert rates.at[squad, "closure_rate"] == pytest.approx(sum(i["status"] in CLOSED for i in mine) / len(mine))
+        assert rates.at[squad, "exempt"] == sum(i["status"] == "已豁免" for i in mine)
         assert rates.at[squad, "overdue"] == sum(i["status"] in OPEN and i["due"] and i["due"] < day for i in mine)
 
 
@@ -139,10 +143,10 @@ def district(tmp_path_factory):
     return root
 
 
-def _audit(root: Path, day: date, db: Path):
+def _audit(root: Path, day: date, db: Path, *extra):
     out = root / "reports" / day.strftime("%Y-%m")
     res = _cli("audit", root / "exports" / day.isoformat() / "xml", "--as-of", day.isoformat(), "--out", out,
-               "--history", db, "--format", "xlsx,html,json")
+               "--history", db, "--format", "xlsx,html,json", *extra)
     assert res.exit_code in (0, 1), res.output
     assert f"历史库 {db}: 运行 #" in res.output and "默认位置" not in res.output  # named: no default note
     return out, res
@@ -158,6 +162,7 @@ def _findings(out: Path):
     class F:  # the fields the oracle needs, read back from the machine output
         def __init__(self, d):
             self.fingerprint, self.squad, self.case_id = d["fingerprint"], d["squad"], d["case_id"]
+            self.rule_id = d["rule_id"]
             self.correction_due = date.fromisoformat(d["correction_due"]) if d["correction_due"] else None
     return [F(d) for d in doc["findings"]]
 
@@ -248,13 +253,40 @@ def test_three_months_with_squads_returning_their_lists(district):
     _check(db, oracle, date(2026, 10, 3))
 
     # -- October -----------------------------------------------------------------------------------
+    # The register approves what squad C could not set itself: c1 is exempted, and so closed (销项).
+    register = root / "exceptions.yaml"
+    register.write_text(
+        "exceptions:\n"
+        f"  - rule: {oracle.items[c1]['rule']}\n    case: '{oracle.items[c1]['case']}'\n"
+        "    reason: 系统迁移期间数据未导出，已人工核对\n    approver: 法制科 李某\n"
+        "    approved: 2026-10-20\n    expires: 2026-12-31\n", encoding="utf-8")
     b1_due_before = oracle.items[b1]["due"]
-    octo, _ = _audit(root, MONTHS[2], db)
-    oracle.run(_findings(octo))
+    octo, _ = _audit(root, MONTHS[2], db, "--exceptions", register)
+    found = _findings(octo)
+    oracle.run(found, exempted={c1})
     _check(db, oracle, MONTHS[2])
-    assert oracle.items[b1]["status"] == "待整改" and oracle.items[b1]["due"] > b1_due_before  # reopened
+    # b1 reopened: the same item with its first 完成时限, overdue at once when that date has passed.
+    assert oracle.items[b1]["status"] == "待整改" and oracle.items[b1]["due"] == b1_due_before
+    new_due = next(f.correction_due for f in found if f.fingerprint == b1)
+    assert new_due > b1_due_before  # the new finding's deadline is not taken
     rows_b = _list_rows(octo / "整改清单" / f"{b}.xlsx")
-    assert rows_b[b1]["本次审计"] == "复现" and rows_b[b1]["超期天数"] == 0
+    overdue_b1 = max(0, (MONTHS[2] - b1_due_before).days)
+    assert rows_b[b1]["本次审计"] == "复现" and rows_b[b1]["超期天数"] == overdue_b1 > 0
+    assert rows_b[b1]["完成时限"].date() == b1_due_before
+    assert rows_b[b1]["状态说明"] == (f"问题复现（第 1 次），完成时限仍为首次确定的 {b1_due_before.isoformat()}，"
+                                   f"复现即超期 {overdue_b1} 天")
+    from auditor.history import item_history
+
+    events = item_history(db, b1)
+    assert list(events["kind"]) == ["opened", "resolved", "reopened"]
+    assert list(events["due"]) == [b1_due_before.isoformat()] * 3
+    # c1 exempted: closed, with reason, approver and dates, distinguishable from an audit's 销项.
+    rows_c = _list_rows(octo / "整改清单" / f"{c}.xlsx")
+    assert rows_c[c1]["整改状态"] == "已豁免" and rows_c[c1]["超期天数"] == 0
+    assert rows_c[c1]["状态说明"] == ("豁免销项（2026-10-31）：系统迁移期间数据未导出，已人工核对；批准人 法制科 李某，"
+                                   "批准日期 2026-10-20，有效期至 2026-12-31，登记表 " + f"{register}:2")
+    rates_c = squad_status(db, MONTHS[2]).set_index("squad").loc[c]
+    assert rates_c["exempt"] == 1 and rates_c["closed"] >= 1 and rates_c["month_closed"] >= 1
     assert _list_rows(octo / "整改清单" / f"{d}.xlsx")[d1]["备注"] == "迟交：已开始整改"
     closed = squad_status(db, MONTHS[2]).set_index("squad").at[a, "closed"]
     assert closed == 1  # a2: A's 销项率 counts it
@@ -275,8 +307,10 @@ def test_three_months_with_squads_returning_their_lists(district):
         want = status.loc[squad]
         assert r[1:9] == (want["items"], want["open"], want["in_progress"], want["month_opened"],
                           want["month_closed"], want["closed"], want["exempt"], want["overdue"])
+        assert r[12] == want["month_reopened"]
         if want["items"]:
             assert r[9] == pytest.approx(want["closure_rate"])
+    assert table[b][12] >= 1 and table[c][7] == 1  # b1 reopened this month; c1 exempted
     months_row = next(r for r in sheet[head:] if r and r[0] == "中队" and r[1] == "2026-08")
     assert months_row[1:4] == ("2026-08", "2026-09", "2026-10")
     html = (octo / "report.html").read_text(encoding="utf-8")

@@ -54,9 +54,11 @@ def test_progress_chart_renders_in_chromium(tmp_path):
             rows = page.locator("#progress-table tbody tr")
             assert rows.count() == len(squads) + 1 and "全区合计" in rows.nth(len(squads)).inner_text()
             status = squad_status(db, MONTHS[1], total=True)
-            shown = [[rows.nth(i).locator("td").nth(c).inner_text() for c in (0, 1, 2, 6)] for i in range(rows.count())]
-            assert shown == [[s, str(n), str(o), str(d)] for s, n, o, d in
-                             zip(status["squad"], status["items"], status["open"], status["overdue"])]
+            cols = (0, 1, 2, 5, 6, 7, 8)  # squad, items, to do, closed (incl. exempt), exempt, reopened, overdue
+            shown = [[rows.nth(i).locator("td").nth(c).inner_text() for c in cols] for i in range(rows.count())]
+            assert shown == [[str(v) for v in r] for r in zip(
+                status["squad"], status["items"], status["open"], status["closed"], status["exempt"],
+                status["month_reopened"], status["overdue"])]
             shot = tmp_path / "progress.png"
             chart.screenshot(path=str(shot))
             assert shot.stat().st_size > 5000

@@ -49,10 +49,10 @@ def test_scalars_stay_text(tmp_path):
 
 
 @pytest.mark.parametrize("text, line, message", [
-    ("tables:\n  cases:\n    colums: {}\n", 3, "未知的cases 的键: colums；是否指 columns？"),
-    ("versio: 1\n", 1, "是否指 version"),
-    ("tables:\n  case:\n    columns: {}\n", 2, "未知的表: case；是否指 cases？"),
-    ("tables:\n  cases:\n    columns:\n      办案单位: squadd\n", 4, "是否指 squad"),
+    ("tables:\n  cases:\n    colums: {}\n", 3, "未知的cases 的键: colums（是否想写: columns？）"),
+    ("versio: 1\n", 1, "是否想写: version"),
+    ("tables:\n  case:\n    columns: {}\n", 2, "未知的表: case（是否想写: cases？）"),
+    ("tables:\n  cases:\n    columns:\n      办案单位: squadd\n", 4, "是否想写: squad"),
     ("tables:\n  cases:\n    columns:\n      a: squad\n      a: district\n", 5, "重复的键 'a'（首次出现在第 4 行）"),
     ("encoding: klingon\n", 1, "未知的编码: klingon"),
     ("delimiter: '::'\n", 1, "分隔符必须是一个字符"),

@@ -34,7 +34,10 @@ def store(tmp_path):
     db = tmp_path / "h.sqlite"
     table = cases([(f"C{i:04d}", SQUADS[i % 3], "巡查发现") for i in range(90)] + [("C9999", "丁中队", "巡查发现")])
     for month in (date(2025, 4, 30), date(2025, 5, 31), date(2025, 6, 30)):
-        record_run(db, result(month, _findings(rng, month, 0.7), cases=table))
+        found = _findings(rng, month, 0.7)
+        # An approved exemption closes an item (销项): both computations must count it so.
+        exempt = {f.fingerprint: {"reason": "已核对", "approver": "法制科"} for f in found[::9]}
+        record_run(db, result(month, found, cases=table, exemptions=exempt))
     users = [User(1, "甲", "中队", "甲中队"), User(2, "监", "监督", None)]
     with open_store(db, create=False) as conn:
         fps = [r[0] for r in conn.execute("SELECT fingerprint FROM items ORDER BY fingerprint")]
@@ -71,4 +74,9 @@ def test_fast_figures_equal_replayed_figures(store, day):
         slow = squad_figures(conn, day, total=True).to_dict("records")
         if day == date(2025, 7, 31):  # the data is not trivial: July's board edits moved and closed items
             assert any(r["in_progress"] for r in fast) and any(r["month_closed"] for r in fast)
+        if day == date(2025, 6, 30):  # exempted items are closed: in `closed` and in the 销项率
+            total = fast[-1]
+            assert total["exempt"] > 0 and total["closed"] > total["exempt"]
+            assert total["closure_rate"] == total["closed"] / total["items"]
+            assert total["month_reopened"] > 0
     _same(fast, slow)

@@ -21,6 +21,10 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @rule_pack_options
 @mapping_option()
 @click.option("--squad", "squads", multiple=True, help="只审计这个中队（可重复）。")
+@click.option("--case", "case_ids", multiple=True,
+              help="只审计这件案件（案件编号，可重复）。部分审计：只有用 --history 指定历史库时才记入，且不会销项其他案件的问题。")
+@click.option("--cause", "causes", multiple=True,
+              help="只审计这一类案件：案由（如 无证设摊）或案由编码（如 CG-SR-005），可重复。部分审计，记入方式同 --case。")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
               help="报告输出目录。")
 @click.option("--format", "formats", default=",".join(ALL_FORMATS), show_default=True,
@@ -46,7 +50,8 @@ from auditor.job import ALL_FORMATS, AuditJob, run_job
 @click.option("--undetermined-as-findings", is_flag=True,
               help="把“无法判定（数据缺失，待核实）”的项目也作为问题计入评分、退出码和整改清单（默认单独列出，不计入）。")
 @limit_options
-def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping, squads, out_dir, formats, fail_on, lang, engine,
+def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping, squads, case_ids, causes, out_dir, formats,
+                  fail_on, lang, engine,
                   check_parity, show_personal_data, strict, accept_partial, history, no_history, force, baseline, new_only,
                   exceptions, rule_ids, undetermined_as_findings, max_file_mb, max_field_chars, max_rows):
     """审计案件导出文件，按中队输出问题清单和整改清单。
@@ -58,9 +63,12 @@ def audit_command(exports, as_of, all_known, rules, profile, calendars, mapping,
     示例:
 
         auditor audit fixtures/sample/xml --as-of 2026-11-25 --out reports/ --format xlsx,html,json
+
+        auditor audit fixtures/sample/xml --as-of 2026-11-25 --cause 无证设摊 --out 检查前/ --no-history
     """
     config = AuditConfig(exports=tuple(exports), as_of=as_of, all_known=all_known, rules=rules, profile=profile,
                          mapping=mapping, calendars=tuple(calendars), squads=tuple(squads), engine=engine,
+                         cases=tuple(case_ids), causes=tuple(causes),
                          show_personal_data=show_personal_data, rule_ids=tuple(rule_ids),
                          undetermined_as_findings=undetermined_as_findings,
                          limits=make_limits(max_file_mb, max_field_chars, max_rows))

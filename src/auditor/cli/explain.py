@@ -19,7 +19,8 @@ from auditor.textwidth import ljust
 
 _STATUS_ZH = {"met": "按期", "late": "超期", "early": "过早", "overdue": "已超期（未办理）", "due_soon": "即将到期",
               "open": "未到期", "unknown": "日历缺失，无法计算", "na": "不适用"}
-_VERDICT = {"fires": ("✗ 违规", "✗ fires"), "passes": ("✓ 合规", "✓ passes"), "not_applicable": ("· 不适用", "· n/a")}
+_VERDICT = {"fires": ("✗ 违规", "✗ fires"), "passes": ("✓ 合规", "✓ passes"), "not_applicable": ("· 不适用", "· n/a"),
+            "unknown": ("? 无法判定", "? undetermined")}
 
 
 @main.command("explain")
@@ -59,12 +60,16 @@ def explain_command(case_id, exports, as_of, all_known, rules, profile, calendar
         click.echo(("  全过程记录 " if zh else "  recordings ") + str(len(ex.recordings)) + (" 条" if zh else ""))
     click.secho("\n期限" if zh else "\nDeadlines", bold=True)
     fired = {v.rule_id for v in ex.verdicts if v.verdict == "fires"}
+    undecided = {v.rule_id for v in ex.verdicts if v.verdict == "unknown"}
     for d in ex.deadlines.itertuples():
         label = d.label_zh if zh else d.label_en
         status = _STATUS_ZH.get(d.status, d.status) if zh else d.status
-        if d.status in ("late", "overdue", "early") and d.rule_id not in fired:
+        if d.rule_id in undecided:  # the export does not give what the verdict needs: no claim either way
+            status += "（数据缺失，无法判定）" if zh else " (data missing: undetermined)"
+        elif d.status in ("late", "overdue", "early") and d.rule_id not in fired:
             status += "（本案未构成问题）" if zh else " (no finding: the rule's other conditions do not hold)"
-        end = format_value(d.end, lang) if not pd.isna(d.end) else ("未办理" if zh else "not done")
+        done = ("未记载" if zh else "not recorded") if d.rule_id in undecided else ("未办理" if zh else "not done")
+        end = format_value(d.end, lang) if not pd.isna(d.end) else done
         if zh:
             click.echo(f"  {label}（{d.rule_id}）: {format_value(d.start, lang)} 起 {d.limit}{UNIT_ZH[d.unit]}，"
                        f"届满 {format_value(d.due, lang)}，实际 {end} — {status}")
@@ -81,5 +86,7 @@ def explain_command(case_id, exports, as_of, all_known, rules, profile, calendar
             click.echo(f"      {v.message[lang]}")
             for label, text in evidence_items(v.finding, lang, show_personal_data, v.rule):
                 click.echo(f"        {label}：{text}" if zh else f"        {label}: {text}")
-    click.echo(f"\n{len(fired)} 条规则判定违规" if zh else f"\n{len(fired)} rules fire")
+    click.echo((f"\n{len(fired)} 条规则判定违规" + (f"，{len(undecided)} 条无法判定（数据缺失，待核实）" if undecided else ""))
+               if zh else f"\n{len(fired)} rules fire" + (f", {len(undecided)} undetermined (data missing)"
+                                                           if undecided else ""))
 

@@ -31,7 +31,8 @@ COMMANDS = {
     "history list": "List recorded audits (by as-of date and run number) with new / persisting / resolved / "
                     "reopened counts.",
     "history compare": "Compare two audits: new, resolved and persisting findings per squad (squads audited in "
-                       "both runs only).",
+                       "both runs only). A finding one of the runs could not decide (无法判定: its export lacked "
+                       "the data) is neither new nor resolved: it is counted apart.",
     "history squads": "Corrections per squad: total, open, in progress, resolved, exempted, overdue, closure "
                       "rate (overall / this month) and month-on-month change.",
     "history trend": "Monthly trend per squad: findings at month end, new, resolved, overdue and closure rate.",
@@ -113,11 +114,21 @@ OPTIONS = {
     "audit --baseline": "Baseline: a run number in the history store, 'latest', or an earlier findings.json.",
     "audit --new-only": "Judge the exit code on findings new since the baseline only.",
     "audit --exceptions": "Exception register (YAML).",
+    "monthly --sources": "Register of problems referred by a complaint, 信访 or a superior (CSV: 案件编号,规则编号,"
+                         "问题线索来源,依据); every problem not listed is counted as found by the audit (主动排查发现).",
+    "audit --case": "Only this case (case number; repeatable). A partial audit: recorded only in a store named "
+                    "with --history, and it never closes items of other cases.",
+    "audit --cause": "Only the cases of this case type: the 案由 (cause) as exported, or its 案由编码 (cause code) "
+                     "(repeatable). A partial audit, recorded like --case.",
     "audit --out": "Report folder.",
     "explain --all-rules": "Also list the rules that do not apply.",
     "generate --cases": "Number of cases.",
     "generate --seed": "Random seed; the same arguments give byte-identical output.",
-    "generate --violation-rate": "Share of cases with one injected violation.",
+    "generate --violation-rate": "Use a flat rate instead: that share of cases gets one injected violation, "
+                                 "the kind drawn uniformly (fixtures/sample uses 0.1); without it the built-in "
+                                 "violation profile, calibrated to Shanghai's published figures (docs/generate.md).",
+    "generate --violation-scale": "Multiplies every group share of the violation profile (2 = twice the "
+                                  "violation rate); not with --violation-rate.",
     "generate --as-of": "Export date (YYYY-MM-DD); no event is generated after it.",
     "generate --form": "Export form: xml, csv or xml,csv.",
     "corrections import --date": "Date the import takes effect (default today).",

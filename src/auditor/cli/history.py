@@ -50,7 +50,8 @@ def list_cmd(db: str) -> None:
     if runs.empty:
         click.echo("历史库中还没有审计记录。")
         return
-    rows = [[r.run_id, r.as_of, r.label or "", _scope(r.squad_filter), r.rule_pack_version or "", r.findings,
+    rows = [[r.run_id, r.as_of, r.label or "", _scope(r.squad_filter, r.rule_filter, r.case_filter),
+             r.rule_pack_version or "", r.findings,
              r.new, r.persisting, r.resolved, r.reopened] for r in runs.itertuples()]
     click.echo(table(["编号", "截止日期", "标签", "范围", "规则包版本", "问题数", "新增", "持续", "销项", "复发"], rows))
 
@@ -62,16 +63,20 @@ def list_cmd(db: str) -> None:
 def compare_cmd(db: str, run_a: int, run_b: int) -> None:
     """比较两次审计：各中队新增、已销项、持续存在的问题数（只比较两次都审计了的中队）。
 
+    一次审计因导出缺少数据而无法判定的问题，既不算已销项也不算新增，单独列出。
+
     示例:
 
     \b
         auditor history --history auditor-history.sqlite compare 1 2
     """
     cmp = compare_runs(db, run_a, run_b)
-    rows = [[r.squad, r.new, r.resolved, r.persisting] for r in cmp.by_squad.itertuples()]
-    rows.append(["合计", len(cmp.new), len(cmp.resolved), len(cmp.persisting)])
+    rows = [[r.squad, r.new, r.resolved, r.persisting, r.undetermined, r.determined]
+            for r in cmp.by_squad.itertuples()]
+    rows.append(["合计", len(cmp.new), len(cmp.resolved), len(cmp.persisting), len(cmp.undetermined),
+                 len(cmp.determined)])
     click.echo(f"审计 {run_a} → 审计 {run_b}")
-    click.echo(table(["中队", "新增", "已销项", "持续"], rows))
+    click.echo(table(["中队", "新增", "已销项", "持续", "转为无法判定", "此前无法判定、本次查实"], rows))
 
 
 @history.command("squads")
@@ -83,7 +88,7 @@ def compare_cmd(db: str, run_a: int, run_b: int) -> None:
 def squads_cmd(db: str, as_of, out) -> None:
     """各中队整改情况：问题总数、待整改、整改中、已销项、已豁免、超期、销项率（累计 / 本月）及环比。
 
-    销项率 = 已销项 ÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
+    销项率 = 已销项（含经批准豁免的）÷ 累计列入整改的问题；本月销项率 = 本月销项 ÷ 本月内处于整改中的问题。
 
     示例:
 
@@ -97,7 +102,8 @@ def squads_cmd(db: str, as_of, out) -> None:
         return
     rows = [[r.squad, r.items, r.open, r.in_progress, r.closed, r.exempt, r.overdue, percent(r.closure_rate),
              percent(r.month_closure_rate), signed_points(r.trend)] for r in frame.itertuples()]
-    headers = ["中队", "问题总数", "待整改", "整改中", "已销项", "已豁免", "超期", "销项率", "本月销项率", "环比(百分点)"]
+    headers = ["中队", "问题总数", "待整改", "整改中", "已销项（含豁免）", "其中豁免", "超期", "销项率", "本月销项率",
+               "环比(百分点)"]
     click.echo(table(headers, rows))
     _write(out, headers, rows, "各中队销项率")
 
@@ -183,5 +189,10 @@ def _write(out, headers: list[str], rows: list[list], title: str) -> None:
         click.echo(f"已写入 {write_table(out, headers, rows, title=title)}")
 
 
-def _scope(value) -> str:
-    return "、".join(json.loads(value)) if value else "全部"
+def _scope(squads, rules=None, cases=None) -> str:
+    """What a run covered: its squads, and for a partial run its rules, cases and 案由 (none: 全部)."""
+    parts = list(json.loads(squads)) if squads else []
+    parts += [f"规则 {r}" for r in json.loads(rules)] if rules else []
+    case_filter = json.loads(cases) if cases else {}
+    parts += [f"案件 {c}" for c in case_filter.get("cases", [])] + [f"案由 {c}" for c in case_filter.get("causes", [])]
+    return "、".join(parts) if parts else "全部"

@@ -14,6 +14,7 @@ import numpy as np
 from auditor.coverage import table_label
 from auditor.enrich.unknowns import DERIVED_CASE, DERIVED_RECORDING, SCOPE_TABLE
 from auditor.findings import Undetermined, fingerprint
+from auditor.model.fields import TABLES
 from auditor.rules.conditions import fields_of
 from auditor.rules.model import Rule
 
@@ -69,7 +70,24 @@ def missing_label(name: str, scope: str, facts, lang: str = "zh") -> str:
     for t in tables:
         if t not in supplied:
             return f"{table_label(t)}（导出未提供）" if lang == "zh" else f"{table_label(t, 'en')} (not supplied)"
+    for source in derived[1]:  # a column the fact is computed from that the export lacks: name that column
+        src_scope, src = ("case", source[5:]) if source.startswith("case:") else (scope, source)
+        if src in _CANONICAL[SCOPE_TABLE[src_scope]] and src not in (supplied.get(SCOPE_TABLE[src_scope]) or ()):
+            return missing_label(src, src_scope, facts, lang)
+    if name in _GAPS:
+        return _GAPS[name][0 if lang == "zh" else 1]
     return f"{label}（所依据的数据缺失）" if lang == "zh" else f"{label} (its source data is missing)"
+
+
+_CANONICAL = {table: {f.name for f in fields} for table, fields in TABLES.items()}
+# Derived facts whose value is unknown for a reason of their own (model/officers.py)
+_GAPS = {
+    "officer_names": ("承办人员姓名（未记载：只写了执法证号，或未写承办人员）",
+                      "officer names (not recorded: certificate numbers only, or no officers)"),
+    "case_officer_count": ("记录中的执法人员是否本案承办人员（未记载执法人员，或一方只写姓名、另一方只写执法证号，无法比对）",
+                           "whether the recording's officers handle the case (officers not recorded, or names "
+                           "against certificate numbers only)"),
+}
 
 
 def build_undetermined(rules: list[Rule], outcomes: dict[str, Outcome], facts, as_of) -> list[Undetermined]:
@@ -99,19 +117,29 @@ def build_undetermined(rules: list[Rule], outcomes: dict[str, Outcome], facts, a
                         names.append((name, m[positions]))
         labels_zh = {name: missing_label(name, rule.scope, facts) for name, _ in names}
         labels_en = {name: missing_label(name, rule.scope, facts, "en") for name, _ in names}
+        # Which of `names` each row misses, as one bit code per row: the texts of each distinct code
+        # are made once and shared by its items (a missing table leaves every case of a rule undecided).
+        codes = np.zeros(len(positions), dtype=object if len(names) > 62 else np.int64)
+        for bit, (_name, hit) in enumerate(names):
+            codes |= np.asarray(hit, dtype=codes.dtype) << bit
+        shared: dict[int, tuple] = {}
+        for code in set(codes.tolist()):
+            missing = tuple(name for bit, (name, _hit) in enumerate(names) if code >> bit & 1)
+            zh = "、".join(dict.fromkeys(labels_zh[m] for m in missing)) or "（期限所依据的数据缺失）"
+            en = ", ".join(dict.fromkeys(labels_en[m] for m in missing)) or "(data a deadline needs is missing)"
+            shared[code] = (missing, {"zh": zh, "en": en})
         case_ids = frame["case_id"].to_numpy(dtype=object)[positions]
         squads = frame["squad"].to_numpy(dtype=object)[positions]
         subjects = frame[rule.subject].to_numpy(dtype=object)[positions] if rule.subject else None
-        for i, pos in enumerate(positions.tolist()):
-            missing = tuple(name for name, hit in names if hit[i])
-            zh = "、".join(dict.fromkeys(labels_zh[m] for m in missing)) or "（期限所依据的数据缺失）"
-            en = ", ".join(dict.fromkeys(labels_en[m] for m in missing)) or "(data a deadline needs is missing)"
+        title = dict(rule.title)
+        for i, (pos, code) in enumerate(zip(positions.tolist(), codes.tolist())):
+            missing, labels = shared[code]
             subject = "" if subjects is None else str(subjects[i] if subjects[i] is not None else f"#{pos + 1}")
             case_id = str(case_ids[i])
             out.append(Undetermined(
                 fingerprint=fingerprint(rule.id, case_id, subject), rule_id=rule.id, case_id=case_id,
                 squad=str(squads[i] or ""), theme=rule.theme, severity=rule.severity, subject=subject,
-                title=dict(rule.title), missing=missing, missing_labels={"zh": zh, "en": en}))
+                title=title, missing=missing, missing_labels=labels))
     out.sort(key=Undetermined.sort_key)
     return out
 

@@ -2,8 +2,9 @@
 
 Case i is planned from its own RNG `Random(f"{seed}:{i}")`, so the output is byte-identical for the
 same arguments, and a case does not change when N does. Whether case i gets a violation, and which,
-is drawn from a second RNG `Random(f"{seed}:{i}:v")`: the share is `violation_rate`, the kind is
-drawn uniformly among the registry's kinds that apply to that case.
+is drawn from a second RNG `Random(f"{seed}:{i}:v")`: by the calibrated violation profile (shares
+per group of kinds, times `violation_scale`; `profile.py`), or, when `violation_rate` is given, with
+that probability one kind drawn uniformly among the registry's kinds that apply to that case.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from auditor.enrich.calendar import WorkCalendar
 from auditor.errors import UsageError
 from auditor.generate.export_view import finalize
 from auditor.generate.lifecycle import make_context, plan_case
-from auditor.generate.violations import applicable
+from auditor.generate.profile import check_scale, inject_flat, inject_profile, load_profile
 from auditor.generate.writers import ExportWriter
 from auditor.progress import progress
 
@@ -39,9 +40,9 @@ class GenerateSummary:
     files: list[Path] = field(default_factory=list)
 
 
-def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: float = 0.1,
+def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: float | None = None,
                     as_of: date = DEFAULT_AS_OF, forms: tuple[str, ...] = FORMS,
-                    view_as_of: date | None = None) -> GenerateSummary:
+                    view_as_of: date | None = None, violation_scale: float = 1.0) -> GenerateSummary:
     """Write the export forms and `truth.csv` (case_id, status, injected violation ids) to `out_dir`.
 
     `view_as_of` (not after `as_of`) writes the same district as its systems showed it on that earlier
@@ -50,8 +51,10 @@ def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: 
     lists the violations planned up to `as_of` (some may not be visible yet)."""
     if cases < 0:
         raise UsageError(f"案件数须为非负整数: {cases}")
-    if not 0 <= violation_rate <= 1:
+    if violation_rate is not None and not 0 <= violation_rate <= 1:
         raise UsageError(f"违规注入比例须在 0 与 1 之间: {violation_rate}")
+    groups = load_profile() if violation_rate is None else ()
+    check_scale(violation_scale)
     bad = [f for f in forms if f not in FORMS]
     if bad or not forms:
         raise UsageError(f"导出形式须为 xml、csv 或两者: {','.join(bad) or '(空)'}")
@@ -77,14 +80,11 @@ def generate_export(out_dir: str | Path, cases: int, seed: int, violation_rate: 
         for i in range(cases):
             rng = random.Random(f"{seed}:{i}")
             plan = plan_case(ctx, i, rng)
-            injected = []
             vrng = random.Random(f"{seed}:{i}:v")
-            if vrng.random() < violation_rate:
-                kinds = applicable(plan, ctx)
-                if kinds:
-                    kind = vrng.choice(kinds)
-                    kind.mutate(plan, vrng, ctx)
-                    injected.append(kind.id)
+            if violation_rate is None:
+                injected = inject_profile(plan, vrng, ctx, groups, violation_scale)
+            else:
+                injected = inject_flat(plan, vrng, ctx, violation_rate)
             if plan["discovery_date"] > view.as_of:
                 continue  # not known to the systems yet on the view date
             case, recordings, disclosure = finalize(plan, view, rng)

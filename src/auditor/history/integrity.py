@@ -122,6 +122,8 @@ _CHECKS: tuple[tuple[str, str, str, str], ...] = (
     ("items", "due", _DATE.format(c="due"), "YYYY-MM-DD 日期或空"),
     ("items", "severity", "severity NOT IN ('严重', '一般', '提示')", "严重、一般或提示"),
     ("items", "times_reopened", "typeof(times_reopened) != 'integer' OR times_reopened < 0", "非负整数"),
+    ("run_coverage_tables", "rules_without", "NOT json_valid(rules_without) OR json_type(rules_without) != 'array'",
+     "JSON 列表"),
 )
 
 

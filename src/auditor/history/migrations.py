@@ -253,6 +253,17 @@ CREATE TABLE run_coverage_squads (
 );
 ALTER TABLE runs ADD COLUMN coverage_recorded INTEGER NOT NULL DEFAULT 0;
 """),
+    ("undetermined_0002_determined", """
+-- Findings whose item opens after an earlier run could not decide them (此前无法判定、本次查实): counted
+-- apart from n_new, which counts problems never seen before.
+ALTER TABLE runs ADD COLUMN n_determined INTEGER NOT NULL DEFAULT 0;
+"""),
+    ("monthly_0001_runs_case_scope", """
+-- A run restricted to some cases (auditor audit --case / --cause) says nothing about other cases' items:
+-- the filter as given, and the case ids it audited (NULL = every case of the squads audited).
+ALTER TABLE runs ADD COLUMN case_filter_json TEXT;
+ALTER TABLE runs ADD COLUMN case_scope_json TEXT;
+"""),
 ]
 
 

@@ -17,7 +17,7 @@ import xlsxwriter
 from auditor.atomic import atomic_path
 from auditor.history.text import display_width
 from auditor.history.monthly import (
-    DISTRICT, KEY_COLUMN, SOURCE_COLUMNS, MonthlyFigures, UnitFigures, form_source, monthly_figures,
+    DISTRICT, KEY_COLUMN, SOURCE_COLUMNS, MonthlyFigures, ProblemSources, UnitFigures, form_source, monthly_figures,
 )
 from auditor.cells import neutralise, xml_safe
 from auditor.cells import sheet_names
@@ -29,10 +29,11 @@ MAX_LISTED = 200  # a form cell is not a register: beyond this, refer to the cor
 
 
 def write_monthly(db_path: str | Path, month: str | date, out: str | Path, *,
-                  authority: str = DEFAULT_AUTHORITY, allow_no_audit: bool = False) -> MonthlyFigures:
+                  authority: str = DEFAULT_AUTHORITY, allow_no_audit: bool = False,
+                  sources: ProblemSources | None = None) -> MonthlyFigures:
     """Fill the form for `month` (e.g. "2025-05") from the store and write it to `out`. A month with no
     recorded audit is refused unless `allow_no_audit` (the form then says whose state it shows)."""
-    figures = monthly_figures(db_path, month, allow_no_audit=allow_no_audit)
+    figures = monthly_figures(db_path, month, allow_no_audit=allow_no_audit, sources=sources)
     with atomic_path(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
@@ -93,7 +94,8 @@ def _sheet(ws, fmt: dict, figures: MonthlyFigures, unit: UnitFigures, authority:
     put(5, 2, month_label, "head")
     put(5, 3, year_label, "head")
     ws.merge_range(5, 4, 5, 6, "备注", fmt["head"])
-    remarks = (f"月底仍未整改 {unit.open_end} 个，其中超期 {unit.overdue_end} 个",
+    exempted = f"；本月完成数含经批准豁免 {unit.exempt_month} 个" if unit.exempt_month else ""
+    remarks = (f"月底仍未整改 {unit.open_end} 个，其中超期 {unit.overdue_end} 个{exempted}",
                f"月底重点整治问题未完成 {len(unit.key_open)} 个")
     for r, (label, m, y) in enumerate((("整治完成城管执法不规范问题", unit.fixed_month, unit.fixed_year),
                                        ("完成重点整治问题", unit.key_fixed_month, unit.key_fixed_year)), start=6):
@@ -148,7 +150,8 @@ def _progress_rows(ws, fmt: dict, put, unit: UnitFigures, row: int) -> int:
         r = row + n
         first = date.fromisoformat(item["first_as_of"])
         squad = f"{item['squad']}\n" if unit.unit == DISTRICT else ""
-        put(r, 2, f"{n}. {first.year}年{first.month}月{first.day}日\n{form_source()}", "text")
+        put(r, 2, f"{n}. {first.year}年{first.month}月{first.day}日\n{item.get('problem_source') or form_source()}",
+            "text")
         put(r, 3, f"{squad}{item['case_id']}\n（规则 {item['rule_id']}）", "text")
         put(r, 4, item.get("title_zh") or "", "text")
         put(r, 5, item["status"], "text")

@@ -17,14 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from auditor.errors import ConfigError
-from auditor.history.lifecycle import CLOSED, EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
-from auditor.history.store import open_store, run_exists, text_columns
+from auditor.history.lifecycle import EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
+from auditor.history.transitions import CLOSED_STATUSES
+from auditor.history.store import open_store, rules_without_tables, run_exists, text_columns
 
 TOTAL_LABEL = "全区合计"
 
 SQUAD_COLUMNS = [
     "squad", "items", "open", "in_progress", "closed", "exempt", "overdue", "closure_rate",
-    "month_opened", "month_closed", "month_closure_rate", "prev_closure_rate", "trend",
+    "month_opened", "month_closed", "month_closure_rate", "prev_closure_rate", "trend", "month_reopened",
 ]
 
 
@@ -42,11 +43,12 @@ def state_at(conn: sqlite3.Connection, day: date) -> pd.DataFrame:
     return text_columns(frame, ("case_source", "title_zh", "due", "subject"))
 
 
-def opened_between(conn: sqlite3.Connection, start: date, end: date) -> set[str]:
-    """Fingerprints opened or reopened in (start, end]."""
+def opened_between(conn: sqlite3.Connection, start: date, end: date, kinds=("opened", "reopened")) -> set[str]:
+    """Fingerprints opened or reopened (`kinds`) in (start, end]."""
+    marks = ",".join("?" * len(kinds))
     rows = conn.execute(
-        "SELECT DISTINCT fingerprint FROM item_events WHERE kind IN ('opened', 'reopened')"
-        " AND on_date > ? AND on_date <= ?", (start.isoformat(), end.isoformat()))
+        f"SELECT DISTINCT fingerprint FROM item_events WHERE kind IN ({marks})"
+        " AND on_date > ? AND on_date <= ?", (*kinds, start.isoformat(), end.isoformat()))
     return {r[0] for r in rows}
 
 
@@ -68,27 +70,29 @@ def squad_figures(conn: sqlite3.Connection, day: date, *, total: bool = False) -
     before_day, _ = month_bounds(day)
     before = state_at(conn, before_day)
     opened = opened_between(conn, before_day, day)
+    reopened = opened_between(conn, before_day, day, ("reopened",))
     groups = [(squad, now["squad"] == squad, before["squad"] == squad)
               for squad in sorted(set(now["squad"]) | _audited_squads(conn, day))]
     if total:
         groups.append((TOTAL_LABEL, now["squad"].notna(), before["squad"].notna()))
-    out = [_figures(squad, now[m_now], before[m_before], opened, day) for squad, m_now, m_before in groups]
+    out = [_figures(squad, now[m_now], before[m_before], opened, day, reopened) for squad, m_now, m_before in groups]
     return pd.DataFrame(out, columns=SQUAD_COLUMNS)
 
 
-def _figures(squad: str, mine: pd.DataFrame, prev: pd.DataFrame, opened: set[str], day: date) -> dict:
+def _figures(squad: str, mine: pd.DataFrame, prev: pd.DataFrame, opened: set[str], day: date,
+             reopened: set[str]) -> dict:
     status = mine["status"]
     is_open = status.isin(OPEN_STATUSES)
     overdue = is_open & mine["due"].notna() & (mine["due"].fillna("9999-12-31") < day.isoformat())
     fps = set(mine["fingerprint"])
-    closed_now = set(mine.loc[status == CLOSED, "fingerprint"])
+    closed_now = set(mine.loc[status.isin(CLOSED_STATUSES), "fingerprint"])  # 已销项 and 已豁免
     prev_status = dict(zip(prev["fingerprint"], prev["status"]))
-    month_closed = {fp for fp in closed_now if prev_status.get(fp) != CLOSED}
+    month_closed = {fp for fp in closed_now if prev_status.get(fp) not in CLOSED_STATUSES}
     month_opened = opened & fps
     open_before = {fp for fp, st in prev_status.items() if st in OPEN_STATUSES}
     base = ((open_before & fps) | month_opened | month_closed)
     rate = _rate(len(closed_now), len(mine))
-    prev_rate = _rate(int((prev["status"] == CLOSED).sum()), len(prev))
+    prev_rate = _rate(int(prev["status"].isin(CLOSED_STATUSES).sum()), len(prev))
     return {
         "squad": squad, "items": len(mine), "open": int((status == OPEN_TODO).sum()),
         "in_progress": int((status == IN_PROGRESS).sum()), "closed": len(closed_now),
@@ -96,16 +100,18 @@ def _figures(squad: str, mine: pd.DataFrame, prev: pd.DataFrame, opened: set[str
         "month_opened": len(month_opened), "month_closed": len(month_closed),
         "month_closure_rate": _rate(len(month_closed), len(base)), "prev_closure_rate": prev_rate,
         "trend": None if rate is None or prev_rate is None else rate - prev_rate,
+        "month_reopened": len(reopened & fps),
     }
 
 
 def squad_status(db_path: str | Path, as_of: date | None = None, *, total: bool = False) -> pd.DataFrame:
     """Per-squad correction status at `as_of` (default: the latest run's as-of date).
 
-    Columns: squad, items (ever opened), open (待整改), in_progress (整改中), closed (已销项), exempt
-    (已豁免), overdue (open and past due), closure_rate (closed / items), month_opened, month_closed,
+    Columns: squad, items (ever opened), open (待整改), in_progress (整改中), closed (销项: 已销项 and
+    已豁免), exempt (of which 已豁免), overdue (open and past due), closure_rate (closed / items), month_opened, month_closed,
     month_closure_rate (closed this month / items open at some time this month), prev_closure_rate (at
-    the end of last month) and trend (closure_rate - prev_closure_rate). `total=True` appends a
+    the end of last month), trend (closure_rate - prev_closure_rate) and month_reopened (closed before,
+    found again this month: also in month_opened). `total=True` appends a
     district row labelled 全区合计.
     """
     with open_store(db_path, create=False) as conn:
@@ -140,40 +146,59 @@ def squad_trend(db_path: str | Path) -> pd.DataFrame:
 class RunComparison:
     run_a: int
     run_b: int
-    by_squad: pd.DataFrame  # squad, new, resolved, persisting
+    by_squad: pd.DataFrame  # squad, new, resolved, persisting, undetermined, determined
     new: list[str] = field(default_factory=list)  # fingerprints found by run_b only
-    resolved: list[str] = field(default_factory=list)  # found by run_a only
+    resolved: list[str] = field(default_factory=list)  # found by run_a only, and run_b could decide them
     persisting: list[str] = field(default_factory=list)
+    undetermined: list[str] = field(default_factory=list)  # found by run_a, 无法判定 in run_b: not resolved
+    determined: list[str] = field(default_factory=list)  # 无法判定 in run_a, found by run_b: not new
 
 
 def compare_runs(db_path: str | Path, run_a: int, run_b: int) -> RunComparison:
-    """What changed from run A to run B, per squad. Only the squads and rules both runs covered are
-    compared (a run restricted to some squads or rules says nothing about the others)."""
+    """What changed from run A to run B, per squad. Only the squads, rules and cases both runs covered
+    are compared (a run restricted to some squads, rules or cases says nothing about the others). A
+    finding that the other run could not decide (无法判定: its export lacked the data) is neither new nor
+    resolved: it is listed apart, as `undetermined` (found by A, undecided in B) or `determined` (the
+    other way)."""
     with open_store(db_path, create=False) as conn:
         for run in (run_a, run_b):
             if not run_exists(conn, run):
                 raise ConfigError(f"历史库中没有编号为 {run} 的审计记录（用 auditor history list 查看）",
                                   file=str(db_path))
         a, b = _run_findings(conn, run_a), _run_findings(conn, run_b)
+        ua, ub = _run_undetermined(conn, run_a), _run_undetermined(conn, run_b)
+        blind_a, blind_b = rules_without_tables(conn, run_a), rules_without_tables(conn, run_b)
         squads = _meet(_scope(conn, run_a, "squad_filter_json"), _scope(conn, run_b, "squad_filter_json"))
         rules = _meet(_scope(conn, run_a, "rule_filter_json"), _scope(conn, run_b, "rule_filter_json"))
-    keep = lambda v: (squads is None or v[0] in squads) and (rules is None or v[1] in rules)  # noqa: E731
+        cases = _meet(_scope(conn, run_a, "case_scope_json"), _scope(conn, run_b, "case_scope_json"))
+    keep = lambda v: ((squads is None or v[0] in squads) and (rules is None or v[1] in rules)  # noqa: E731
+                      and (cases is None or v[2] in cases))
+    # a rule that read a table the other run's export lacked judged nothing there (recording rules)
+    ua |= {fp for fp, v in b.items() if v[1] in blind_a}
+    ub |= {fp for fp, v in a.items() if v[1] in blind_b}
     a = {fp: v[0] for fp, v in a.items() if keep(v)}
     b = {fp: v[0] for fp, v in b.items() if keep(v)}
-    new, resolved = sorted(set(b) - set(a)), sorted(set(a) - set(b))
+    undetermined = sorted((set(a) - set(b)) & ub)
+    determined = sorted((set(b) - set(a)) & ua)
+    new, resolved = sorted(set(b) - set(a) - ua), sorted(set(a) - set(b) - ub)
     persisting = sorted(set(a) & set(b))
+    names = ("new", "resolved", "persisting", "undetermined", "determined")
     rows: dict[str, dict] = {}
-    for name, fps, squads in (("new", new, b), ("resolved", resolved, a), ("persisting", persisting, b)):
+    for name, fps, squads in (("new", new, b), ("resolved", resolved, a), ("persisting", persisting, b),
+                              ("undetermined", undetermined, a), ("determined", determined, b)):
         for fp in fps:
-            rows.setdefault(squads[fp], {"new": 0, "resolved": 0, "persisting": 0})[name] += 1
-    by_squad = pd.DataFrame([{"squad": s, **rows[s]} for s in sorted(rows)],
-                            columns=["squad", "new", "resolved", "persisting"])
-    return RunComparison(run_a, run_b, by_squad, new, resolved, persisting)
+            rows.setdefault(squads[fp], dict.fromkeys(names, 0))[name] += 1
+    by_squad = pd.DataFrame([{"squad": s, **rows[s]} for s in sorted(rows)], columns=["squad", *names])
+    return RunComparison(run_a, run_b, by_squad, new, resolved, persisting, undetermined, determined)
 
 
-def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, tuple[str, str]]:
-    rows = conn.execute("SELECT fingerprint, squad, rule_id FROM findings WHERE run_id = ?", (run_id,))
-    return {fp: (squad, rule) for fp, squad, rule in rows}
+def _run_findings(conn: sqlite3.Connection, run_id: int) -> dict[str, tuple[str, str, str]]:
+    rows = conn.execute("SELECT fingerprint, squad, rule_id, case_id FROM findings WHERE run_id = ?", (run_id,))
+    return {fp: (squad, rule, case) for fp, squad, rule, case in rows}
+
+
+def _run_undetermined(conn: sqlite3.Connection, run_id: int) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT fingerprint FROM undetermined WHERE run_id = ?", (run_id,))}
 
 
 def _scope(conn: sqlite3.Connection, run_id: int, column: str) -> set[str] | None:

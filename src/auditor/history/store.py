@@ -150,11 +150,14 @@ class RunSummary:
     reopened: int
     open_items: int  # 待整改 + 整改中 after this run
     overdue: int  # open items whose due date is before the run's as-of date
+    determined: int = 0  # findings an earlier run could not decide (无法判定), not counted as new
 
     def line(self) -> str:
         """One line for the terminal, in Chinese."""
         return (f"已记入历史库（第 {self.run_id} 次审计，截止 {self.as_of.isoformat()}）：新增 {self.new}，持续 "
-                f"{self.persisting}，销项 {self.resolved}，复发 {self.reopened}；未整改 {self.open_items}（超期 {self.overdue}）")
+                f"{self.persisting}，销项 {self.resolved}，复发 {self.reopened}"
+                + (f"，此前无法判定、本次查实 {self.determined}" if self.determined else "")
+                + f"；未整改 {self.open_items}（超期 {self.overdue}）")
 
 
 def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = None,
@@ -177,6 +180,8 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
     squad_filter = meta.get("squad_filter")
     scope = set(squad_filter) if squad_filter else None
     rule_filter = _rule_filter(result)
+    case_filter = meta.get("case_filter")  # --case / --cause: only the cases audited are in scope
+    case_scope = _case_scope(result, rows) if case_filter else None
     rule_pack = meta.get("rule_pack") or {}
     profile = meta.get("profile") or {}
 
@@ -196,6 +201,9 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
              _json(sorted(squad_filter)) if squad_filter else None,
              _json(sorted(rule_filter)) if rule_filter is not None else None, _json(_counts(result)), len(rows)),
         ).lastrowid
+        if case_filter:
+            conn.execute("UPDATE runs SET case_filter_json=?, case_scope_json=? WHERE run_id=?",
+                         (_json(case_filter), _json(sorted(case_scope)), run_id))
         conn.executemany(
             "INSERT INTO run_inputs (run_id, path, sha256, table_name, rows) VALUES (?,?,?,?,?)",
             [(run_id, str(i.get("path")), i.get("sha256"), i.get("table"), i.get("rows"))
@@ -206,8 +214,10 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
         undetermined = list(getattr(result, "undetermined", ()) or ())
         effect = apply_run(conn, run_id=run_id, as_of=as_of, rows=rows, scope=scope, exemptions=exemptions,
                            recorded_at=stamp, actor=actor or label or f"run {run_id}", rule_scope=rule_filter,
+                           case_scope=case_scope,
                            undetermined=frozenset(u.fingerprint for u in undetermined),
-                           unevaluated_rules=_unevaluated_rules(result))
+                           unevaluated_rules=_unevaluated_rules(result),
+                           was_undetermined=_earlier_undetermined(conn, run_id, rows))
         conn.executemany(
             "INSERT OR IGNORE INTO undetermined (run_id, fingerprint, rule_id, case_id, squad, subject, missing)"
             " VALUES (?,?,?,?,?,?,?)",
@@ -229,15 +239,16 @@ def record_run(db_path: str | Path, result: AuditResult, *, label: str | None = 
         conn.executemany("INSERT INTO run_resolved (run_id, fingerprint, squad) VALUES (?,?,?)",
                          [(run_id, fp, squad) for fp, squad in effect.resolved])
         counts = effect.counts()
-        conn.execute("UPDATE runs SET n_new=?, n_persisting=?, n_resolved=?, n_reopened=? WHERE run_id=?",
-                     (counts["new"], counts["persisting"], counts["resolved"], counts["reopened"], run_id))
+        conn.execute("UPDATE runs SET n_new=?, n_persisting=?, n_resolved=?, n_reopened=?, n_determined=?"
+                     " WHERE run_id=?", (counts["new"], counts["persisting"], counts["resolved"], counts["reopened"],
+                                         counts["determined"], run_id))
         placeholders = ",".join("?" * len(OPEN_STATUSES))
         open_items, overdue = conn.execute(
             f"SELECT COUNT(*), COALESCE(SUM(due IS NOT NULL AND due < ?), 0) FROM items"
             f" WHERE status IN ({placeholders})", (as_of, *OPEN_STATUSES)).fetchone()
     return RunSummary(run_id=run_id, as_of=result.as_of, label=label, findings=len(rows), new=counts["new"],
                       persisting=counts["persisting"], resolved=counts["resolved"], reopened=counts["reopened"],
-                      open_items=open_items, overdue=overdue)
+                      open_items=open_items, overdue=overdue, determined=counts["determined"])
 
 
 def list_runs(db_path: str | Path) -> pd.DataFrame:
@@ -245,10 +256,12 @@ def list_runs(db_path: str | Path) -> pd.DataFrame:
     with open_store(db_path, create=False) as conn:
         frame = pd.read_sql_query(
             "SELECT run_id, label, as_of, recorded_at, rule_pack_version, profile_name, squad_filter_json AS"
-            " squad_filter, rule_filter_json AS rule_filter, n_findings AS findings, n_new AS new,"
+            " squad_filter, rule_filter_json AS rule_filter, case_filter_json AS case_filter,"
+            " n_findings AS findings, n_new AS new,"
             " n_persisting AS persisting, n_resolved AS resolved, n_reopened AS reopened"
             " FROM runs ORDER BY as_of, run_id", conn)
-    return text_columns(frame, ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter"))
+    return text_columns(frame, ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter",
+                                "case_filter"))
 
 
 def text_columns(frame: pd.DataFrame, columns) -> pd.DataFrame:
@@ -274,6 +287,14 @@ def _rule_filter(result: AuditResult) -> set[str] | None:
         return set(meta["rule_filter"]) if meta["rule_filter"] else None
     ids = {getattr(r, "id", None) for r in result.rules or ()} - {None}
     return ids or None
+
+
+def _case_scope(result: AuditResult, rows: list[dict]) -> set[str]:
+    """The case ids a case-filtered run audited (its case table, and every case it found something in)."""
+    cases = result.cases
+    scope = {str(c) for c in cases["case_id"].dropna()} if isinstance(cases, pd.DataFrame) and "case_id" in cases \
+        else set()
+    return scope | {r["case_id"] for r in rows}
 
 
 def _finding_rows(result: AuditResult) -> list[dict]:
@@ -322,6 +343,29 @@ def _counts(result: AuditResult) -> dict:
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _earlier_undetermined(conn: sqlite3.Connection, run_id: int, rows: list[dict]) -> frozenset:
+    """The fingerprints of `rows` that the previous run could not decide: 无法判定 items, and findings
+    of rules that read a table its export lacked."""
+    prev = conn.execute("SELECT MAX(run_id) FROM runs WHERE run_id < ?", (run_id,)).fetchone()[0]
+    if prev is None:
+        return frozenset()
+    blind = rules_without_tables(conn, prev)
+    out = {r["fingerprint"] for r in rows if r["rule_id"] in blind}
+    fingerprints = [r["fingerprint"] for r in rows]
+    for start in range(0, len(fingerprints), 500):
+        chunk = fingerprints[start:start + 500]
+        out.update(r[0] for r in conn.execute(
+            f"SELECT fingerprint FROM undetermined WHERE run_id = ? AND fingerprint IN ({','.join('?' * len(chunk))})",
+            (prev, *chunk)))
+    return frozenset(out)
+
+
+def rules_without_tables(conn: sqlite3.Connection, run_id: int) -> set[str]:
+    """The rules that read a table the run's export did not supply (from its stored coverage)."""
+    rows = conn.execute("SELECT rules_without FROM run_coverage_tables WHERE run_id = ? AND supplied = 0", (run_id,))
+    return {rule for (text,) in rows for rule in json.loads(text)}
 
 
 def _unevaluated_rules(result: AuditResult) -> frozenset:

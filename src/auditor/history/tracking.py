@@ -19,7 +19,7 @@ import pandas as pd
 
 from auditor.history.status import squad_status, squad_trend
 from auditor.history.store import open_store, transaction
-from auditor.history.transitions import OPEN_STATUSES
+from auditor.history.transitions import CLOSED, EXEMPT, OPEN_STATUSES
 
 LIFECYCLE_ZH = {"new": "新增", "persisting": "持续", "reopened": "复现", "resolved": "本次销项"}
 DISTRICT = None  # the squad of the district workbook's list
@@ -36,6 +36,7 @@ class ItemState:
     note: str | None
     lifecycle: str  # new / persisting / reopened / resolved (by this run)
     first_as_of: date
+    remark: str | None = None  # 状态说明: how it was closed (审计 / 中队自报 / 豁免: who, when) or reopened
 
 
 @dataclass(frozen=True)
@@ -80,13 +81,14 @@ def issue_lists(db_path: str | Path, run_id: int, *, file_names: dict[str | None
             "SELECT fingerprint FROM run_resolved WHERE run_id = ?", (run_id,))})
         squads = [r[0] for r in conn.execute("SELECT squad FROM run_squads WHERE run_id = ? ORDER BY squad", (run_id,))]
         tracking = Tracking(store=Path(db_path), run_id=run_id, as_of=as_of)
+        last = last_status_events(conn)
         for fp, squad, case_id, status, due, note, first in conn.execute(
                 "SELECT fingerprint, squad, case_id, status, due, note, first_as_of FROM items"):
             if fp not in found:
                 continue
             due_day = date.fromisoformat(due) if due else None
             tracking.items[fp] = ItemState(fp, squad, case_id, status, due_day, overdue_days(status, due_day, as_of),
-                                           note, found[fp], date.fromisoformat(first))
+                                           note, found[fp], date.fromisoformat(first), status_remark(status, last.get(fp)))
         for squad in [DISTRICT, *sorted(set(squads) | {s.squad for s in tracking.items.values()})] if record else []:
             token = f"R{run_id}-{secrets.token_hex(8)}"
             list_id = conn.execute(
@@ -100,6 +102,36 @@ def issue_lists(db_path: str | Path, run_id: int, *, file_names: dict[str | None
     tracking.progress = squad_status(db_path, as_of, total=True)
     tracking.trend = squad_trend(db_path)
     return tracking
+
+
+def last_status_events(conn) -> dict[str, tuple]:
+    """fingerprint -> (kind, source, actor, on_date, note, detail) of the event that set its current status."""
+    return {r[0]: r[1:] for r in conn.execute(
+        """
+        WITH last AS (SELECT MAX(event_id) AS event_id FROM item_events
+                      WHERE old_status IS NULL OR old_status != new_status GROUP BY fingerprint)
+        SELECT e.fingerprint, e.kind, e.source, e.actor, e.on_date, e.note, e.detail
+        FROM last JOIN item_events e USING (event_id)
+        """)}
+
+
+def status_remark(status: str, event: tuple | None) -> str | None:
+    """状态说明 for a list: how an item was closed (by an audit, by the squad's own report, by an approved
+    exemption: who and when) or that it was reopened with its first 完成时限. None when nothing to say."""
+    if event is None:
+        return None
+    kind, source, actor, on_date, note, detail = event
+    if status == EXEMPT:  # 销项 by the exception register
+        reason = f"：{note}" if note else ""
+        return f"豁免销项（{on_date}）{reason}；{detail}" if detail else f"豁免销项（{on_date}）{reason}"
+    if status == CLOSED:
+        if source == "run":
+            return f"审计未再发现，{on_date} 自动销项"
+        who = actor or "中队"
+        return f"{who} {on_date} 报告已销项，待下次审计确认"
+    if kind == "reopened":
+        return note
+    return None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,10 @@ Human roles: 中队 (a squad: only its own items; the caller checks the squad), 
 section), 只读 (leaders: no change at all). System roles: 审计 (a recorded audit run opens, closes and
 reopens items) and 豁免登记 (the approved-exception register exempts and un-exempts).
 Setting the status an item already has is not a transition and is always allowed (a note may change).
+
+销项 (closed) has two forms: 已销项 (the audit no longer finds it, or the squad reports it done) and 已豁免
+(closed by an approved exemption, with its reason, approver and dates in the status history). Both count
+as closed in the 销项率 (`CLOSED_STATUSES`), everywhere: reports, the monthly form, the board.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ CLOSED = "已销项"
 EXEMPT = "已豁免"
 STATUSES = (OPEN_TODO, IN_PROGRESS, CLOSED, EXEMPT)
 OPEN_STATUSES = (OPEN_TODO, IN_PROGRESS)
+CLOSED_STATUSES = (CLOSED, EXEMPT)  # both are 销项: counted as closed in the 销项率
 
 ROLE_SQUAD = "中队"
 ROLE_SUPERVISOR = "监督"
@@ -120,7 +125,7 @@ def transition_table() -> list[tuple[str, str, str]]:
 
 
 __all__ = [
-    "CLOSED", "EXEMPT", "HUMAN_ROLES", "IN_PROGRESS", "OPEN_STATUSES", "OPEN_TODO", "ROLES", "ROLE_AUDIT",
+    "CLOSED", "CLOSED_STATUSES", "EXEMPT", "HUMAN_ROLES", "IN_PROGRESS", "OPEN_STATUSES", "OPEN_TODO", "ROLES", "ROLE_AUDIT",
     "ROLE_EXCEPTION", "ROLE_READ_ONLY", "ROLE_SQUAD", "ROLE_SUPERVISOR", "SETTABLE", "STATUSES", "TRANSITIONS",
     "TransitionError", "allowed_targets", "can_transition", "check_transition", "transition_error",
     "transition_table",

@@ -19,7 +19,7 @@ from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.model.fields import TABLES, field_of
-from auditor.suggest import close_matches
+from auditor.suggest import did_you_mean
 from auditor.yamlio import LineDict, load_yaml_text, read_config_bytes
 
 _TOP_KEYS = ("version", "name", "description", "encoding", "delimiter", "date_formats", "tables")
@@ -100,9 +100,8 @@ def _empty() -> LineDict:
 
 def _unknown_key(key: str, allowed: tuple[str, ...] | list[str], what: str, source: str,
                  line: int) -> ConfigError:
-    close = close_matches(key, allowed, n=1)
-    hint = f"；是否指 {close[0]}？" if close else ""
-    return ConfigError(f"未知的{what}: {key}{hint}（可用: {', '.join(allowed)}）", file=source, line=line)
+    return ConfigError(f"未知的{what}: {key}{did_you_mean(key, allowed)}；可用: {', '.join(allowed)}",
+                       file=source, line=line)
 
 
 def _expect_map(value: Any, what: str, source: str, line: int) -> LineDict:

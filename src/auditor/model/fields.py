@@ -60,7 +60,8 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("squad", "承办中队", "str", required=True, aliases=("执法队", "承办中队 / 执法队", "办案单位")),
     Field("district", "区", "str", aliases=("所属区",)),
     Field("officers", "承办人员（执法证号）", "list", aliases=("承办人员", "执法人员"),
-          doc="name(certificate no.) entries separated by 、 , or ;"),
+          doc="entries separated by 、 , or ;: name(certificate no.), a name, or a bare certificate no. "
+              "(31010012 31010034, 执法证号31010012: one officer each, name not recorded; model/officers.py)"),
     Field("source", "案件来源", "enum", choices=SOURCES),
     Field("procedure", "程序类型", "enum", choices=PROCEDURES),
     Field("cause", "案由", "str"),
@@ -130,7 +131,7 @@ RECORDING_FIELDS: tuple[Field, ...] = (
     Field("media", "记录形式", "enum", choices=MEDIA),
     Field("recorded_at", "记录时间", "datetime", empty="unrecorded"),
     Field("duration_s", "时长（秒）", "int", aliases=("时长",)),
-    Field("officers", "执法人员", "list"),
+    Field("officers", "执法人员", "list", doc="as the case's officers: name(certificate no.), a name or a bare number"),
     Field("file_ref", "文件编号 / 存储位置", "str", empty="not_done", aliases=("文件编号", "存储位置")),
     Field("uploaded_at", "上传归档时间", "datetime"),
     Field("retention_until", "保存期限至", "date", empty="unrecorded"),

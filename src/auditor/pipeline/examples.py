@@ -14,10 +14,12 @@ from auditor.rules.loader import RulePack
 from auditor.rules.params import Profile, check_value
 
 
-def run_examples(pack: RulePack, profile: Profile, *, engine="vectorized", calendar=None,
+def run_examples(pack: RulePack, profile: Profile, *, engine=None, calendar=None,
                  rule_ids=()) -> list[ExampleOutcome]:
-    """Every example of every rule (or of `rule_ids`), each judged by `engine` on its own prepared run."""
+    """Every example of every rule (or of `rule_ids`), each judged by `engine` (a name or an evaluator;
+    default: the reference engine) on its own prepared run."""
     calendar = calendar or WorkCalendar()
+    engine = engine or registry.default_name()
     evaluator = registry.create(engine) if isinstance(engine, str) else engine
     outcomes = []
     for rule in pack.rules:

@@ -22,7 +22,7 @@ class RuleVerdict:
     rule_id: str
     title: dict
     severity: str
-    verdict: str  # "fires", "passes", "not_applicable"
+    verdict: str  # "fires", "passes", "not_applicable", "unknown" (无法判定: the export does not say)
     message: dict | None = None
     evidence: tuple = ()
     finding: Any = None  # the Finding when the rule fires
@@ -58,14 +58,23 @@ def case_tables(tables: dict[str, pd.DataFrame], case_id: str) -> dict[str, pd.D
 
 def explain_prepared(run: PreparedRun, evaluator) -> CaseExplanation:
     """Explain the one case `run` was prepared for, with the verdicts of `evaluator` (name or object)."""
+    from auditor.evaluate.outcome import build_undetermined
+    from auditor.pipeline.audit import judge_outcomes
+
     evaluator = registry.create(evaluator) if isinstance(evaluator, str) else evaluator
-    hits = evaluator.hits(run.rules, run.facts, run.ctx)
+    outcomes = judge_outcomes(run, evaluator)
+    hits = {rule_id: outcome.violated for rule_id, outcome in outcomes.items()}
     findings = {f.rule_id: f for f in build_findings(run.rules, hits, run.facts, run.ctx)}
+    undetermined = {u.rule_id: u for u in build_undetermined(run.rules, outcomes, run.facts, run.as_of)}
     verdicts = []
     for rule in run.rules:
         if rule.id in findings:
             f = findings[rule.id]
             verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "fires", f.message, f.evidence, f, rule))
+        elif rule.id in undetermined:  # the verdict rests on data the export does not give
+            missing = undetermined[rule.id].missing_labels
+            message = {"zh": f"数据缺失，待核实：{missing['zh']}", "en": f"Data missing, to be checked: {missing['en']}"}
+            verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "unknown", message, rule=rule))
         elif run.applicable[rule.id].any():
             verdicts.append(RuleVerdict(rule.id, rule.title, rule.severity, "passes", rule=rule))
         else:

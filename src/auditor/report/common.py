@@ -22,7 +22,6 @@ from auditor.report import labels
 # Personal by the field catalogue, as for findings and explain: canonical fields and derived facts alike.
 PERSONAL_FIELDS = frozenset(f.name for fs in (*TABLES.values(), case_fact_fields().values(),
                                               recording_fact_fields().values()) for f in fs if f.personal)
-DEFAULT_SCORE = {"deductions": {"严重": 10, "一般": 5, "提示": 1}, "base": 100}
 
 
 def tr(value: Any, lang: str) -> str:
@@ -291,11 +290,6 @@ def evidence_text(value: Any, lang: str) -> str:
     return f"{m.group(1)} {m.group(2)}" if m else text
 
 
-def score_config(metadata: dict) -> tuple[dict[str, float], float]:
-    score = (metadata or {}).get("score") or DEFAULT_SCORE
-    deductions = dict(DEFAULT_SCORE["deductions"])
-    deductions.update(score.get("deductions") or {})
-    return deductions, float(score.get("base", DEFAULT_SCORE["base"]))
 
 
 # --- duck-typed accessors for the parts of AuditResult whose classes live elsewhere --------------

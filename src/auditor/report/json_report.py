@@ -9,10 +9,12 @@ text, lists in the AuditResult's own order, no timestamp of "now". Both language
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from auditor.atomic import atomic_write_text
+from auditor.atomic import atomic_path
 from auditor.report.common import (
     basis_list, load_counts, load_list, masked_evidence, masked_rejected_value, plain,
     rule_attr, source_of, stable_json,
@@ -27,6 +29,25 @@ def _lang_pair(value: Any) -> dict[str, str]:
         return {"zh": str(value.get("zh") or ""), "en": str(value.get("en") or "")}
     text = "" if value is None else str(value)
     return {"zh": text, "en": text}
+
+
+def _finding_item(f: Any, sources: dict, show_personal_data: bool) -> dict[str, Any]:
+    src = sources.get(f.case_id)
+    return {
+        "fingerprint": f.fingerprint, "rule_id": f.rule_id, "case_id": f.case_id, "squad": f.squad,
+        "theme": f.theme, "severity": f.severity, "subject": f.subject,
+        "title": _lang_pair(f.title), "message": _lang_pair(f.message),
+        "correction": _lang_pair(f.correction), "departments": list(f.departments),
+        "correction_due": plain(f.correction_due), "basis": basis_list(f.basis),
+        "evidence": [[k, plain(v)] for k, v in masked_evidence(f, show_personal_data)],
+        "source": {"file": src[0], "line": src[1]} if src else None,
+    }
+
+
+def _undetermined_item(u: Any) -> dict[str, Any]:
+    return {"fingerprint": u.fingerprint, "rule_id": u.rule_id, "case_id": u.case_id, "squad": u.squad,
+            "theme": u.theme, "severity": u.severity, "subject": u.subject, "title": _lang_pair(u.title),
+            "missing": list(u.missing), "missing_labels": _lang_pair(u.missing_labels)}
 
 
 def _rule(rule: Any, count: int) -> dict[str, Any]:
@@ -45,20 +66,16 @@ def _rule(rule: Any, count: int) -> dict[str, Any]:
 
 def build_document(result: Any, *, show_personal_data: bool = False) -> dict[str, Any]:
     """The report as plain data (what `write_json` serialises)."""
-    summary = summarize(result)
+    document = _document_head(result, show_personal_data)
     sources = source_of(result)
-    findings = []
-    for f in result.findings:
-        src = sources.get(f.case_id)
-        findings.append({
-            "fingerprint": f.fingerprint, "rule_id": f.rule_id, "case_id": f.case_id, "squad": f.squad,
-            "theme": f.theme, "severity": f.severity, "subject": f.subject,
-            "title": _lang_pair(f.title), "message": _lang_pair(f.message),
-            "correction": _lang_pair(f.correction), "departments": list(f.departments),
-            "correction_due": plain(f.correction_due), "basis": basis_list(f.basis),
-            "evidence": [[k, plain(v)] for k, v in masked_evidence(f, show_personal_data)],
-            "source": {"file": src[0], "line": src[1]} if src else None,
-        })
+    document["findings"] = [_finding_item(f, sources, show_personal_data) for f in result.findings]
+    document["undetermined"] = [_undetermined_item(u) for u in getattr(result, "undetermined", ()) or ()]
+    return document
+
+
+def _document_head(result: Any, show_personal_data: bool) -> dict[str, Any]:
+    """Every part of the document but the two long lists (`findings`, `undetermined`)."""
+    summary = summarize(result)
     metadata = plain(dict(result.metadata or {}))
     metadata["show_personal_data"] = bool(show_personal_data)
     return {
@@ -86,7 +103,6 @@ def build_document(result: Any, *, show_personal_data: bool = False) -> dict[str
         },
         "rules": [_rule(r, summary.by_rule.get(str(rule_attr(r, "id")), 0))
                   for r in sorted(result.rules, key=lambda r: str(rule_attr(r, "id")))],
-        "findings": findings,
         "warnings": [
             {"case_id": w.case_id, "squad": w.squad, "rule_id": w.rule_id, "deadline": w.deadline,
              "label": _lang_pair(w.label), "due": plain(w.due), "days_left": int(w.days_left)}
@@ -98,12 +114,6 @@ def build_document(result: Any, *, show_personal_data: bool = False) -> dict[str
             for n in result.notices
         ],
         "summary": summary.as_dict(),
-        "undetermined": [
-            {"fingerprint": u.fingerprint, "rule_id": u.rule_id, "case_id": u.case_id, "squad": u.squad,
-             "theme": u.theme, "severity": u.severity, "subject": u.subject, "title": _lang_pair(u.title),
-             "missing": list(u.missing), "missing_labels": _lang_pair(u.missing_labels)}
-            for u in getattr(result, "undetermined", ()) or ()
-        ],
         "coverage": coverage_document(result),
     }
 
@@ -133,7 +143,66 @@ def dumps(document: dict[str, Any]) -> str:
 
 
 def write_json(result: Any, path: str | Path, *, lang: str = "zh", show_personal_data: bool = False) -> list[Path]:
-    """Write findings.json; returns the paths written. `lang` is accepted for symmetry (both are written)."""
-    del lang
-    return [atomic_write_text(path, dumps(build_document(result, show_personal_data=show_personal_data)))]
+    """Write findings.json; returns the paths written. `lang` is accepted for symmetry (both are written).
 
+    Streamed: the findings and 无法判定 items are encoded one line at a time straight to the file, so
+    that neither the whole document nor its text is held at once; the bytes are `dumps(build_document())`."""
+    del lang
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        for chunk in _stream(result, show_personal_data):
+            out.write(chunk)
+    return [Path(path)]
+
+
+def _stream(result: Any, show_personal_data: bool) -> Iterator[str]:
+    """`dumps(build_document(result))` in pieces: the two long lists are encoded item by item."""
+    head = _document_head(result, show_personal_data)
+    sources = source_of(result)
+    head["findings"] = head["undetermined"] = None
+    long_lists = {
+        "findings": (_ENCODE(_finding_item(f, sources, show_personal_data)) for f in result.findings),
+        "undetermined": _undetermined_lines(getattr(result, "undetermined", ()) or ()),
+    }
+    yield "{\n"
+    for i, key in enumerate(sorted(head, key=str)):
+        yield ("" if i == 0 else ",\n") + f"  {json.dumps(str(key), ensure_ascii=False)}: "
+        items = long_lists.get(key)
+        if items is None:
+            yield stable_json(head[key], 1, "  ")
+            continue
+        first = True
+        for line in items:
+            yield ("[\n    " if first else ",\n    ") + line
+            first = False
+        yield "[]" if first else "\n  ]"
+    yield "\n}\n"
+
+
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
+def _undetermined_lines(items) -> Iterator[str]:
+    """Each 无法判定 item as `_ENCODE(_undetermined_item(u))` gives it; the parts a rule or a set of
+    missing fields repeats on thousands of items are encoded once."""
+    text = json.encoder.encode_basestring  # what the encoder writes for a str with ensure_ascii=False
+    parts: dict[tuple, tuple[str, str]] = {}
+    for u in items:
+        try:
+            key = (u.rule_id, u.severity, u.theme, _pair_key(u.title), tuple(u.missing), _pair_key(u.missing_labels))
+            cached = parts.get(key)
+        except TypeError:  # an unhashable value: encoded whole
+            key = cached = None
+        if not (type(u.case_id) is type(u.fingerprint) is type(u.squad) is type(u.subject) is str) or key is None:
+            yield _ENCODE(_undetermined_item(u))
+            continue
+        if cached is None:
+            item = _undetermined_item(u)
+            middle = _ENCODE({k: item[k] for k in ("missing", "missing_labels", "rule_id", "severity")})[1:-1]
+            tail = _ENCODE({k: item[k] for k in ("theme", "title")})[1:-1]
+            cached = parts[key] = (middle, tail)
+        yield (f'{{"case_id":{text(u.case_id)},"fingerprint":{text(u.fingerprint)},{cached[0]},'
+               f'"squad":{text(u.squad)},"subject":{text(u.subject)},{cached[1]}}}')
+
+
+def _pair_key(value: Any):
+    return ("pair", value.get("zh"), value.get("en")) if isinstance(value, dict) else ("text", value)

@@ -18,12 +18,13 @@ PANEL_W, PANEL_H, COLUMNS = 210, 120, 4
 BAR_COLOR, LINE_COLOR = "#56B4E9", "#D55E00"
 TEXT = {
     "zh": {"title": "销项进度", "note": "截至 {as_of}，历史库 {store}（第 {run} 次审计）",
-           "head": ("中队", "问题总数", "待整改", "整改中", "本月销项", "累计销项", "超期未整改", "销项率", "环比（百分点）"),
+           "head": ("中队", "问题总数", "待整改", "整改中", "本月销项", "累计销项（含豁免）", "其中豁免", "本月复现",
+                    "超期未整改", "销项率", "环比（百分点）"),
            "chart": "各中队各月销项率与未整改问题", "bars": "未整改问题（月末）", "line": "销项率（月末，右轴 0–100%）",
            "open": "未整改", "rate": "销项率", "total": "全区合计"},
     "en": {"title": "Correction progress", "note": "As of {as_of}, history store {store} (run #{run})",
-           "head": ("Squad", "Items", "To do", "In progress", "Closed this month", "Closed", "Overdue",
-                    "Closure rate", "Change (points)"),
+           "head": ("Squad", "Items", "To do", "In progress", "Closed this month", "Closed (incl. exempt)",
+                    "of which exempt", "Reopened this month", "Overdue", "Closure rate", "Change (points)"),
            "chart": "Closure rate and open items per squad and month", "bars": "Open items (month end)",
            "line": "Closure rate (month end, right scale 0–100%)", "open": "open", "rate": "closure rate",
            "total": "District total"},
@@ -41,7 +42,9 @@ def progress_section(tracking: Any, lang: str = "zh") -> dict[str, Any] | None:
         rows.append({"squad": text["total"] if r["squad"] == "全区合计" else r["squad"], "items": int(r["items"]),
                      "open": int(r["open"]),
                      "in_progress": int(r["in_progress"]), "month_closed": int(r["month_closed"]),
-                     "closed": int(r["closed"]), "overdue": int(r["overdue"]), "rate": _pct(r["closure_rate"]),
+                     "closed": int(r["closed"]), "exempt": int(r["exempt"]),
+                     "reopened": int(r.get("month_reopened") or 0), "overdue": int(r["overdue"]),
+                     "rate": _pct(r["closure_rate"]),
                      "trend": _pp(r["trend"]), "total": r["squad"] == "全区合计"})
     return {"title": text["title"], "head": text["head"], "chart_title": text["chart"],
             "note": text["note"].format(as_of=tracking.as_of.isoformat(), store=tracking.store, run=tracking.run_id),

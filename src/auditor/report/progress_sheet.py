@@ -1,5 +1,7 @@
 """The 销项进度 sheet of report.xlsx: per squad, items open, in progress, closed this month, overdue,
-销项率 and the month-on-month change, then 销项率 and open items per month (挂图作战 on paper).
+销项率 and the month-on-month change, reopened this month, then 销项率 and open items per month (挂图作战
+on paper). 累计销项 counts 已销项 and 已豁免 alike (an approved exemption closes an item); 其中豁免 shows
+how many of them were exempted.
 
 Written only for a recorded run (`result.tracking`, auditor.history.tracking): the figures come from the
 history store as it stood at the run's as-of date. The block at the top names the store and the run,
@@ -17,12 +19,12 @@ STAMP_KEY = "发放标记"
 COLUMNS = (
     ("squad", "中队", 26), ("items", "问题总数", 8), ("open", "待整改", 7), ("in_progress", "整改中", 7),
     ("month_opened", "本月新增", 8), ("month_closed", "本月销项", 8), ("closed", "累计销项", 8),
-    ("exempt", "已豁免", 7), ("overdue", "超期未整改", 9), ("closure_rate", "销项率", 8),
-    ("prev_closure_rate", "上月销项率", 9), ("trend", "环比", 8),
+    ("exempt", "其中豁免", 8), ("overdue", "超期未整改", 9), ("closure_rate", "销项率", 8),
+    ("prev_closure_rate", "上月销项率", 9), ("trend", "环比", 8), ("month_reopened", "本月复现", 8),
 )
 RATES = ("closure_rate", "prev_closure_rate", "trend")
 EN = {"中队": "Squad", "问题总数": "Items", "待整改": "To do", "整改中": "In progress", "本月新增": "New this month",
-      "本月销项": "Closed this month", "累计销项": "Closed", "已豁免": "Exempt", "超期未整改": "Overdue",
+      "本月销项": "Closed this month", "累计销项": "Closed", "其中豁免": "of which exempt", "本月复现": "Reopened this month", "超期未整改": "Overdue",
       "销项率": "Closure rate", "上月销项率": "Last month", "环比": "Change", "历史库": "History store",
       "审计运行": "Run", "全区合计": "District total", "各月末销项率": "Closure rate at each month end",
       "各月末未整改问题（待整改 + 整改中）": "Open items at each month end (to do + in progress)"}

@@ -1,7 +1,9 @@
 """One corrections list (整改清单) per squad: `整改清单/<squad>.xlsx`, the file a squad fills in and returns.
 
 Each holds only that squad's items with their 问题编号, current 整改状态, the 完成时限 in force (the first
-one, carried forward), overdue days, 备注 and what this month's audit did (新增 / 持续 / 复现 / 本次销项).
+one, carried forward, also for a reopened item), overdue days, 备注, what this month's audit did (新增 /
+持续 / 复现 / 本次销项) and a 状态说明 (how an item was closed: by an audit, by the squad's own report or
+by an approved exemption with who and when; or that it was reopened past its first 完成时限).
 The 说明 sheet carries the stamp (发放标记): the run and squad it was issued for, in which store.
 `auditor corrections import` applies only what the squad changed relative to the list as issued.
 Without a recorded run (no history) the lists are written from the findings and carry no stamp.
@@ -28,8 +30,8 @@ STAMP_SHEET = "说明"
 STAMP_KEY = "发放标记"
 LIST_SHEET = "整改清单"
 HEADER = ("序号", "问题编号", "案件编号", "规则编号", "问题类型", "严重程度", "问题描述", "整改措施", "完成时限",
-          "超期天数", "本次审计", "整改状态", "备注")
-WIDTHS = (5, 21, 20, 14, 22, 7, 48, 32, 11, 8, 9, 9, 30)
+          "超期天数", "本次审计", "整改状态", "备注", "状态说明")
+WIDTHS = (5, 21, 20, 14, 22, 7, 48, 32, 11, 8, 9, 9, 30, 36)
 _FILE_BAD = re.compile(r'[\x00-\x1f<>:"/\\|?*]')
 
 
@@ -97,6 +99,8 @@ def _write_one(path: Path, result, squad: str, states: list[ItemState], findings
             ws.write_string(i, 11, s.status, w.f_text)
             if s.note:
                 ws.write_string(i, 12, text(s.note), w.f_wrap)
+            if s.remark:  # how it was closed (audit / the squad's report / exemption) or reopened
+                ws.write_string(i, 13, text(s.remark), w.f_wrap)
             ws.set_row(i, 54)
         ws.data_validation(1, 11, max(len(states), 1) + 200, 11, {
             "validate": "list", "source": list(SETTABLE) + (["已豁免"] if any(s.status == "已豁免" for s in states)
@@ -119,7 +123,7 @@ def _stamp_sheet(w: _Writer, ws, result, squad: str, states: list[ItemState], tr
         (STAMP_KEY, issued.token if issued else "（无：本清单未发放，导入时按历史库当前状态比较）"),
         ("问题", f"{len(states)} 条，其中未整改 {open_n} 条（超期 {overdue} 条）"),
         ("填写说明", "只修改“整改状态”和“备注”两列；整改状态可填 " + " / ".join(SETTABLE)
-         + "。已销项只能由审计确认后保持，已豁免只能由豁免登记表设置。未改动的行导入时不会覆盖其他人之后的变更。"),
+         + "。已销项只能由审计确认后保持，已豁免（经批准的豁免，计入销项）只能由豁免登记表设置。未改动的行导入时不会覆盖其他人之后的变更。"),
     ]
     w.header(ws, 0, ["项目", "内容"], [16, 90])
     for r, (key, value) in enumerate(lines, start=1):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from auditor.model.fact_fields import DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS, LAW_CASE_FIELDS
 from auditor.findings import THEMES
 from auditor.rules.conditions import (Absent, AllOf, AnyOf, Compare, Const, Contains, Deadline, FieldRef, In,
-                                      Literal, Matches, Not, ParamRef, ParamTest, Present, SumOf, UNIT_ZH)
+                                      Literal, Matches, Not, ParamRef, ParamTest, Present, SumOf, UNIT_ZH, walk)
 from auditor.rules.loader import RulePack
 from auditor.rules.model import Rule
 
@@ -106,9 +108,26 @@ def law_versions(rule: Rule) -> str:
     versioned = [s for s in rule.deadlines if s.versions is not None]
     for s in versioned:
         parts.append(f"期限「{s.label['zh']}」按 `{s.versions.by}` 当日施行的文本确定（见违规判定）")
+    for node in _dated_branches(rule):
+        parts.append(f"条件中 `{node.field}` {_OPS.get(node.op, node.op)} {node.value.value} 的分支适用该日前后的文本（见违规判定）")
     if not parts:
         parts.append("不区分版本：全部案件按所引的现行文本判断")
     return "；".join(parts)
+
+
+_OPS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥", "eq": "=", "ne": "≠"}
+
+
+def _dated_branches(rule: Rule) -> list:
+    """Comparisons of a date field with a literal date: a rule whose text changed on that day."""
+    seen, out = set(), []
+    for tree in (rule.applies, rule.violation):
+        for node in walk(tree):
+            if (isinstance(node, Compare) and isinstance(node.value, Literal)
+                    and isinstance(node.value.value, dt.date) and (node.field, node.op, node.value.value) not in seen):
+                seen.add((node.field, node.op, node.value.value))
+                out.append(node)
+    return out
 
 
 def rule_markdown(rule: Rule, pack: RulePack) -> str:

@@ -14,7 +14,7 @@ from auditor.rules.conditions import (COMPARE_OPS, UNITS, Absent, AllOf, AnyOf, 
                                       DeadlineSpec, FieldRef, In, Literal, Matches, Not, ParamRef, ParamTest,
                                       Present, SumOf)
 from auditor.rules.regex_safety import UnsafePattern, check_regex
-from auditor.suggest import did_you_mean
+from auditor.suggest import did_you_mean, first_unknown
 
 
 class ParseContext:
@@ -205,9 +205,8 @@ _DEADLINE_KEYS = {"name", "label", "from", "to", "limit", "unit", "extension", "
 def parse_deadline(raw, ctx: ParseContext, owner, owner_key) -> DeadlineSpec:
     if not isinstance(raw, dict):
         raise ctx.error("deadline 应为映射", owner, owner_key)
-    extra = set(raw) - _DEADLINE_KEYS
-    if extra:
-        key = sorted(map(str, extra))[0]
+    key = first_unknown(raw, _DEADLINE_KEYS)
+    if key is not None:
         raise ctx.error(f"deadline 中的未知键 {key!r}{did_you_mean(key, _DEADLINE_KEYS)}", raw, key)
     for required in ("name", "from", "limit", "unit"):
         if required not in raw:

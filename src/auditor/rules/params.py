@@ -15,7 +15,7 @@ from typing import Any
 
 from auditor.errors import ConfigError
 from auditor.model.values import DATE_MAX, DATE_MIN
-from auditor.suggest import did_you_mean
+from auditor.suggest import did_you_mean, first_unknown
 from auditor.yamlio import load_yaml
 
 MAX_TABLE_BYTES = 20_000_000
@@ -79,9 +79,8 @@ def load_param_declarations(path: Path) -> dict[str, Param]:
         line = body.line_of(name)
         if not isinstance(spec, dict):
             raise ConfigError(f"参数 {name} 的声明应为映射", file=str(path), line=line)
-        extra = set(spec) - _PARAM_KEYS
-        if extra:
-            key = sorted(map(str, extra))[0]
+        key = first_unknown(spec, _PARAM_KEYS)
+        if key is not None:
             raise ConfigError(f"参数 {name} 含未知键 {key!r}{did_you_mean(key, _PARAM_KEYS)}",
                               file=str(path), line=spec.line_of(key))
         ptype = spec.get("type", "int")
@@ -159,9 +158,8 @@ def load_profile(path: Path | None, declarations: dict[str, Param], pack_dir: Pa
         data = load_yaml(path)
         if not isinstance(data, dict):
             raise ConfigError("区参数配置文件应为映射（profile: / params:）", file=str(path))
-        extra = set(data) - {"profile", "params"}
-        if extra:
-            key = sorted(map(str, extra))[0]
+        key = first_unknown(data, ("profile", "params"))
+        if key is not None:
             raise ConfigError(f"未知键 {key!r}{did_you_mean(key, ['profile', 'params'])}", file=str(path),
                               line=data.line_of(key))
         meta = data.get("profile") or {}

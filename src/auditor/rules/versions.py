@@ -27,6 +27,8 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
+from auditor.suggest import did_you_mean, first_unknown
+
 _TEXT_KEYS = {"from", "until", "limit", "unit", "applies", "text"}
 _VERSION_KEYS = {"by", "texts", "lighter_at", "lighter"}
 LIGHTER = ("earlier_due", "later_due")
@@ -54,10 +56,10 @@ def parse_versions(raw, ctx, owner, owner_key, units, parse_limit) -> Versions:
     """Parse the `versions:` block of a deadline; errors name file, line and key."""
     if not isinstance(raw, dict):
         raise ctx.error("versions 应为映射（by / texts / lighter_at / lighter）", owner, owner_key)
-    extra = set(raw) - _VERSION_KEYS
-    if extra:
-        key = sorted(map(str, extra))[0]
-        raise ctx.error(f"versions 中的未知键 {key!r}；可用: {', '.join(sorted(_VERSION_KEYS))}", raw, key)
+    key = first_unknown(raw, _VERSION_KEYS)
+    if key is not None:
+        raise ctx.error(f"versions 中的未知键 {key!r}{did_you_mean(key, _VERSION_KEYS)}；"
+                        f"可用: {', '.join(sorted(_VERSION_KEYS))}", raw, key)
     if "by" not in raw or "texts" not in raw:
         raise ctx.error("versions 需要 by（决定适用版本的日期字段）和 texts（各版本）", raw, None)
     by = _date_field(raw["by"], ctx, raw, "by")
@@ -72,10 +74,10 @@ def parse_versions(raw, ctx, owner, owner_key, units, parse_limit) -> Versions:
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise ctx.error("texts 的每一项应为映射（from / until / limit / unit / applies / text）", items, i)
-        bad = set(item) - _TEXT_KEYS
-        if bad:
-            key = sorted(map(str, bad))[0]
-            raise ctx.error(f"texts 中的未知键 {key!r}；可用: {', '.join(sorted(_TEXT_KEYS))}", item, key)
+        key = first_unknown(item, _TEXT_KEYS)
+        if key is not None:
+            raise ctx.error(f"texts 中的未知键 {key!r}{did_you_mean(key, _TEXT_KEYS)}；"
+                            f"可用: {', '.join(sorted(_TEXT_KEYS))}", item, key)
         unit = item.get("unit")
         if unit is not None and unit not in units:
             raise ctx.error(f"未知单位 {unit!r}；可选: {', '.join(units)}", item, "unit")

@@ -15,7 +15,7 @@ import threading
 from datetime import date
 
 from auditor.history.status import TOTAL_LABEL, month_bounds, squad_figures
-from auditor.history.transitions import CLOSED, EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
+from auditor.history.transitions import CLOSED_STATUSES, EXEMPT, IN_PROGRESS, OPEN_STATUSES, OPEN_TODO
 
 _LOCK = threading.Lock()
 _PREV_CACHE: dict[tuple, dict[str, tuple[str, str]]] = {}
@@ -30,9 +30,13 @@ def board_figures(conn: sqlite3.Connection, day: date) -> list[dict]:
     prev = _state_before(conn, before_day)  # fingerprint -> (squad, status) at the end of last month
     now = {fp: (squad, status, due) for fp, squad, status, due in
            conn.execute("SELECT fingerprint, squad, status, due FROM items")}
-    opened = {r[0] for r in conn.execute(
-        "SELECT DISTINCT fingerprint FROM item_events WHERE kind IN ('opened', 'reopened') AND on_date > ?"
-        " AND on_date <= ?", (before_day.isoformat(), day.isoformat()))}
+    opened, reopened = set(), set()
+    for fp, kind in conn.execute(
+            "SELECT DISTINCT fingerprint, kind FROM item_events WHERE kind IN ('opened', 'reopened') AND on_date > ?"
+            " AND on_date <= ?", (before_day.isoformat(), day.isoformat())):
+        opened.add(fp)
+        if kind == "reopened":
+            reopened.add(fp)
     audited = {r[0] for r in conn.execute(
         "SELECT DISTINCT s.squad FROM run_squads s JOIN runs r USING (run_id) WHERE r.as_of <= ?",
         (day.isoformat(),))}
@@ -40,8 +44,8 @@ def board_figures(conn: sqlite3.Connection, day: date) -> list[dict]:
     for squad in sorted({v[0] for v in now.values()} | audited):
         mine = {fp: v for fp, v in now.items() if v[0] == squad}
         before = {fp: v[1] for fp, v in prev.items() if v[0] == squad}
-        rows.append(_figures(squad, mine, before, opened, day))
-    rows.append(_figures(TOTAL_LABEL, now, {fp: v[1] for fp, v in prev.items()}, opened, day))
+        rows.append(_figures(squad, mine, before, opened, day, reopened))
+    rows.append(_figures(TOTAL_LABEL, now, {fp: v[1] for fp, v in prev.items()}, opened, day, reopened))
     return rows
 
 
@@ -64,25 +68,27 @@ def _state_before(conn: sqlite3.Connection, day: date) -> dict[str, tuple[str, s
     return state
 
 
-def _figures(squad: str, mine: dict, prev_status: dict[str, str], opened: set[str], day: date) -> dict:
+def _figures(squad: str, mine: dict, prev_status: dict[str, str], opened: set[str], day: date,
+             reopened: set[str]) -> dict:
     """The same figures as `auditor.history.status._figures`, over plain dicts."""
     today = day.isoformat()
     statuses = [v[1] for v in mine.values()]
     overdue = sum(1 for _, status, due in mine.values() if status in OPEN_STATUSES and due and due < today)
     fps = set(mine)
-    closed_now = {fp for fp, v in mine.items() if v[1] == CLOSED}
-    month_closed = {fp for fp in closed_now if prev_status.get(fp) != CLOSED}
+    closed_now = {fp for fp, v in mine.items() if v[1] in CLOSED_STATUSES}  # 已销项 and 已豁免 (transitions)
+    month_closed = {fp for fp in closed_now if prev_status.get(fp) not in CLOSED_STATUSES}
     month_opened = opened & fps
     open_before = {fp for fp, st in prev_status.items() if st in OPEN_STATUSES}
     base = (open_before & fps) | month_opened | month_closed
     rate = _rate(len(closed_now), len(mine))
-    prev_rate = _rate(sum(1 for st in prev_status.values() if st == CLOSED), len(prev_status))
+    prev_rate = _rate(sum(1 for st in prev_status.values() if st in CLOSED_STATUSES), len(prev_status))
     return {
         "squad": squad, "items": len(mine), "open": statuses.count(OPEN_TODO),
         "in_progress": statuses.count(IN_PROGRESS), "closed": len(closed_now), "exempt": statuses.count(EXEMPT),
         "overdue": overdue, "closure_rate": rate, "month_opened": len(month_opened),
         "month_closed": len(month_closed), "month_closure_rate": _rate(len(month_closed), len(base)),
         "prev_closure_rate": prev_rate, "trend": None if rate is None or prev_rate is None else rate - prev_rate,
+        "month_reopened": len(reopened & fps),
     }
 
 

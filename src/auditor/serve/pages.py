@@ -24,10 +24,10 @@ def board(ctx: Ctx) -> Response:
     day = queries.board_day(ctx.conn)
     rows = queries.squad_rows(ctx.conn, ctx.user, day)
     trend = queries.run_trend(ctx.conn, ctx.user)
-    score_run, scores = queries.case_scores(ctx.conn, ctx.user)
+    score_run, score_model, scores = queries.case_scores(ctx.conn, ctx.user)
     jobs = ctx.jobs.recent(ctx.conn) if ctx.user.role == SUPERVISOR else []
     return ctx.render("board.html.j2", day=day, rows=rows, trend=trend, squads=[r["squad"] for r in rows],
-                      score_run=score_run, scores=scores, jobs=jobs, coverage=latest_line(ctx.conn, ctx.user))
+                      score_run=score_run, score_model=score_model, scores=scores, jobs=jobs, coverage=latest_line(ctx.conn, ctx.user))
 
 
 def squad_page(ctx: Ctx) -> Response:

@@ -6,6 +6,7 @@ are dated today, and the figures must include them.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import date
 
 from auditor.history.transitions import OPEN_STATUSES, STATUSES
 from auditor.history.status import TOTAL_LABEL, latest_as_of, squad_figures
-from auditor.report.common import score_config
+from auditor.scoring import ScoreModel, model_from_params
 from auditor.serve.accounts import User
 from auditor.serve.figures import board_figures
 
@@ -81,30 +82,38 @@ def run_trend(conn: sqlite3.Connection, user: User) -> list[dict]:
     return [{**t, "rates": {s: r for s, r in t["rates"].items() if visible(s)}} for t in trend]
 
 
-def case_scores(conn: sqlite3.Connection, user: User) -> tuple[int | None, list[dict]]:
-    """Case-file scores of the latest run: each case starts at the base score and loses the deduction of
-    each finding's severity (floored at 0); a squad's score is the mean over its audited cases (the
-    same computation as the audit's reports, with the default deductions)."""
-    row = conn.execute("SELECT run_id FROM runs ORDER BY as_of DESC, run_id DESC LIMIT 1").fetchone()
+@dataclass(frozen=True)
+class _Scored:
+    case_id: str
+    rule_id: str
+    severity: str
+
+
+def case_scores(conn: sqlite3.Connection, user: User) -> tuple[int | None, ScoreModel | None, list[dict]]:
+    """Case-file scores of the latest run by the score model of that run's own parameters, computed by
+    `auditor.scoring` as the audit's reports compute them (each rule deducts once per case, 不合格卷
+    capped); a squad's score is the mean over its audited cases (cases without findings score the base)."""
+    row = conn.execute("SELECT run_id, params_json FROM runs ORDER BY as_of DESC, run_id DESC LIMIT 1").fetchone()
     if row is None:
-        return None, []
-    run_id = row[0]
-    deductions, base = score_config({})
-    penalty: dict[str, float] = {}
-    for case_id, severity in conn.execute("SELECT case_id, severity FROM findings WHERE run_id = ?", (run_id,)):
-        penalty[case_id] = penalty.get(case_id, 0.0) + float(deductions.get(severity, 0))
+        return None, None, []
+    run_id, params_json = row
+    model = model_from_params(json.loads(params_json or "{}"))
+    findings = [_Scored(*r) for r in conn.execute(
+        "SELECT case_id, rule_id, severity FROM findings WHERE run_id = ?", (run_id,))]
+    per_case = model.case_scores(findings)
     case_squad = dict(conn.execute("SELECT DISTINCT case_id, squad FROM findings WHERE run_id = ?", (run_id,)))
     scores = []
     for squad, cases in conn.execute("SELECT squad, cases FROM run_squads WHERE run_id = ? ORDER BY squad",
                                      (run_id,)):
         if not user.sees_squad(squad):
             continue
-        mine = [max(0.0, base - p) for c, p in penalty.items() if case_squad.get(c) == squad]
+        mine = [per_case[c] for c, s in case_squad.items() if s == squad]
         n = max(cases, len(mine))
-        score = (sum(mine) + (n - len(mine)) * base) / n if n else base
-        scores.append({"squad": squad, "cases": n, "cases_with_findings": len(mine), "score": round(score, 2)})
+        score = (sum(s for s, _ in mine) + (n - len(mine)) * model.base) / n if n else model.base
+        scores.append({"squad": squad, "cases": n, "cases_with_findings": len(mine), "score": round(score, 2),
+                       "failed": sum(failed for _, failed in mine)})
     scores.sort(key=lambda s: (-s["score"], s["squad"]))
-    return run_id, scores
+    return run_id, model, scores
 
 
 @dataclass(frozen=True)
