@@ -6,7 +6,8 @@ On a generated 10,000-case CSV export rewritten as such a system writes it (test
   full-width) raise no officer finding the complete export does not, in both evaluators;
 * without 立案审批人, 申请法院强制执行日期 and four more columns, no 违规 rests on an absent column: every
   finding is one the complete export has and still has whatever the absent columns held (another
-  case's values); every finding lost is listed as 无法判定, and severity counts only shrink.
+  case's values); every finding lost is listed as 无法判定, severity counts only shrink, and no early
+  warning rests on an absent column.
 """
 
 from __future__ import annotations
@@ -57,7 +58,13 @@ def test_officers_as_bare_numbers_raise_no_officer_finding(district, complete, t
     assert bare.mean() > 0.9, "the rewrite wrote most cases' officers as bare numbers"
     result = run_audit(AuditConfig(exports=(folder,), as_of=AS_OF))
     mine = {_key(f) for f in result.findings if f.rule_id in OFFICER_RULES}
-    assert mine == {_key(f) for f in complete.findings if f.rule_id in OFFICER_RULES}
+    theirs = {_key(f) for f in complete.findings if f.rule_id in OFFICER_RULES}
+    assert mine <= theirs and len(mine) >= len(theirs) * 0.9
+    # a case whose officers are written by name only, with recordings rewritten to numbers only, cannot
+    # be compared: 无法判定, not a finding either way
+    lost = theirs - mine
+    assert {k[0] for k in lost} <= {"JL-REC-NOT-IN-CASE"}
+    assert lost <= {_key(u) for u in result.undetermined}
     assert {_key(f) for f in result.findings} <= {_key(f) for f in complete.findings}
     # a case officer written by number has no name on record: the reviewer cannot be compared with it
     unnamed = {u.case_id for u in result.undetermined if u.rule_id == "FH-REVIEWER-IS-OFFICER"}
@@ -80,6 +87,11 @@ def test_missing_columns_never_carry_an_accusation(district, complete, tmp_path)
     undetermined = {_key(u) for u in result.undetermined}
     assert full - accused <= undetermined, "a finding the export cannot show is listed as 无法判定"
     assert any(set(u.missing) & absent for u in result.undetermined)
+    # an early warning needs the deadline's end to be known open: none rests on an absent column
+    warned = {(w.rule_id, w.case_id) for w in result.warnings}
+    assert warned <= {(w.rule_id, w.case_id) for w in complete.warnings}
+    assert not any(w.rule_id == "ZX-COURT-LATE" for w in result.warnings)  # reads 申请法院强制执行日期
+    assert any(w.rule_id == "ZX-COURT-LATE" for w in complete.warnings)
     for severity, n in Counter(f.severity for f in result.findings).items():
         assert n <= sum(f.severity == severity for f in complete.findings)
     # whatever the absent columns held, the accusations stand: the complete export with those columns

@@ -142,3 +142,17 @@ def test_the_cli_audit_records_the_coverage_its_json_report_states(tmp_path):
     for c in counts:
         by_rule[c.rule_id] += c.count
     assert dict(by_rule) == document["undetermined_by_rule"] and by_rule
+
+
+def test_a_hand_edited_coverage_value_is_refused_with_its_place(tmp_path, partial):
+    from auditor.errors import ConfigError
+
+    db = tmp_path / "h.sqlite"
+    record_run(db, partial)
+    raw = sqlite3.connect(db)
+    raw.execute("UPDATE run_coverage_tables SET rules_without = '[\"JL-1\"' WHERE table_name = 'recordings'")
+    raw.commit()
+    raw.close()
+    with pytest.raises(ConfigError, match="run_coverage_tables.*rules_without"):
+        with open_store(db, create=False):
+            pass

@@ -20,13 +20,23 @@ def _penalised(p: Plan, h: Helpers) -> bool:
             and p.get("discovery_date") is not None)
 
 
+def _beyond_limitation(discovery, months: int, rng: random.Random, helpers: Helpers):
+    """A violation date whose limitation of `months` (its last day rolled off rest days) ended before
+    `discovery`."""
+    while True:
+        violated = add_months(discovery, -months) - timedelta(days=rng.randint(1, 180))
+        if helpers.wd.on_or_after(add_months(violated, months)) < discovery:
+            return violated
+
+
 @violation("CX-LIMITATION", "违法行为超过 2 年追责时效才被发现仍予处罚", states=("已决定", "执行中", "已结案"),
            applies=lambda p, h: _penalised(p, h) and not p.get("serious_harm"))
 def beyond_limitation(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to decided cases (summary or ordinary, not revoked). violation_date := discovery_date −
-    24 months − k days, k drawn from 1..180; violation_end_date is removed (not continuing). Only the
-    date of the violation changes (the disclosure text quotes it)."""
-    plan["violation_date"] = add_months(plan["discovery_date"], -24) - timedelta(days=rng.randint(1, 180))
+    24 months − k days, k drawn from 1..180, drawn again while the limitation's last day (moved off a
+    rest day, 民法典 203) is not before discovery_date; violation_end_date is removed (not continuing).
+    Only the date of the violation changes (the disclosure text quotes it)."""
+    plan["violation_date"] = _beyond_limitation(plan["discovery_date"], 24, rng, helpers)
     plan.pop("violation_end_date", None)
 
 
@@ -34,10 +44,11 @@ def beyond_limitation(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
            states=("已决定", "执行中", "已结案"), applies=_penalised)
 def beyond_serious_limitation(plan: Plan, rng: random.Random, helpers: Helpers) -> None:
     """Applies to decided cases (summary or ordinary, not revoked). serious_harm := true and
-    violation_date := discovery_date − 60 months − k days, k drawn from 1..180; violation_end_date is
+    violation_date := discovery_date − 60 months − k days, k drawn from 1..180, drawn again while the
+    five years' last day (moved off a rest day) is not before discovery_date; violation_end_date is
     removed."""
     plan["serious_harm"] = True
-    plan["violation_date"] = add_months(plan["discovery_date"], -60) - timedelta(days=rng.randint(1, 180))
+    plan["violation_date"] = _beyond_limitation(plan["discovery_date"], 60, rng, helpers)
     plan.pop("violation_end_date", None)
 
 

@@ -219,4 +219,6 @@ def correction_due(rule: Rule, ctx: RunContext) -> dt.date | None:
     if rule.due.unit == "working_days":
         due, unknown = ctx.calendar.add_working_days(start, np.array([amount]))
         return None if unknown[0] else due[0].astype(dt.date)
-    return ctx.as_of + dt.timedelta(days=amount)
+    # A calendar-day correction deadline ending on a rest day moves to the next working day (民法典 203).
+    due, unknown = ctx.calendar.roll_to_workday(start + np.timedelta64(amount, "D"))
+    return None if unknown[0] else due[0].astype(dt.date)

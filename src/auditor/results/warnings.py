@@ -1,4 +1,8 @@
-"""Early warnings: open deadlines that fall due within the warning horizon, where their rule applies."""
+"""Early warnings: open deadlines that fall due within the warning horizon, where their rule applies.
+
+A deadline whose end the export does not establish (its column missing, or empty where empty means
+"not recorded") is not open as far as anyone can tell: the act may be done, so no warning is raised.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ def early_warnings(rules: list[Rule], applicable: dict[str, np.ndarray], facts: 
                    ctx: RunContext) -> list[EarlyWarning]:
     """Open deadlines that fall due within the horizon, for cases where the rule applies."""
     out: list[EarlyWarning] = []
+    unknowns = facts.unknowns
     as_of = np.datetime64(ctx.as_of, "D")
     for rule in rules:
         mask = applicable.get(rule.id)
@@ -25,7 +30,13 @@ def early_warnings(rules: list[Rule], applicable: dict[str, np.ndarray], facts: 
             if not spec.warn:
                 continue
             res = facts.deadlines[spec.key]
-            for pos in np.flatnonzero(mask & (res.status == "due_soon")):
+            soon = mask & (res.status == "due_soon")
+            if unknowns is not None and spec.to_field:
+                means = (getattr(rule, "empty", None) or {}).get(spec.to_field, (None,))[0]
+                end_unknown = unknowns.of(rule.scope, spec.to_field, means)
+                if end_unknown is not None:
+                    soon = soon & ~end_unknown
+            for pos in np.flatnonzero(soon):
                 due = res.due[pos]
                 out.append(EarlyWarning(
                     case_id=str(frame["case_id"].iat[pos]), squad=str(frame["squad"].iat[pos]), rule_id=rule.id,
