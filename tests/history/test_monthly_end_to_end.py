@@ -320,6 +320,9 @@ def test_three_months_with_squads_returning_their_lists(district):
     files = sorted((octo / "整改清单").iterdir())
     res = _cli("corrections", "import", octo / "整改清单", "--history", db, "--date", "2026-11-02")
     assert res.exit_code == 0 and res.output.count("更新 0 条") == len(files) > 4, res.output
+    # So does the district workbook, untouched (its exempted row included).
+    res = _cli("corrections", "import", octo / "report.xlsx", "--history", db, "--date", "2026-11-02")
+    assert res.exit_code == 0 and "更新 0 条" in res.output and "冲突 0 条" in res.output, res.output
     _check(db, oracle, date(2026, 11, 2))
 
     # The monthly form for October: one row per open 重点 (严重) item; November has no audit: refused.

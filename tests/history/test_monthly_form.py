@@ -176,3 +176,58 @@ def test_an_exempted_item_counts_as_fixed_and_the_remark_says_so(tmp_path):
     ws = openpyxl.load_workbook(out)[A]
     assert ws.cell(7, 5).value == "月底仍未整改 1 个，其中超期 1 个；本月完成数含经批准豁免 1 个"
     assert openpyxl.load_workbook(out)[B].cell(7, 5).value == "月底仍未整改 0 个，其中超期 0 个"
+
+
+def _register(tmp_path, text: str, encoding: str = "utf-8"):
+    path = tmp_path / "问题线索来源.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_referred_problems_are_counted_by_their_source(store, tmp_path):
+    from auditor.history.problem_sources import load_problem_sources
+
+    register = load_problem_sources(_register(tmp_path, (
+        "案件编号,规则编号,问题线索来源,依据\n"
+        "C2,,上级交办,督查通报〔2025〕3号\n"      # every problem of C2: F2 (reopened in May)
+        "C4,R004,群众举报反映,12345 工单\n"        # F4 only (opened in April)
+        "C4,R999,信访,\n"                          # no such problem: listed, not counted
+        "C9,,信访渠道收集,\n"), "gb18030"))        # no such case
+    fig = monthly_figures(store, "2025-05", sources=register)
+    a = {u.unit: u for u in fig.squads}[A]
+    order = ("群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交", "其中列入重点整治清单")
+    assert [a.found_month[k] for k in order] == [0, 0, 0, 1, 1]  # F2: referred by a superior, not the audit
+    assert [a.found_year[k] for k in order] == [1, 0, 1, 1, 2]  # F4 complaint, F1 audit, F2 superior
+    assert [r.line for r in fig.unmatched] == [4, 5]
+    out = tmp_path / "form.xlsx"
+    write_monthly(store, "2025-05", out, sources=register)
+    ws = openpyxl.load_workbook(out)[A]
+    cells = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
+    assert "1. 2025年3月31日\n上级部门移交" in cells and "2. 2025年4月30日\n群众举报反映" in cells
+    # Without the register every problem is the audit's own find, whatever the case's 案件来源.
+    plain = {u.unit: u for u in monthly_figures(store, "2025-05").squads}[A]
+    assert [plain.found_year[k] for k in order] == [0, 0, 3, 0, 2]
+
+
+@pytest.mark.parametrize(("text", "message", "line"), [
+    ("案件编号,来源\nC1,信访\n", "表头应含 案件编号 与 问题线索来源", 1),
+    ("案件编号,问题线索来源\nC1,路人告知\n", "问题线索来源 '路人告知' 无效", 2),
+    ("案件编号,问题线索来源\n,信访\n", "缺少案件编号", 2),
+    ("案件编号,规则编号,问题线索来源\nC1,R1,信访\nC1,R1,上级交办\n", "案件 C1 规则 R1 已在第 2 行登记", 3),
+])
+def test_a_bad_register_names_file_and_line(tmp_path, text, message, line):
+    from auditor.history.problem_sources import load_problem_sources
+
+    path = _register(tmp_path, text)
+    with pytest.raises(ConfigError, match=message) as err:
+        load_problem_sources(path)
+    assert (err.value.file, err.value.line) == (str(path), line)
+
+
+def test_cli_sources_warns_of_rows_that_match_nothing(store, tmp_path):
+    path = _register(tmp_path, "案件编号,规则编号,问题线索来源\nC2,,上级交办\nC9,,信访\n")
+    res = CliRunner().invoke(main, ["monthly", "--month", "2025-05", "--history", str(store), "--sources", str(path),
+                                    "--out", str(tmp_path / "f.xlsx")])
+    assert res.exit_code == 0, res.output
+    assert f"注意: {path}:3: 登记的问题在历史库中没有对应的整改问题" in res.output
+    assert f"{path}:2" not in res.output

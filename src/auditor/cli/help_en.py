@@ -114,6 +114,8 @@ OPTIONS = {
     "audit --baseline": "Baseline: a run number in the history store, 'latest', or an earlier findings.json.",
     "audit --new-only": "Judge the exit code on findings new since the baseline only.",
     "audit --exceptions": "Exception register (YAML).",
+    "monthly --sources": "Register of problems referred by a complaint, 信访 or a superior (CSV: 案件编号,规则编号,"
+                         "问题线索来源,依据); every problem not listed is counted as found by the audit (主动排查发现).",
     "audit --case": "Only this case (case number; repeatable). A partial audit: recorded only in a store named "
                     "with --history, and it never closes items of other cases.",
     "audit --cause": "Only the cases of this case type: the 案由 (cause) as exported, or its 案由编码 (cause code) "

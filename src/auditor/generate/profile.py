@@ -47,7 +47,7 @@ CONFLICTS = frozenset({
                                         "ZX-SURCHARGE-RATE", "ZX-SURCHARGE-OVER-FINE")),
     *(("JL-STAGE-SERVICE", k) for k in _ENFORCEMENT_REPLANS),  # the lawsuit window runs from service
     *(("JL-STAGE-INVESTIGATION", k) for k in ("JL-REC-OFFICERS", "JL-REC-NOT-IN-CASE")),  # recordings removed
-    *(("CQ-CLOSURE-LATE", k) for k in ("ZX-COURT-LATE", "ZX-DEMAND-MISSING", "ZX-RIGHT-LOST")),
+    *(("CQ-CLOSURE-LATE", k) for k in ("ZX-COURT-LATE", "ZX-DEMAND-MISSING", "ZX-RIGHT-LOST", "JL-AV-DEMOLITION")),
     ("ZT-PARTY-TYPE", "GS-PERSONAL-DATA"),  # a person's ID is what the disclosure must mask
 })
 

@@ -4,8 +4,9 @@ Read from the history store as it stood at the end of the month:
 - 问题线索发现情况: items opened (or reopened) in the period, by where the problem came from. The
   audit found every item itself, so each is 主动排查发现; the case's 案件来源 (a complaint about a street
   stall, say) is where the *case* came from, not the enforcement problem the audit found in its file.
-  An explicit source of the problem, when one is known, maps as the form names it: 投诉举报 (incl.
-  12345) → 群众举报反映, 信访 → 信访渠道收集, 上级交办 / 部门移送 → 上级部门移交 (`form_source`).
+  The supervision section's register of referred problems (`problem_sources`, `auditor monthly
+  --sources`) names the others: 投诉举报 (incl. 12345) → 群众举报反映, 信访 → 信访渠道收集, 上级交办 /
+  部门移送 → 上级部门移交 (`form_source`).
   其中列入重点整治清单 = those of severity 严重.
 - 整治情况: items 销项 in the period (closed at its end, not closed at its start); 销项 is 已销项 or
   已豁免 (an approved exemption closes an item, `transitions.CLOSED_STATUSES`), and the 备注 says how
@@ -32,21 +33,13 @@ from auditor.history.transitions import CLOSED_STATUSES
 from auditor.history.status import month_bounds, opened_between, state_at
 from auditor.history.store import open_store
 
-SOURCE_COLUMNS = ("群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交")
+from auditor.history.problem_sources import (  # noqa: F401  (form_source, DEFAULT_SOURCE: re-exported)
+    DEFAULT_SOURCE, FORM_SOURCES as SOURCE_COLUMNS, ProblemSources, Referral, form_source,
+)
+
 KEY_COLUMN = "其中列入重点整治清单"
-DEFAULT_SOURCE = "主动排查发现"
-SOURCE_MAP = {"投诉举报": "群众举报反映", "12345": "群众举报反映", "信访": "信访渠道收集",
-              "上级交办": "上级部门移交", "部门移送": "上级部门移交"}
 KEY_SEVERITY = "严重"
 DISTRICT = "全区"
-
-
-def form_source(issue_source: str | None = None) -> str:
-    """The form's 问题线索来源 column for where a problem was reported (None: the audit found it,
-    主动排查发现; 巡查发现, 其他 and unknown values too)."""
-    if not isinstance(issue_source, str):
-        return DEFAULT_SOURCE
-    return SOURCE_MAP.get(issue_source.strip(), DEFAULT_SOURCE)
 
 
 @dataclass
@@ -73,6 +66,7 @@ class MonthlyFigures:
     squads: list[UnitFigures]
     runs_in_month: int = 0  # audits whose as-of date falls in the month (0: the state carried forward)
     last_as_of: date | None = None  # the latest audit up to the month's end
+    unmatched: list[Referral] = field(default_factory=list)  # register rows naming no item in the store
 
 
 MONTH_YEARS = (1900, 2200)  # the form compares with the year before; dates beyond cannot be stored
@@ -87,9 +81,12 @@ def parse_month(text: str) -> date:
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
-def monthly_figures(db_path: str | Path, month: str | date, *, allow_no_audit: bool = False) -> MonthlyFigures:
+def monthly_figures(db_path: str | Path, month: str | date, *, allow_no_audit: bool = False,
+                    sources: ProblemSources | None = None) -> MonthlyFigures:
     """The form's figures for `month`. A month without a recorded audit is refused (ConfigError) unless
-    `allow_no_audit`, which reports the state the last audit left."""
+    `allow_no_audit`, which reports the state the last audit left. `sources`: the register of problems
+    referred by a complaint, 信访 or a superior (default: every problem 主动排查发现)."""
+    sources = sources or ProblemSources()
     first = parse_month(month) if isinstance(month, str) else month.replace(day=1)
     before_month, end = month_bounds(first)
     before_year = date(first.year - 1, 12, 31)
@@ -107,17 +104,19 @@ def monthly_figures(db_path: str | Path, month: str | date, *, allow_no_audit: b
         opened_year = opened_between(conn, before_year, end)
         squads = sorted(set(now["squad"]) | _audited_squads(conn, before_year, end))
     units = [(s, now["squad"] == s) for s in squads] + [(DISTRICT, now["squad"].notna())]
+    now = now.assign(problem_source=[sources.source(c, r) for c, r in zip(now["case_id"], now["rule_id"])])
     figures = [_unit(name, now[mask], at_month_start, at_year_start, opened_month, opened_year, end.isoformat())
                for name, mask in units]
     return MonthlyFigures(month=first, month_end=end, runs=runs, district=figures[-1], squads=figures[:-1],
-                          runs_in_month=int(in_month or 0), last_as_of=date.fromisoformat(last))
+                          runs_in_month=int(in_month or 0), last_as_of=date.fromisoformat(last),
+                          unmatched=sources.unmatched(set(zip(now["case_id"], now["rule_id"]))))
 
 
 def _unit(name: str, mine: pd.DataFrame, at_month_start: pd.DataFrame, at_year_start: pd.DataFrame,
           opened_month: set[str], opened_year: set[str], end: str) -> UnitFigures:
     fps = set(mine["fingerprint"])
     key = set(mine.loc[mine["severity"] == KEY_SEVERITY, "fingerprint"])
-    source = {fp: form_source() for fp in mine["fingerprint"]}  # every item: found by the audit
+    source = dict(zip(mine["fingerprint"], mine["problem_source"]))  # 主动排查发现 unless referred
     closed_now = set(mine.loc[mine["status"].isin(CLOSED_STATUSES), "fingerprint"])
     closed_at = lambda frame: set(frame.loc[frame["status"].isin(CLOSED_STATUSES), "fingerprint"])  # noqa: E731
     fixed_month = closed_now - closed_at(at_month_start)

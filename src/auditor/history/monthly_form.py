@@ -17,7 +17,7 @@ import xlsxwriter
 from auditor.atomic import atomic_path
 from auditor.history.text import display_width
 from auditor.history.monthly import (
-    DISTRICT, KEY_COLUMN, SOURCE_COLUMNS, MonthlyFigures, UnitFigures, form_source, monthly_figures,
+    DISTRICT, KEY_COLUMN, SOURCE_COLUMNS, MonthlyFigures, ProblemSources, UnitFigures, form_source, monthly_figures,
 )
 from auditor.cells import neutralise, xml_safe
 from auditor.cells import sheet_names
@@ -29,10 +29,11 @@ MAX_LISTED = 200  # a form cell is not a register: beyond this, refer to the cor
 
 
 def write_monthly(db_path: str | Path, month: str | date, out: str | Path, *,
-                  authority: str = DEFAULT_AUTHORITY, allow_no_audit: bool = False) -> MonthlyFigures:
+                  authority: str = DEFAULT_AUTHORITY, allow_no_audit: bool = False,
+                  sources: ProblemSources | None = None) -> MonthlyFigures:
     """Fill the form for `month` (e.g. "2025-05") from the store and write it to `out`. A month with no
     recorded audit is refused unless `allow_no_audit` (the form then says whose state it shows)."""
-    figures = monthly_figures(db_path, month, allow_no_audit=allow_no_audit)
+    figures = monthly_figures(db_path, month, allow_no_audit=allow_no_audit, sources=sources)
     with atomic_path(out) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
@@ -149,7 +150,8 @@ def _progress_rows(ws, fmt: dict, put, unit: UnitFigures, row: int) -> int:
         r = row + n
         first = date.fromisoformat(item["first_as_of"])
         squad = f"{item['squad']}\n" if unit.unit == DISTRICT else ""
-        put(r, 2, f"{n}. {first.year}年{first.month}月{first.day}日\n{form_source()}", "text")
+        put(r, 2, f"{n}. {first.year}年{first.month}月{first.day}日\n{item.get('problem_source') or form_source()}",
+            "text")
         put(r, 3, f"{squad}{item['case_id']}\n（规则 {item['rule_id']}）", "text")
         put(r, 4, item.get("title_zh") or "", "text")
         put(r, 5, item["status"], "text")

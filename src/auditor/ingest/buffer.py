@@ -29,6 +29,7 @@ BATCH = 4096
 class TableBuffer:
     def __init__(self, table: str, profile: TableMapping, limits: Limits):
         self.table = table
+        self.profile, self.limits = profile, limits
         self.fields = TABLES[table]
         self.names = [f.name for f in self.fields]
         self.index = {name: i for i, name in enumerate(self.names)}
@@ -155,6 +156,47 @@ class TableBuffer:
         value = "、".join(t or "" for t in text) if isinstance(text, tuple) else text
         self.rejected.append(RejectedRow(self.table, self._file, line, self.names[fi], reason,
                                          preview(value)))
+
+    # --- a file read in two processes (ingest/xml_split.py) ------------------------------------
+
+    def fresh(self) -> TableBuffer:
+        """An empty buffer with the same settings, for the rows of a second part of a file."""
+        return TableBuffer(self.table, self.profile, self.limits)
+
+    def part(self) -> tuple:
+        """Everything this buffer read (parsed), to be appended to another by `merge`."""
+        self.flush()
+        return self.columns, self.files, self.lines, self.parents, self.rejected, self.rows_in
+
+    def fits(self, part: tuple) -> bool:
+        return self.rows_in + part[5] <= self.max_rows
+
+    def merge(self, part: tuple) -> None:
+        """Append `part()` of another buffer: as if its rows had come after this buffer's own."""
+        self.flush()
+        columns, files, lines, parents, rejected, rows_in = part
+        for mine, theirs in zip(self.columns, columns):
+            mine.extend(theirs)
+        self.files.extend(files)
+        self.lines.extend(lines)
+        self.parents.extend(parents)
+        self.rejected.extend(rejected)
+        self.rows_in += rows_in
+
+    def snapshot(self) -> tuple:
+        """The state before a file is read, for `restore` when it must be read again."""
+        self.flush()
+        return (len(self.lines), len(self.rejected), self.rows_in, self.files_read, set(self.declared),
+                self._file, self._plan)
+
+    def restore(self, state: tuple) -> None:
+        n, r, self.rows_in, self.files_read, self.declared, self._file, self._plan = state
+        for column in self.columns:
+            del column[n:]
+        for kept in (self.files, self.lines, self.parents):
+            del kept[n:]
+        del self.rejected[r:]
+        self._batch, self._batch_lines, self._batch_parents = [], [], []
 
     def frame(self) -> pd.DataFrame:
         self.flush()

@@ -17,8 +17,10 @@ from typing import BinaryIO
 from lxml import etree
 
 from auditor.errors import InputError
+from auditor.ingest import xml_split
 from auditor.ingest.buffer import TableBuffer
 from auditor.ingest.xml_events import PullEvents
+from auditor.ingest.xml_root import ROOTS, Root
 from auditor.ingest.fastcheck import VALIDATE_MODES, RowReader, fast_allowed
 from auditor.ingest.mapping import ExportMapping, normalise_label
 from auditor.ingest.partial import unread_from_line
@@ -28,7 +30,6 @@ from auditor.model.fields import TABLES, field_of
 from auditor.model.values import parse_value, split_list_text
 from auditor.progress import current
 
-ROOTS = {"cases": "case", "disclosures": "disclosure"}
 ROOT_TABLE = {"cases": "cases", "disclosures": "disclosures"}
 
 
@@ -76,104 +77,79 @@ def read_xml(path: Path, name: str, profile: ExportMapping, buffers: dict[str, T
     see `fastcheck`); "always" runs the validator on every element."""
     if validate not in VALIDATE_MODES:
         raise ValueError(f"validate must be one of {VALIDATE_MODES}, not {validate!r}")
-    with open(path, "rb") as raw:
-        reader = _HashingReader(raw)
-        rows, table, broken = _parse(reader, name, profile, buffers, warnings, validate == "fast")
-        sha = reader.drain()
+    split = xml_split.plan(Path(path)) if validate == "fast" else None
+    if split is None:
+        with open(path, "rb") as raw:
+            reader = _HashingReader(raw)
+            rows, table, broken = _parse(reader, name, profile, buffers, warnings, validate == "fast")
+            sha = reader.drain()
+    else:
+        rows, table, broken, sha = _read_split(path, split, name, profile, buffers, warnings)
     unread = unread_from_line(Path(path), broken[0], broken[1]) if broken else None
     return FileInfo(path=name, sha256=sha, table=table, form="xml", encoding="xml", rows=rows, unread=unread)
 
 
-class _Root:
-    """What the root's children have been: every element directly under the root is either read as a
-    row, rejected as a row, or reported as a warning, never dropped without a word."""
-
-    def __init__(self, root, table: str, name: str, buffers: dict[str, TableBuffer],
-                 warnings: list[InputWarning]):
-        self.root = root
-        self.table = table
-        self.name = name
-        self.buffers = buffers
-        self.warnings = warnings
-        self.reported: set[str] = set()
-        self.rows = 0  # rows of `table` from this file, read or rejected
-
-    def handle(self, el, read) -> None:
-        """An ended <case> or <disclosure> (no namespace), wherever it is."""
-        tag = el.tag
-        parent = el.getparent()
-        if ROOTS[self.root.tag] != tag:  # a <case> in a disclosure export, or the reverse
-            where = "" if parent is self.root else f"（位于 <{_local(parent.tag)}> 内）"
-            self.buffers[_TABLE_OF[tag]].reject(
-                el.sourceline, None, f"<{tag}> 出现在 <{self.root.tag}> 导出中{where}，未读取")
-            return
-        self.rows += 1
-        if parent is not self.root:  # misplaced: reported, never silently dropped
-            self.buffers[self.table].reject(el.sourceline, None,
-                                            f"<{tag}> 不在根元素下（位于 <{_local(parent.tag)}> 内），未读取")
-            return
-        read(el)
-        el.clear(keep_tail=True)  # the tail is parsed later; text there is reported by `sweep`
-        self.sweep(el)
-
-    def sweep(self, upto=None) -> None:
-        """Remove the root's children before `upto` (all of them when None), accounting for each one
-        that was not a row already handled by `handle`."""
-        root = self.root
-        while len(root) and root[0] is not upto:
-            self._account(root[0])
-            del root[0]
-        if root.text and root.text.strip() and "text" not in self.reported:
-            self._warn_text(root.text, root.sourceline)
-            root.text = None
-
-    def _account(self, child) -> None:
-        tail = child.tail
-        if tail and tail.strip():
-            self._warn_text(tail, child.sourceline)
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _TABLE_OF:
-            return  # a row (handled at its end event), or a comment / processing instruction
-        local = _local(tag)
-        if local in _TABLE_OF:  # <case> in a namespace: a row the export format does not have
-            if _TABLE_OF[local] == self.table:
-                self.rows += 1
-            self.buffers[_TABLE_OF[local]].reject(
-                child.sourceline, None, f"<{local}> 在命名空间 {_namespace(tag)} 中，不是导出格式的元素，未读取")
-            return
-        key = f"root/{tag}"
-        if key in self.reported:
-            return
-        self.reported.add(key)
-        inside = sum(1 for _ in child.iter(_ANY_ROW))
-        held = f"，其中含 {inside} 个 <case>/<disclosure>（已逐个拒收）" if inside else ""
-        local = preview(local)  # an element name may be 50,000 characters long
-        self.warnings.append(InputWarning("unknown_element", self.name, child.sourceline, local,
-                                          f"根元素下的未知元素 <{local}>{held}，已忽略（同名元素只提示一次）"))
-
-    def _warn_text(self, text: str, line: int | None) -> None:
-        self.reported.add("text")
-        self.warnings.append(InputWarning("unknown_text", self.name, line, None,
-                                          f"根元素下有不属于任何字段的文字，已忽略: {preview(text.strip())}"))
+def _read_split(path: Path, split: xml_split.Split, name: str, profile: ExportMapping,
+                buffers: dict[str, TableBuffer], warnings: list[InputWarning]):
+    """`read_xml` with the second half read by a helper process (`xml_split`); the same outcome."""
+    split.start(lambda s: _helper_part(s, name, profile, buffers))
+    saved = {t: b.snapshot() for t, b in buffers.items()}, len(warnings)
+    try:
+        with open(path, "rb") as raw:
+            reader = _HashingReader(raw)
+            try:
+                rows, table, broken = _parse(xml_split.MainReader(reader, split, _usable), name, profile,
+                                             buffers, warnings, True, split)
+            except xml_split.Retry:  # the split was not between two records: once more, in one pass
+                for t, b in buffers.items():
+                    b.restore(saved[0][t])
+                del warnings[saved[1]:]
+                raw.seek(0)
+                reader = _HashingReader(raw)
+                rows, table, broken = _parse(reader, name, profile, buffers, warnings, True)
+            sha = reader.drain()
+    finally:
+        split.stop()
+    return rows, table, broken, sha
 
 
-_TABLE_OF = {"case": "cases", "disclosure": "disclosures"}
-_ANY_ROW = ("case", "disclosure", "{*}case", "{*}disclosure")
+def _helper_part(split: xml_split.Split, name: str, profile: ExportMapping,
+                 buffers: dict[str, TableBuffer]) -> dict:
+    """In the helper process: the part after the split, read into empty buffers."""
+    fresh = {t: b.fresh() for t, b in buffers.items()}
+    warnings: list[InputWarning] = []
+    rows, _, broken = _parse(xml_split.PartReader(split), name, profile, fresh, warnings, True)
+    return {"rows": rows, "broken": broken, "warnings": warnings,
+            "tables": {t: b.part() for t, b in fresh.items()}}
 
 
-def _local(tag) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else str(tag)
+def _usable(got: dict) -> bool:
+    """The helper's part stands on its own: read to its end, no warning (those are said once per file),
+    and no two rejections of one table on one line (their order would depend on batch boundaries)."""
+    if got["broken"] is not None or got["warnings"]:
+        return False
+    for _, _, _, _, rejected, _ in got["tables"].values():
+        if len({r.line for r in rejected}) != len(rejected):
+            return False
+    return True
 
 
-def _namespace(tag: str) -> str:
-    return etree.QName(tag).namespace or ""
+def _merge(split: xml_split.Split, top: Root, buffers: dict[str, TableBuffer]) -> None:
+    got = split.result
+    if not all(buffers[t].fits(part) for t, part in got["tables"].items()):
+        raise xml_split.Retry  # one pass raises the row limit at the very row
+    for t, part in got["tables"].items():
+        buffers[t].merge(part)
+    top.rows += got["rows"]
 
 
 def _parse(reader: _HashingReader, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
-           warnings: list[InputWarning], fast: bool) -> tuple[int, str, tuple[int, str] | None]:
-    """(rows of the root's table, table, (line, reason) where reading broke off, or None)."""
+           warnings: list[InputWarning], fast: bool, split: xml_split.Split | None = None
+           ) -> tuple[int, str, tuple[int, str] | None]:
+    """(rows of the root's table, table, (line, reason) where reading broke off, or None); with
+    `split`, the reader ends the root at the split and the helper's rows come after the main part's."""
     events = PullEvents(reader)
-    top: _Root | None = None
+    top: Root | None = None
     broken = None
     try:
         for event, el in events:
@@ -196,11 +172,13 @@ def _parse(reader: _HashingReader, name: str, profile: ExportMapping, buffers: d
                     def read(e, f=readers.get("disclosures")):
                         _read_flat(e, name, shapes["disclosures"], warnings, unknown, f)
                 unknown: set[str] = set()
-                top = _Root(el, table, name, buffers, warnings)
+                top = Root(el, table, name, buffers, warnings)
                 continue
             if event == "end" and el is not top.root:
                 top.handle(el, read)
     except etree.XMLSyntaxError as exc:
+        if split is not None and reader.accepted:
+            raise xml_split.Retry from None  # the closing tag did not close: not a record boundary
         if top is None:
             raise InputError(f"不是格式正确的 XML: {exc.msg}", file=name, line=exc.lineno) from None
         line = exc.lineno or 1
@@ -211,6 +189,8 @@ def _parse(reader: _HashingReader, name: str, profile: ExportMapping, buffers: d
         root = events.root
         raise InputError(f"XML 根元素不是 <cases> 或 <disclosures>: <{_root_tag(root)}>"
                          if root is not None else "XML 中没有元素", file=name)
+    if split is not None and reader.accepted:
+        _merge(split, top, buffers)
     top.sweep()
     return top.rows, top.table, broken
 

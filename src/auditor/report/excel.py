@@ -222,7 +222,7 @@ def _squad_sheet(w: _Writer, ws, squad: str, findings: list, lang: str, exemptio
         ws.write_string(i, 11, item.status if item is not None else EXEMPT if exempt else state, w.f_text)
         if item is not None and item.note:
             ws.write_string(i, 12, text(item.note), w.f_wrap)
-        elif exempt:
+        elif exempt and item is None:  # a recorded run's 备注 is the squad's own: an import compares it as issued
             ws.write_string(i, 12, text(f"豁免：{exempt.get('reason', '')}（{exempt.get('approver', '')}）"), w.f_wrap)
         height = _row_height([(f.rule_id, widths[3]), (kind, widths[4]), (message, widths[6]), (basis, widths[7]),
                               (correction, widths[8]), (departments, widths[9])])

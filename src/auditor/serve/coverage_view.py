@@ -8,6 +8,7 @@ counts of its own squad only, never the district totals.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections import defaultdict
 
 from auditor.coverage import coverage_line, table_label
@@ -83,19 +84,34 @@ def short_names(squads: list[str]) -> dict[str, str]:
     return {s: (s[:len(s) - len(suffix)] if s in named and suffix else s) for s in squads}
 
 
+_LINES: dict[tuple, dict | None] = {}
+_LINES_LOCK = threading.Lock()
+
+
 def latest_line(conn: sqlite3.Connection, user: User) -> dict | None:
     """The one-line coverage of the latest run for the board: {run_id, as_of, line}; None without runs
-    or when the latest run was recorded without its coverage."""
-    row = conn.execute("SELECT run_id, as_of FROM runs ORDER BY as_of DESC, run_id DESC LIMIT 1").fetchone()
+    or when the latest run was recorded without its coverage. A recorded run's coverage never changes,
+    so the line is kept per store, run and squad (the board is the most requested page)."""
+    row = conn.execute("SELECT run_id, as_of, recorded_at FROM runs ORDER BY as_of DESC, run_id DESC LIMIT 1"
+                       ).fetchone()
     if row is None:
         return None
-    run_id, as_of = row
+    run_id, as_of, recorded_at = row
     own = None if user.role != SQUAD else [user.squad]
+    key = (conn.execute("PRAGMA database_list").fetchone()[2], run_id, recorded_at, user.squad if own else None)
+    with _LINES_LOCK:
+        if key in _LINES:
+            return _LINES[key]
     coverage = read_coverage(conn, run_id, squads=[])  # the line needs no per-squad filled counts
-    if coverage is None:
-        return None
-    undetermined = sum(c.count for c in undetermined_counts(conn, run_id, squads=own))
-    return {"run_id": run_id, "as_of": as_of, "line": _line(coverage, undetermined, own is None)}
+    value = None
+    if coverage is not None:
+        undetermined = sum(c.count for c in undetermined_counts(conn, run_id, squads=own))
+        value = {"run_id": run_id, "as_of": as_of, "line": _line(coverage, undetermined, own is None)}
+    with _LINES_LOCK:
+        if len(_LINES) > 256:
+            _LINES.clear()
+        _LINES[key] = value
+    return value
 
 
 def _line(coverage, undetermined: int, district: bool) -> str:
