@@ -106,7 +106,10 @@ def test_a_damaged_page_names_the_file_and_the_next_step(tmp_path):
     ("UPDATE items SET due = 'soon'", "items 第 1 行 due = 'soon'"),
     ("UPDATE items SET severity = '致命'", "items 第 1 行 severity = '致命'"),
     ("UPDATE items SET times_reopened = -3", "times_reopened = '-3'"),
-], ids=["impossible_date", "broken_json", "due_not_a_date", "unknown_severity", "negative_count"])
+    ("UPDATE runs SET case_scope_json = '\"C1\"'", "表 runs 第 1 行 case_scope_json = '\"C1\"'（应为JSON 列表或空）"),
+    ("UPDATE runs SET squad_filter_json = '[broken'", "表 runs 第 1 行 squad_filter_json"),
+], ids=["impossible_date", "broken_json", "due_not_a_date", "unknown_severity", "negative_count", "case_scope_not_list",
+        "squad_scope_broken"])
 def test_hand_edited_values_are_named(tmp_path, edit, where):
     db = tmp_path / "h.sqlite"
     record_run(db, make_result("2025-03-31", [("R1", "C1", "一中队")]))

@@ -40,6 +40,12 @@ def fingerprint(rule_id: str, case_id: str, subject: str = "") -> str:
     return hashlib.sha256(raw).hexdigest()[:20]
 
 
+def fingerprint_prefix(rule_id: str) -> bytes:
+    """What every fingerprint of `rule_id` hashes first: `fingerprint(r, c, s)` is
+    `sha256(fingerprint_prefix(r) + f"{c}\x1f{s}".encode()).hexdigest()[:20]` (for builders in bulk)."""
+    return f"{rule_id}\x1f".encode("utf-8")
+
+
 @dataclass(frozen=True)
 class Basis:
     law: str

@@ -200,3 +200,17 @@ def test_repetitive_text_columns_share_one_object_per_value():
     assert first[0] == "乱设摊0" and len({id(v) for v in first + second}) == 3
     unique, _ = parse([f"案由{i}" for i in range(10)] + ["", None])
     assert unique[:2] == ["案由0", "案由1"] and unique[-2:] == [None, None]
+
+
+def test_column_of_mostly_new_texts_parses_directly_with_the_same_values_and_failures():
+    """Times of day rarely repeat: past half new texts a column skips its memo, same outcome."""
+    parse = make_column_parser(RECORDED)
+    times = [f"2025-05-{1 + i // 1440:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00" for i in range(600)]
+    raw = times[:300] + ["", None, "2025-02-30T10:00:00", " ", "2025-05-01 08:00"] + times[300:]
+    for batch in (raw, list(reversed(raw)), raw[:100] + raw[:100] * 3):  # direct, direct, back to the memo
+        values, failures = parse(batch)
+        assert values == [parse_value(RECORDED, t) if t != "2025-02-30T10:00:00" else values[i]
+                          for i, t in enumerate(batch)]
+        assert failures == [(i, "日期无效: 2025-02-30T10:00:00") for i, t in enumerate(batch)
+                            if t == "2025-02-30T10:00:00"]
+    assert values[0] == datetime(2025, 5, 1, 0, 0)

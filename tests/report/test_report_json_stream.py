@@ -1,4 +1,5 @@
-"""findings.json is streamed item by item; its bytes are those of the whole document serialised at once."""
+"""findings.json is streamed item by item; its bytes are those of the whole document serialised at once.
+The 无法判定 items it writes are built in bulk: their fingerprints are the per-item function's."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from _report_factory import small_result
 from auditor.api import AuditConfig, run_audit
-from auditor.findings import Undetermined
+from auditor.findings import Undetermined, fingerprint
 from auditor.generate import generate_export
 from auditor.report.json_report import build_document, dumps, write_json
 
@@ -64,3 +65,11 @@ def test_odd_values_and_empty_lists_stream_as_the_document(tmp_path):
     assert json.loads(written)["undetermined"][0]["case_id"] is None
     empty = write_json(replace(base, findings=[], undetermined=[]), tmp_path / "g.json")[0].read_bytes()
     assert b'"findings": [],' in empty and b'"undetermined": []' in empty
+
+
+def test_bulk_undetermined_fingerprints_are_the_per_item_ones(partial_export):
+    result = run_audit(AuditConfig(exports=(str(partial_export),), as_of=date(2026, 11, 25)))
+    items = result.undetermined
+    assert len(items) > 200
+    assert [u.fingerprint for u in items] == [fingerprint(u.rule_id, u.case_id, u.subject) for u in items]
+    assert len({u.fingerprint for u in items}) == len(items)

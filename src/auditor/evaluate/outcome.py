@@ -8,12 +8,13 @@ evaluate/rete.py); everything built from that verdict is here, once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha256
 
 import numpy as np
 
 from auditor.coverage import table_label
 from auditor.enrich.unknowns import DERIVED_CASE, DERIVED_RECORDING, SCOPE_TABLE
-from auditor.findings import Undetermined, fingerprint
+from auditor.findings import Undetermined, fingerprint_prefix
 from auditor.model.fields import TABLES
 from auditor.rules.conditions import fields_of
 from auditor.rules.model import Rule
@@ -132,14 +133,15 @@ def build_undetermined(rules: list[Rule], outcomes: dict[str, Outcome], facts, a
         squads = frame["squad"].to_numpy(dtype=object)[positions]
         subjects = frame[rule.subject].to_numpy(dtype=object)[positions] if rule.subject else None
         title = dict(rule.title)
+        prefix = fingerprint_prefix(rule.id)
         for i, (pos, code) in enumerate(zip(positions.tolist(), codes.tolist())):
             missing, labels = shared[code]
             subject = "" if subjects is None else str(subjects[i] if subjects[i] is not None else f"#{pos + 1}")
             case_id = str(case_ids[i])
             out.append(Undetermined(
-                fingerprint=fingerprint(rule.id, case_id, subject), rule_id=rule.id, case_id=case_id,
-                squad=str(squads[i] or ""), theme=rule.theme, severity=rule.severity, subject=subject,
-                title=title, missing=missing, missing_labels=labels))
+                fingerprint=sha256(prefix + f"{case_id}\x1f{subject}".encode()).hexdigest()[:20],
+                rule_id=rule.id, case_id=case_id, squad=str(squads[i] or ""), theme=rule.theme,
+                severity=rule.severity, subject=subject, title=title, missing=missing, missing_labels=labels))
     out.sort(key=Undetermined.sort_key)
     return out
 

@@ -117,6 +117,15 @@ _CHECKS: tuple[tuple[str, str, str, str], ...] = (
     ("runs", "params_json", "NOT json_valid(params_json)", "JSON"),
     ("runs", "counts_json", "NOT json_valid(counts_json)", "JSON"),
     ("runs", "n_findings", "typeof(n_findings) != 'integer' OR n_findings < 0", "非负整数"),
+    # a partial run's scope decides which items it may close: a hand-edited scope must not be guessed at
+    ("runs", "squad_filter_json", "squad_filter_json IS NOT NULL AND (NOT json_valid(squad_filter_json)"
+     " OR json_type(squad_filter_json) != 'array')", "JSON 列表或空"),
+    ("runs", "rule_filter_json", "rule_filter_json IS NOT NULL AND (NOT json_valid(rule_filter_json)"
+     " OR json_type(rule_filter_json) != 'array')", "JSON 列表或空"),
+    ("runs", "case_scope_json", "case_scope_json IS NOT NULL AND (NOT json_valid(case_scope_json)"
+     " OR json_type(case_scope_json) != 'array')", "JSON 列表或空"),
+    ("runs", "case_filter_json", "case_filter_json IS NOT NULL AND (NOT json_valid(case_filter_json)"
+     " OR json_type(case_filter_json) != 'object')", "JSON 对象或空"),
     ("items", "first_as_of", _DATE.format(c="first_as_of"), "YYYY-MM-DD 日期"),
     ("items", "last_as_of", _DATE.format(c="last_as_of"), "YYYY-MM-DD 日期"),
     ("items", "due", _DATE.format(c="due"), "YYYY-MM-DD 日期或空"),

@@ -128,8 +128,17 @@ def make_column_parser(field: Field, date_formats: Sequence[str] | None = None,
     convert = _converter(field, tuple(date_formats or ()), vmap)
     memo: dict[Any, Any] = {None: missing, "": missing}
     failed: set[Any] = set()  # memo keys whose value is a Failure
+    unique = [False]  # the last batch was mostly new texts (times of day, amounts): no memo
+
+    def direct(raw):
+        values = [convert(t) if t else missing for t in raw]
+        return values, [(i, v.reason) for i, v in enumerate(values) if v.__class__ is Failure]
 
     def column(raw):
+        if unique[0]:
+            got = direct(raw)
+            unique[0] = len(raw) < 256 or len(set(raw[:256])) > 128  # a sample says whether it still is
+            return got
         if len(memo) >= _CACHE_LIMIT:
             memo.clear()
             memo[None] = memo[""] = missing
@@ -137,6 +146,9 @@ def make_column_parser(field: Field, date_formats: Sequence[str] | None = None,
         # set.difference walks the (small) batch and looks each text up in the memo; difference_update
         # with a dict would walk the whole memo (up to _CACHE_LIMIT entries) for every batch.
         distinct = set(raw).difference(memo)
+        if len(raw) >= 256 and len(distinct) * 2 > len(raw):
+            unique[0] = True
+            return direct(raw)
         for t in distinct:  # each new text parsed once; the rest is C-level look-ups
             v = memo[t] = convert(t)
             if v.__class__ is Failure:

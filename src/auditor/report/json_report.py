@@ -183,26 +183,21 @@ _ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", 
 
 def _undetermined_lines(items) -> Iterator[str]:
     """Each 无法判定 item as `_ENCODE(_undetermined_item(u))` gives it; the parts a rule or a set of
-    missing fields repeats on thousands of items are encoded once."""
+    missing fields repeats on thousands of items are encoded once. Items share their title and label
+    objects (see evaluate/outcome.py), so those are keyed by identity: every item stays alive, and
+    with it every object whose identity is a key, until the stream ends."""
     text = json.encoder.encode_basestring  # what the encoder writes for a str with ensure_ascii=False
     parts: dict[tuple, tuple[str, str]] = {}
     for u in items:
-        try:
-            key = (u.rule_id, u.severity, u.theme, _pair_key(u.title), tuple(u.missing), _pair_key(u.missing_labels))
-            cached = parts.get(key)
-        except TypeError:  # an unhashable value: encoded whole
-            key = cached = None
-        if not (type(u.case_id) is type(u.fingerprint) is type(u.squad) is type(u.subject) is str) or key is None:
-            yield _ENCODE(_undetermined_item(u))
-            continue
+        key = (u.rule_id, u.severity, u.theme, id(u.title), id(u.missing), id(u.missing_labels))
+        cached = parts.get(key)
         if cached is None:
             item = _undetermined_item(u)
             middle = _ENCODE({k: item[k] for k in ("missing", "missing_labels", "rule_id", "severity")})[1:-1]
             tail = _ENCODE({k: item[k] for k in ("theme", "title")})[1:-1]
             cached = parts[key] = (middle, tail)
-        yield (f'{{"case_id":{text(u.case_id)},"fingerprint":{text(u.fingerprint)},{cached[0]},'
-               f'"squad":{text(u.squad)},"subject":{text(u.subject)},{cached[1]}}}')
-
-
-def _pair_key(value: Any):
-    return ("pair", value.get("zh"), value.get("en")) if isinstance(value, dict) else ("text", value)
+        try:
+            yield (f'{{"case_id":{text(u.case_id)},"fingerprint":{text(u.fingerprint)},{cached[0]},'
+                   f'"squad":{text(u.squad)},"subject":{text(u.subject)},{cached[1]}}}')
+        except TypeError:  # a value that is not text: encoded whole
+            yield _ENCODE(_undetermined_item(u))
