@@ -86,6 +86,7 @@ REVIEW = {"legal_review_date": dt.date(2025, 4, 30)}
     ("JL-OFFICERS-CASE", {"officers": ["执法证号31010012 31010034"]}, "合规"),
     ("JL-OFFICERS-CASE", {"officers": ["31010012/31010034"]}, "合规"),
     ("JL-OFFICERS-CASE", {"officers": ["执法证号31010012"]}, "违规"),
+    ("JL-OFFICERS-CASE", {"officers": ["执法证号："]}, "无法判定"),  # a label alone names nobody: 未记载
     ("JL-OFFICER-CERT-MISSING", {"officers": BARE}, "合规"),
     ("JL-OFFICER-CERT-MISSING", {"officers": ["31010012", "李强"]}, "违规"),
     ("FH-REVIEWER-IS-OFFICER", {"officers": BARE, **REVIEW, "legal_reviewer": "李强"}, "无法判定"),
@@ -107,6 +108,7 @@ _LIFE = {"discovery_date": dt.date(2025, 5, 1), "filing_date": dt.date(2025, 5, 
     (BARE, ["张伟", "李强"], "无法判定"),            # names against numbers: cannot be compared
     (["张伟(31010012)", "李强(31010034)"], ["31010012", "31010034"], "合规"),
     (["张伟", "李强"], ["赵敏", "王芳"], "违规"),
+    (["张伟", "李强"], ["执法证号："], "无法判定"),  # names nobody: as an empty cell, 未记载
 ])
 def test_a_recording_is_the_cases_when_names_or_numbers_agree(pack, profile, engine, case_officers, rec_officers,
                                                               expected):

@@ -269,14 +269,20 @@ def _special_case_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame, s
 def _officer_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame) -> None:
     """Officers written by certificate number only have no name on record (未记载): the list of names is
     partial there, and a recording's officers that cannot be compared with the case's leave its count of
-    case officers undecided."""
+    case officers undecided. A cell that names no officer at all (a label alone: 执法证号：) records none."""
+    counts = {"case": ("officer_count", "officer_cert_count", "officer_unnamed_count", "officer_names"),
+              "recording": ("officer_count", "case_officer_count")}
     for scope, frame, fact, count in (("case", cases, "officer_names", "officer_unnamed_count"),
                                       ("recording", rec, "case_officer_count", "case_officer_uncertain")):
         if count not in frame.columns or not len(frame):
             continue
-        gap = frame[count].fillna(0).to_numpy(dtype=np.int64) > 0
         masks = out.masks[scope]
-        masks[fact] = masks[fact] | gap if fact in masks else gap
+        gaps = {fact: frame[count].fillna(0).to_numpy(dtype=np.int64) > 0}
+        nobody = ~empty_mask(frame["officers"], "list") & (frame["officer_count"].fillna(0).to_numpy() == 0)
+        for name in counts[scope]:
+            gaps[name] = gaps.get(name, nobody) | nobody
+        for name, gap in gaps.items():
+            masks[name] = masks[name] | gap if name in masks else gap
 
 
 def _derived_catalogue() -> dict:
