@@ -96,17 +96,20 @@ def test_unknown_rules_flagged_when_the_rule_pack_is_known(tmp_path):
 def test_exemptions_reach_the_store_and_expire(tmp_path):
     register = load_register(_write(tmp_path, REGISTER))
     db = tmp_path / "h.sqlite"
-    f1 = finding("R001", "C1", A)
+    f1 = finding("R001", "C1", A, due=date(2025, 6, 15))
     may, _ = apply_exceptions(result(date(2025, 5, 31), [f1]), register, date(2025, 5, 31))
     record_run(db, may)
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT status FROM items").fetchone()[0] == "已豁免"
-    ev = conn.execute("SELECT source, actor, note FROM item_events WHERE kind = 'exempted'").fetchone()
-    assert ev == ("exception", "执法监督科 王某", "当事人已申请行政复议，暂缓公示")
+    ev = conn.execute("SELECT source, actor, note, detail FROM item_events WHERE kind = 'exempted'").fetchone()
+    assert ev[:3] == ("exception", "执法监督科 王某", "当事人已申请行政复议，暂缓公示")
+    assert ev[3].startswith("批准人 执法监督科 王某，批准日期 2025-05-10，有效期至 2025-08-31，登记表 ")  # who and when
     sept, _ = apply_exceptions(result(date(2025, 9, 30), [f1]), register, date(2025, 9, 30))
     record_run(db, sept)
-    assert conn.execute("SELECT status FROM items").fetchone()[0] == "待整改"
-    assert conn.execute("SELECT note FROM item_events ORDER BY event_id DESC").fetchone()[0] == "豁免已失效或已撤销"
+    # Back to open with its first 完成时限, overdue at once, and the history says so.
+    assert conn.execute("SELECT status, due FROM items").fetchone() == ("待整改", "2025-06-15")
+    assert (conn.execute("SELECT note FROM item_events ORDER BY event_id DESC").fetchone()[0]
+            == "豁免已失效或已撤销，完成时限 2025-06-15 已过，超期 107 天")
 
 
 @pytest.mark.parametrize("text, message, line", [

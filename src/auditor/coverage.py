@@ -112,7 +112,8 @@ def _squads_of(table: str, frame: pd.DataFrame, cases: pd.DataFrame) -> np.ndarr
         return frame["squad"].fillna("").to_numpy(dtype=object)
     key = "case_id" if table == "recordings" else "decision_no"
     by_key = cases.dropna(subset=[key]).drop_duplicates(key).set_index(key)["squad"]
-    return frame[key].map(by_key).fillna("（未匹配）").to_numpy(dtype=object)
+    squads = frame[key].map(by_key).astype(object)  # all-missing keys map to float NaN: no text fill there
+    return squads.where(squads.notna(), "（未匹配）").to_numpy(dtype=object)
 
 
 def measure_coverage(tables: dict[str, pd.DataFrame], supplied: Supplied) -> Coverage:

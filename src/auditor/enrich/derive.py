@@ -30,8 +30,9 @@ _MASK = re.compile(r"[*＊×]")
 
 
 def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures: pd.DataFrame,
-                      params: dict) -> pd.DataFrame:
-    """The case table with every derived case field added (a new frame; inputs untouched)."""
+                      params: dict, disclosure_columns=None) -> pd.DataFrame:
+    """The case table with every derived case field added (a new frame; inputs untouched).
+    `disclosure_columns`: the disclosure columns the export supplied (None: all)."""
     from auditor.idcodes import valid_credit_code, valid_id_card
 
     facts = cases.copy(deep=False)  # derived facts are new columns: the export's data is shared, not copied
@@ -71,7 +72,7 @@ def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures
     approved = facts["extension_approver"].notna() & (facts["extension_approver"] != "")
     facts["approved_extension_days"] = facts["extension_days"].where(approved.to_numpy(), 0).astype("Int64")
     _add_recording_aggregates(facts, recordings)
-    _add_disclosure_join(facts, disclosures)
+    _add_disclosure_join(facts, disclosures, disclosure_columns)
     _add_catalogue(facts, params.get("cause_catalogue"))
     _add_procedure_facts(facts, params)
     return facts
@@ -100,7 +101,7 @@ def _add_recording_aggregates(facts: pd.DataFrame, recordings: pd.DataFrame) -> 
         facts[column] = [patterns[b] for b in bits.tolist()]
 
 
-def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None:
+def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame, columns=None) -> None:
     n = len(facts)
     empty_cols = {
         "pub_party_name": None, "pub_party_id": None, "pub_fine_yuan": np.nan, "pub_confiscation_yuan": np.nan,
@@ -140,9 +141,12 @@ def _add_disclosure_join(facts: pd.DataFrame, disclosures: pd.DataFrame) -> None
     facts["pub_decision_date"] = joined["decision_date"].to_numpy()
     facts["pub_disclosure_date"] = joined["disclosure_date"].to_numpy()
     facts["pub_withdrawn_date"] = joined["withdrawn_date"].to_numpy()
-    # One blank-mask per required field (vectorized), then one tuple per case that has a record.
-    blank = np.column_stack([_blank_mask(joined[c]) for c in PUBLIC_REQUIRED]) & present[:, None]
-    labels = [_DISCLOSURE_ZH[c] for c in PUBLIC_REQUIRED]
+    # One blank-mask per required field (vectorized), then one tuple per case that has a record. A field
+    # the export did not supply is not known to be blank: it is left out (the list is partial there).
+    required = [c for c in PUBLIC_REQUIRED if columns is None or c in columns]
+    blank = np.column_stack([_blank_mask(joined[c]) for c in required] or [np.zeros(n, dtype=bool)])
+    blank = blank[:, :len(required)] & present[:, None]
+    labels = [_DISCLOSURE_ZH[c] for c in required]
     missing = [()] * n
     for i in np.flatnonzero(blank.any(axis=1)):
         missing[i] = tuple(label for label, b in zip(labels, blank[i]) if b)

@@ -234,9 +234,10 @@ def _special_case_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame, s
         else np.zeros(n, dtype=bool)
     # A case matched to no published record is "not published" only if the key it is matched by is
     # known: its decision number (the match by party code and date is a fallback for records published
-    # under a wrong number, not a second key).
+    # under a wrong number, not a second key). Where the number is unknown, a fallback match is a guess
+    # too: the unknown number may be that of another published record.
     none = np.zeros(n, dtype=bool)
-    keys_unknown = ~matched & masks.get("decision_no", none)
+    keys_unknown = masks.get("decision_no", none).copy()
     for name, (mode, sources) in DERIVED_CASE.items():
         if mode == "table" and sources == ("table:disclosures",) and published is not None:
             masks[name] = keys_unknown.copy()

@@ -29,7 +29,8 @@ def build_facts(tables: dict[str, pd.DataFrame], rules: list[Rule], ctx: RunCont
     recordings = empty_frame("recordings") if recordings is None else recordings.reset_index(drop=True)
     disclosures = tables.get("disclosures")
     disclosures = empty_frame("disclosures") if disclosures is None else disclosures
-    case_facts = derive_case_facts(cases, recordings, disclosures, ctx.params)
+    case_facts = derive_case_facts(cases, recordings, disclosures, ctx.params,
+                                   disclosure_columns=supplied.get("disclosures"))
     add_law_facts(case_facts, ctx.params, ctx.calendar)
     rec_facts = derive_recording_facts(recordings, cases)
     facts = Facts(frames={"case": case_facts, "recording": rec_facts},

@@ -108,7 +108,7 @@ def apply_run(conn: sqlite3.Connection, *, run_id: int, as_of: str, rows: list[d
                   exemption.get("approver"), exemption_detail(exemption))
             status = EXEMPT
         elif not exemption and status == EXEMPT:
-            event(fp, "status", EXEMPT, OPEN_TODO, due, "豁免已失效或已撤销", "exception")
+            event(fp, "status", EXEMPT, OPEN_TODO, due, "豁免已失效或已撤销" + overdue_note(due, as_of), "exception")
             status = OPEN_TODO
         if item is None:
             inserts.append((fp, row["rule_id"], row["case_id"], row["squad"], row["theme"], row["severity"],
@@ -155,11 +155,19 @@ def reopen_note(times: int, due: str | None, as_of: str) -> str:
     """The status-history note of a reopening: which time, the first 完成时限 kept, overdue or not."""
     head = f"问题复现（第 {times} 次），完成时限仍为首次确定的 {due}" if due else f"问题复现（第 {times} 次）"
     if due and due < as_of:
-        from datetime import date
-
-        days = (date.fromisoformat(as_of) - date.fromisoformat(due)).days
-        return f"{head}，复现即超期 {days} 天"
+        return f"{head}，复现即超期 {_days(due, as_of)} 天"
     return head
+
+
+def overdue_note(due: str | None, as_of: str) -> str:
+    """"，完成时限 … 已过，超期 N 天" for an item back to open past its first 完成时限, else ""."""
+    return f"，完成时限 {due} 已过，超期 {_days(due, as_of)} 天" if due and due < as_of else ""
+
+
+def _days(due: str, as_of: str) -> int:
+    from datetime import date
+
+    return (date.fromisoformat(as_of) - date.fromisoformat(due)).days
 
 
 def exemption_detail(exemption: dict) -> str | None:

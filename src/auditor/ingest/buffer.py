@@ -52,6 +52,7 @@ class TableBuffer:
         self._batch: list[Any] = []
         self._batch_lines: list[int] = []
         self._batch_parents: list[tuple[str, int] | None] = []
+        self._frames: list[pd.DataFrame] = []  # rows already framed (a helper's part), in order
 
     # --- feeding -------------------------------------------------------------------------------
 
@@ -164,21 +165,18 @@ class TableBuffer:
         return TableBuffer(self.table, self.profile, self.limits)
 
     def part(self) -> tuple:
-        """Everything this buffer read (parsed), to be appended to another by `merge`."""
-        self.flush()
-        return self.columns, self.files, self.lines, self.parents, self.rejected, self.rows_in
+        """Everything this buffer read, framed, to be appended to another buffer by `merge`."""
+        parents = self.parents
+        return self.frame(), parents, self.rejected, self.rows_in
 
     def fits(self, part: tuple) -> bool:
-        return self.rows_in + part[5] <= self.max_rows
+        return self.rows_in + part[3] <= self.max_rows
 
     def merge(self, part: tuple) -> None:
         """Append `part()` of another buffer: as if its rows had come after this buffer's own."""
-        self.flush()
-        columns, files, lines, parents, rejected, rows_in = part
-        for mine, theirs in zip(self.columns, columns):
-            mine.extend(theirs)
-        self.files.extend(files)
-        self.lines.extend(lines)
+        frame, parents, rejected, rows_in = part
+        self._frames.append(self._framed())
+        self._frames.append(frame)
         self.parents.extend(parents)
         self.rejected.extend(rejected)
         self.rows_in += rows_in
@@ -187,18 +185,28 @@ class TableBuffer:
         """The state before a file is read, for `restore` when it must be read again."""
         self.flush()
         return (len(self.lines), len(self.rejected), self.rows_in, self.files_read, set(self.declared),
-                self._file, self._plan)
+                self._file, self._plan, len(self._frames), len(self.parents))
 
     def restore(self, state: tuple) -> None:
-        n, r, self.rows_in, self.files_read, self.declared, self._file, self._plan = state
+        n, r, self.rows_in, self.files_read, self.declared, self._file, self._plan, f, p = state
+        del self._frames[f:]
+        del self.parents[p:]
         for column in self.columns:
             del column[n:]
-        for kept in (self.files, self.lines, self.parents):
+        for kept in (self.files, self.lines):
             del kept[n:]
         del self.rejected[r:]
         self._batch, self._batch_lines, self._batch_parents = [], [], []
 
     def frame(self) -> pd.DataFrame:
+        frames = [f for f in (*self._frames, self._framed()) if len(f)]
+        self._frames = []
+        if len(frames) <= 1:
+            return frames[0] if frames else to_frame(self.table, {})
+        return pd.concat(frames, ignore_index=True)
+
+    def _framed(self) -> pd.DataFrame:
+        """The rows in the lists as a frame; the lists are emptied."""
         self.flush()
         cols: dict[str, list[Any]] = dict(zip(self.names, self.columns))
         cols["_file"] = self.files

@@ -128,7 +128,7 @@ def _usable(got: dict) -> bool:
     and no two rejections of one table on one line (their order would depend on batch boundaries)."""
     if got["broken"] is not None or got["warnings"]:
         return False
-    for _, _, _, _, rejected, _ in got["tables"].values():
+    for _, _, rejected, _ in got["tables"].values():
         if len({r.line for r in rejected}) != len(rejected):
             return False
     return True
