@@ -51,6 +51,10 @@ def test_restrict_by_cause_name_code_and_case():
 def test_unknown_names_are_usage_errors_with_a_hint():
     with pytest.raises(UsageError, match="导出中没有案由（或案由编码）为 无证摊贩 的案件.*现有案由: 无证设摊、跨门营业"):
         restrict_cases(_tables(), causes=("无证摊贩",))
+    with pytest.raises(UsageError, match="--case 的取值为空：请写明案件编号"):
+        restrict_cases(_tables(), cases=("",))
+    with pytest.raises(UsageError, match="--cause 的取值为空"):
+        restrict_cases(_tables(), causes=("无证设摊", " "))
     with pytest.raises(UsageError, match="导出中没有案件 C9"):
         restrict_cases(_tables(), cases=("C9",))
     later = pd.concat([_tables()["cases"], pd.DataFrame({"case_id": ["C9"], "squad": ["甲"]})])

@@ -56,6 +56,9 @@ def restrict_cases(tables: dict[str, pd.DataFrame], cases=(), causes=(),
     cases, causes = tuple(cases), tuple(causes)
     if not cases and not causes:
         return tables, CaseScope()
+    for option, values in (("--case", cases), ("--cause", causes)):
+        if any(not str(v).strip() for v in values):
+            raise UsageError(f"{option} 的取值为空：请写明{'案件编号' if option == '--case' else '案由或案由编码'}")
     frame = tables["cases"]
     all_squads = set(frame["squad"].dropna())
     unknown = [s for s in squads if s not in all_squads]
