@@ -32,14 +32,14 @@ class Retry(Exception):
     """The split was not between two records: read the file again in one process."""
 
 
-def _cores() -> int:
-    """Cores free for a helper: those this process may use, less the load already on them (a helper
-    on a busy machine only competes with the main process)."""
+def _cores() -> float:
+    """Cores for this read: those this process may use, less the load of everything else (the load
+    average counts this process too); a helper on a busy machine only competes with the main one."""
     try:
         usable = len(os.sched_getaffinity(0))
-        return int(usable - os.getloadavg()[0] + 0.5)
+        return usable - max(os.getloadavg()[0] - 1.0, 0.0)
     except (AttributeError, OSError):  # not Linux
-        return 1
+        return 1.0
 
 
 class Split:
@@ -108,7 +108,7 @@ def _run(conn, work, split: Split) -> None:
 
 def plan(path: Path) -> Split | None:
     """A split near the middle of a large UTF-8 export without a DOCTYPE, or None."""
-    if not sys.platform.startswith("linux") or _cores() < 2:
+    if not sys.platform.startswith("linux") or _cores() < 1.5:
         return None
     size = path.stat().st_size
     if size < MIN_BYTES:
