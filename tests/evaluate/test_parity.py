@@ -316,3 +316,29 @@ def test_check_parity_fails_on_a_different_rule(pack_profile):
     text = report.format()
     assert "P1" in text and rule.id in text and "1 项不一致" in text
     assert "P1" in report.format(lang="en") and "only vectorized" in report.format(lang="en")
+
+
+@pytest.mark.parametrize("group", [1, 7])
+def test_rete_sessions_of_any_size_judge_alike(pack_profile, sample_tables, monkeypatch, group):
+    # The Rete evaluator asserts about encoder.GROUP facts per durable session (many cases at once);
+    # one case per session (1) and sessions cut inside a case's recordings (7) judge every row alike,
+    # and agree with the reference engine.
+    from auditor.evaluate.rete import encoder
+
+    pack, profile = pack_profile
+    run = prepare(sample_tables, as_of=AS_OF, pack=pack, profile=profile)
+    grouped = get_evaluator("rete").outcomes(run.rules, run.facts, run.ctx, every_outcome=True)
+    monkeypatch.setattr(encoder, "GROUP", group)
+    sessions = []
+    plain = encoder.sessions
+    monkeypatch.setattr("auditor.evaluate.rete.evaluator.sessions",
+                        lambda *a: (sessions.append(s[2]) or s for s in plain(*a)))
+    small = get_evaluator("rete").outcomes(run.rules, run.facts, run.ctx, every_outcome=True)
+    assert sum(sessions) == 400 and (len(sessions) == 400 if group == 1 else 50 < len(sessions) < 400)
+    assert sum(len(o.violated) for o in small.values()) >= 50
+    for rule_id, outcome in grouped.items():
+        other = small[rule_id]
+        for part in ("violated", "unknown", "not_applicable"):
+            assert getattr(outcome, part).tolist() == getattr(other, part).tolist(), (rule_id, part)
+    report = check_parity(run)
+    assert report.ok

@@ -120,12 +120,18 @@ def owners(case_ids: list, rec_case_ids: list) -> np.ndarray:
     return np.where(where >= 0, first.to_numpy()[np.maximum(where, 0)], -1)
 
 
+GROUP = 1_000  # facts per durable session: fewer sessions, fewer engine calls (see host.assert_sessions)
+
+
 def sessions(cases: Table | None, recs: Table | None, case_ids: list, rec_case_ids: list):
-    """(sid, facts): each case with its recordings; recordings of unknown cases grouped by case id."""
+    """(sid, facts, cases): cases in order, each with its recordings, about GROUP facts per session
+    (every rule reads one fact, so which facts share a session changes no match); then recordings of
+    unknown cases grouped by case id."""
     n = len(case_ids)
     owner = owners(case_ids, rec_case_ids) if recs is not None else np.empty(0, dtype=np.int64)
     order = np.argsort(owner, kind="stable")
     owned = owner[order]
+    group = 0
     for a in range(0, n, CHUNK):
         b = min(a + CHUNK, n)
         lo, hi = np.searchsorted(owned, [a, b])
@@ -133,14 +139,20 @@ def sessions(cases: Table | None, recs: Table | None, case_ids: list, rec_case_i
         rrow = recs.rows(order[lo:hi]) if recs is not None and hi > lo else None
         rown = owned[lo:hi].tolist()
         j = 0
+        batch: list[str] = []
+        start = a
         for p in range(a, b):
-            sid = f"c{p}"
-            batch = [crow.fact(p - a, sid, first=True)] if crow is not None else []
+            sid = f"g{group}"
+            if crow is not None:
+                batch.append(crow.fact(p - a, sid, first=not batch))
             while j < len(rown) and rown[j] == p:
                 batch.append(rrow.fact(j, sid, first=not batch))
                 j += 1
-            if batch:
-                yield sid, batch
+            if len(batch) >= GROUP or p == b - 1:
+                if batch:
+                    yield sid, batch, p + 1 - start
+                    group += 1
+                batch, start = [], p + 1
     orphans = order[: int(np.searchsorted(owned, 0))]
     if len(orphans):
         rrow = recs.rows(orphans)
@@ -148,5 +160,4 @@ def sessions(cases: Table | None, recs: Table | None, case_ids: list, rec_case_i
         for j, rpos in enumerate(orphans.tolist()):
             groups.setdefault(rec_case_ids[rpos], []).append(j)
         for k, members in enumerate(groups.values()):
-            yield f"o{k}", [rrow.fact(j, f"o{k}", first=(m == 0)) for m, j in enumerate(members)]
-
+            yield f"o{k}", [rrow.fact(j, f"o{k}", first=(m == 0)) for m, j in enumerate(members)], 0

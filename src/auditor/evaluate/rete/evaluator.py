@@ -3,8 +3,9 @@
 It is the independent second opinion on the vectorized evaluator: the same condition tree, the same
 enriched facts, but a different engine deciding which rows match. One ruleset on a private host holds
 one durable rule per pack rule (more when a condition is too big for one durable rule and is split
-into its disjuncts). Each case is asserted as a fact, together with its recordings, in its own session,
-so every matching rule fires once per fact; the session is deleted afterwards, so memory does not grow
+into its disjuncts). Each case is asserted as a fact, together with its recordings, in sessions of about
+a thousand facts (every durable rule reads one fact, so facts sharing a session never meet in a match);
+every matching rule fires once per fact; each session is deleted afterwards, so memory does not grow
 with the number of cases. The consequent records (rule id, row position).
 """
 
@@ -102,7 +103,7 @@ class ReteEvaluator:
         return out
 
     def _fired(self, rules: list[Rule], facts: Facts, ctx: RunContext, every_outcome: bool):
-        """One durable session per case holding the case and its recordings; every rule in one ruleset."""
+        """Durable sessions of whole cases with their recordings (encoder.sessions); every rule in one ruleset."""
         compiled = self.compile(rules, facts, ctx, every_outcome)
         judged = set().union(*(scope.judged for scope, _exprs in compiled.values()))
         tables: dict[str, Table | None] = {"case": None, "recording": None}
@@ -142,7 +143,7 @@ class ReteEvaluator:
             for a in range(0, n, CHUNK):
                 rows = table.rows(np.arange(a, min(a + CHUNK, n)))
                 for i in range(len(rows.positions)):
-                    yield f"t{a + i}", [rows.fact(i, f"t{a + i}", first=True)]
+                    yield f"t{a + i}", [rows.fact(i, f"t{a + i}", first=True)], 1
 
         assert_sessions(host, "auditor_regex", per_row(), n, "Rete regex")
         sink.check()

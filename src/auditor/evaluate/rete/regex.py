@@ -227,7 +227,7 @@ def disagreement(pattern: str, durable_pattern: str) -> str | None:
         host = private_host({"probe": ruleset({"r": ("r", {"$mt": {"s": durable_pattern}})}, sink)})
     except Exception as exc:  # noqa: BLE001 - durable refuses to compile it (too many states, a parse error)
         return f"durable_rules 无法编译该模式（{exc}）"
-    facts = ((str(i), [json.dumps({"sid": str(i), POS: i, FIRST: 1, "s": s}, ensure_ascii=False)])
+    facts = ((str(i), [json.dumps({"sid": str(i), POS: i, FIRST: 1, "s": s}, ensure_ascii=False)], 1)
              for i, s in enumerate(strings))
     assert_sessions(host, "probe", facts, len(strings), "regex", quiet=True)
     sink.check()
