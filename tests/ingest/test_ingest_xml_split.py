@@ -162,3 +162,14 @@ def test_small_files_and_other_encodings_are_not_split(tmp_path, monkeypatch):
 @pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
 def test_hostile_files_same_split_or_not(path, monkeypatch, ways):
     load_both(path, monkeypatch)
+
+
+def test_one_process_when_limits_say_so(tmp_path, monkeypatch, ways):
+    monkeypatch.setattr(xml_split, "MIN_BYTES", 0)
+    path = _write(tmp_path, "".join(_case(f"C{i}") for i in range(40)))
+    one = load_exports(path, limits=Limits(processes=1))
+    assert ways == [] and len(one.tables["cases"]) == 40
+    two = load_exports(path, limits=Limits(processes=2))
+    assert ways == ["accepted", "used"] and two.counts == one.counts
+    with pytest.raises(ValueError):
+        Limits(processes=3)
