@@ -29,6 +29,7 @@ FORM_SOURCES = ("群众举报反映", "信访渠道收集", "主动排查发现"
 SOURCE_MAP = {"投诉举报": "群众举报反映", "12345": "群众举报反映", "信访": "信访渠道收集",
               "上级交办": "上级部门移交", "部门移送": "上级部门移交", **{s: s for s in FORM_SOURCES}}
 DEFAULT_SOURCE = "主动排查发现"
+MAX_CELL_CHARS = 10_000  # a case id, a source, a document number: a longer cell is a wrong file
 HEADERS = {"case_id": ("案件编号", "case_id"), "rule_id": ("规则编号", "rule_id"),
            "source": ("问题线索来源", "source"), "reference": ("依据", "reference")}
 
@@ -111,9 +112,11 @@ def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
     rows, start = [], 1
     try:
         for row in reader:
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                raise ConfigError(f"单元格超过 {MAX_CELL_CHARS} 个字符", file=name, line=start)
             rows.append((start, row))
             start = reader.line_num + 1
-    except csv.Error as exc:
-        why = (f"单元格超过 {csv.field_size_limit()} 个字符" if "field larger" in str(exc) else f"CSV 格式错误（{exc}）")
+    except csv.Error as exc:  # the csv module's own field limit is process-wide state (ingest raises it)
+        why = f"单元格超过 {MAX_CELL_CHARS} 个字符" if "field larger" in str(exc) else f"CSV 格式错误（{exc}）"
         raise ConfigError(why, file=name, line=start) from None
     return rows
