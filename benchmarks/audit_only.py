@@ -11,12 +11,14 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from auditor import gcpolicy
 from auditor.api import AuditConfig, run_audit
 from auditor.ingest.limits import Limits
 from auditor.report import FORMATS, write_reports
 
 
 def main(argv: list[str]) -> int:
+    gcpolicy.for_batch_run()  # as the command line does
     export, out, formats = argv[0], Path(argv[1]), argv[2]
     engine = argv[argv.index("--engine") + 1] if "--engine" in argv else "vectorized"
     formats = list(FORMATS) if formats == "all" else formats.split(",")

@@ -75,3 +75,13 @@ def test_the_layers_follow_the_real_graph(tmp_path):
     config.write_text("\n".join(lines) + "\n", encoding="utf-8")
     proc = _lint(config)
     assert proc.returncode == 1 and "BROKEN" in proc.stdout and "auditor.api" in proc.stdout, proc.stdout[-2000:]
+
+
+def test_the_architecture_doc_draws_the_same_layers():
+    """docs/ARCHITECTURE.md's picture of the layers is the contract's, level by level (a module added
+    to the contract but not the picture would leave the doc wrong)."""
+    doc = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    block = doc.split("neither imports the other):", 1)[1].split("```", 2)[1]
+    drawn = [line.split("(")[0].strip() for line in block.strip().splitlines()]
+    as_sets = lambda layers: [{m.strip() for m in layer.split("|")} for layer in layers]  # noqa: E731
+    assert as_sets(drawn) == as_sets(_layers_contract()["layers"])

@@ -104,7 +104,8 @@ def audit_config(config: AuditConfig) -> Audit:
 
     load = load_inputs(config)
     tables, snapshot = as_it_stood(load.tables, config)
-    tables, scope = restrict_cases(tables, config.cases, config.causes, all_cases=load.tables["cases"])
+    tables, scope = restrict_cases(tables, config.cases, config.causes, all_cases=load.tables["cases"],
+                                  squads=config.squads)
     audit = pipeline_audit.audit_tables(tables, config.engine, **prepare_args(config, load.supplied),
                                         undetermined_as_findings=config.undetermined_as_findings)
     with_inputs(audit.result, load, config, snapshot)

@@ -83,8 +83,11 @@ class Coverage:
 def empty_mask(series: pd.Series, kind: str) -> np.ndarray:
     """True where a cell carries no value (None, NaN, NaT, "", empty list)."""
     if kind in ("list", "enum_list"):
-        return np.fromiter((not (isinstance(v, tuple) and len(v) > 0) for v in series), dtype=bool,
-                           count=len(series))
+        values = series.to_numpy(dtype=object)
+        if set(map(type, values)) <= {tuple}:  # the canonical form: C-level passes, no Python per cell
+            return np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 0
+        return np.fromiter((not (isinstance(v, tuple) and len(v) > 0) for v in values), dtype=bool,
+                           count=len(values))
     missing = series.isna().to_numpy(dtype=bool)
     if series.dtype == object:
         missing = missing | (series.to_numpy(dtype=object) == "")

@@ -31,6 +31,18 @@ def test_help_is_chinese_by_default_with_clicks_own_words():
     assert "错误: 没有选项" in err.output and "Error" not in err.output
 
 
+@pytest.mark.parametrize("args, zh, en", [
+    (["generate", "--cases", "abc", "--out", "x"], "'abc' 不是有效的整数。", "is not a valid integer range"),
+    (["generate", "--cases", "5", "--violation-scale", "x", "--out", "x"], "'x' 不是有效的数值。",
+     "is not a valid float range"),
+])
+def test_a_bad_number_is_named_in_the_language_of_the_command_line(args, zh, en):
+    err = _run(args)
+    assert err.exit_code == 2 and zh in err.output and "range" not in err.output, err.output
+    env = {"AUDITOR_LANG": "en", "LANG": "", "LC_ALL": "", "LC_MESSAGES": ""}
+    assert en in _run(args, env).output
+
+
 @pytest.mark.parametrize("how", ["flag", "flag-after", "AUDITOR_LANG", "LANG"])
 def test_english_on_request(how):
     env = {"AUDITOR_LANG": "", "LANG": "", "LC_ALL": "", "LC_MESSAGES": ""}

@@ -324,3 +324,22 @@ def test_a_fact_durable_drops_as_already_observed_is_judged_alone():
     rete_host.assert_sessions(host, "s", iter([("g0", batch, 3)]), 3, "t", quiet=True)
     sink.check()
     assert sorted(sink.fired) == [("big", 1), ("big", 3), ("big", 3)]
+
+
+def test_a_fact_too_wide_for_durables_alpha_stack_is_judged_by_smaller_rulesets():
+    # durable walks a fact through the alpha network with a stack of 64 nodes: a fact passing the
+    # leading tests of 100 rules at once cannot be asserted into their ruleset ("error code: 303",
+    # met at 100,000 cases). The session is then asserted into rulesets of SPLIT rules each.
+    sink = rete_host.Sink()
+    exprs = {f"r{i}": (f"t{i}", {"$and": [{f"a{i}": 1}, {"~c": 1}]}) for i in range(100)}
+    host = rete_host.private_host({"w": rete_host.ruleset(exprs, sink)})
+    wide = '{"sid":"g0","~p":0,"~c":1,"~s":1,' + ",".join(f'"a{i}":1' for i in range(100)) + "}"
+    narrow = ['{"sid":"g0","~p":1,"~c":1,"a5":1}', '{"sid":"g1","~p":2,"~c":1,"~s":1,"a7":1,"a9":2}']
+    sessions = [("g0", [wide, narrow[0]], 2), ("g1", [narrow[1]], 1)]
+    with pytest.raises(Exception, match="303"):  # durable's own refusal, without the split
+        rete_host.assert_sessions(host, "w", iter(sessions[:1]), 2, "t", quiet=True)
+    sink.fired.clear()
+    rete_host.assert_sessions(host, "w", iter(sessions), 3, "t", quiet=True,
+                              split=lambda: rete_host.split_rulesets(exprs, sink, "w"))
+    sink.check()
+    assert sorted(sink.fired) == sorted([(f"t{i}", 0) for i in range(100)] + [("t5", 1), ("t7", 2)])

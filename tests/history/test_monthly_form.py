@@ -214,6 +214,10 @@ def test_referred_problems_are_counted_by_their_source(store, tmp_path):
     ("案件编号,问题线索来源\nC1,路人告知\n", "问题线索来源 '路人告知' 无效", 2),
     ("案件编号,问题线索来源\n,信访\n", "缺少案件编号", 2),
     ("案件编号,规则编号,问题线索来源\nC1,R1,信访\nC1,R1,上级交办\n", "案件 C1 规则 R1 已在第 2 行登记", 3),
+    # a quoted 依据 over two lines: the next record starts on line 4 of the file, not the 3rd record's "3"
+    ("案件编号,问题线索来源,依据\nC1,信访,\"第一行\n第二行\"\nC2,路人告知,x\n", "'路人告知' 无效", 4),
+    ("案件编号,问题线索来源,依据\nC1,信访,\"" + "x" * 200_000 + "\"\n", "单元格超过 10000 个字符", 2),
+    ("案件编号,问题线索来源,依据\nC1,信访,x\nC2,信访," + "y" * 10_001 + "\n", "单元格超过 10000 个字符", 3),
 ])
 def test_a_bad_register_names_file_and_line(tmp_path, text, message, line):
     from auditor.history.problem_sources import load_problem_sources

@@ -51,11 +51,29 @@ def test_restrict_by_cause_name_code_and_case():
 def test_unknown_names_are_usage_errors_with_a_hint():
     with pytest.raises(UsageError, match="导出中没有案由（或案由编码）为 无证摊贩 的案件.*现有案由: 无证设摊、跨门营业"):
         restrict_cases(_tables(), causes=("无证摊贩",))
+    with pytest.raises(UsageError, match="--case 的取值为空：请写明案件编号"):
+        restrict_cases(_tables(), cases=("",))
+    with pytest.raises(UsageError, match="--cause 的取值为空"):
+        restrict_cases(_tables(), causes=("无证设摊", " "))
     with pytest.raises(UsageError, match="导出中没有案件 C9"):
         restrict_cases(_tables(), cases=("C9",))
     later = pd.concat([_tables()["cases"], pd.DataFrame({"case_id": ["C9"], "squad": ["甲"]})])
     with pytest.raises(UsageError, match="C9 在审计基准日之后才发现或立案.*--all-known"):
         restrict_cases(_tables(), cases=("C9",), all_cases=later)
+
+
+def test_a_squad_outside_the_chosen_cases_is_not_called_unknown():
+    """--squad with --case/--cause: a squad of the export that has none of the chosen cases is told so
+    (it is in the export); a squad the export lacks is listed against every squad of the export."""
+    with pytest.raises(UsageError, match="^中队 甲 没有所选的案件（案件 C3）；所选案件属于: 乙$"):
+        restrict_cases(_tables(), cases=("C3",), squads=("甲",))
+    with pytest.raises(UsageError, match="导出中没有这些中队: 丙；现有: 乙, 甲"):
+        restrict_cases(_tables(), causes=("无证设摊",), squads=("丙",))
+    tables, scope = restrict_cases(_tables(), causes=("无证设摊",), squads=("乙",))
+    assert scope.case_ids == {"C1", "C3"}  # the squad filter itself is prepare's
+    res = _cli("audit", SAMPLE, "--as-of", AS_OF, "--no-history", "--case", "3101062024050000001",
+               "--squad", "曹家渡街道综合行政执法队", "--format", "json", "--out", "unused")
+    assert res.exit_code == 2 and "中队 曹家渡街道综合行政执法队 没有所选的案件" in res.output, res.output
 
 
 def _drop_cases(src: Path, dst: Path, case_ids: set[str]) -> None:

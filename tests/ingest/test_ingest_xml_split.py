@@ -8,6 +8,7 @@ refused, or the file read again), so that none passes without taking the path it
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -162,3 +163,47 @@ def test_small_files_and_other_encodings_are_not_split(tmp_path, monkeypatch):
 @pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
 def test_hostile_files_same_split_or_not(path, monkeypatch, ways):
     load_both(path, monkeypatch)
+
+
+def test_one_process_when_limits_say_so(tmp_path, monkeypatch, ways):
+    monkeypatch.setattr(xml_split, "MIN_BYTES", 0)
+    path = _write(tmp_path, "".join(_case(f"C{i}") for i in range(40)))
+    one = load_exports(path, limits=Limits(processes=1))
+    assert ways == [] and len(one.tables["cases"]) == 40
+    two = load_exports(path, limits=Limits(processes=2))
+    assert ways == ["accepted", "used"] and two.counts == one.counts
+    with pytest.raises(ValueError):
+        Limits(processes=3)
+
+
+def test_a_late_helper_is_given_up_and_the_main_process_reads_on(tmp_path, monkeypatch, ways):
+    monkeypatch.setattr(xml_split.Split, "start", lambda self, work: _silent_helper(self))
+    monkeypatch.setattr(xml_split, "PATIENCE", 0.2)
+    got = load_both(_write(tmp_path, "".join(_case(f"C{i}") for i in range(40))), monkeypatch)
+    assert ways == [] and len(got.tables["cases"]) == 40  # never asked: the helper did not answer
+
+
+def _silent_helper(split):
+    """A helper that never answers (as one stuck in a lock would): the pipe stays open and empty."""
+    import multiprocessing
+
+    split.conn, split._keep = multiprocessing.Pipe(duplex=False)
+    split.started = time.monotonic()
+    split.process = None
+
+
+def test_no_helper_inside_a_threaded_host(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(xml_split, "_cores", lambda: 2)
+    monkeypatch.setattr(xml_split, "MIN_BYTES", 0)
+    path = _write(tmp_path, "".join(_case(f"C{i}") for i in range(40)))
+    assert xml_split.plan(path) is not None
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert xml_split.plan(path) is None
+    finally:
+        stop.set()
+        other.join()

@@ -228,3 +228,17 @@ def test_the_verdict_check_catches_a_wrong_verdict():
                                 "D": {"severity": "提示"}}, {})
     problems = verdict_problems(reg, {"A": [F("a")], "C": [F("至 2026-02-20 届满")], "D": [F("d")]})
     assert len(problems) == 5
+
+
+@pytest.mark.parametrize("notice, decided, says, says_not", [
+    (D(2021, 7, 14), D(2021, 7, 17), "最早可于 2021-07-18（第 4 日）作出决定", "（4 日）"),        # 2017 text: 三日
+    (D(2021, 7, 15), D(2021, 7, 22), "最早可于 2021-07-23（第 6 个工作日）作出决定", "（6 个工作日）"),  # 2021: 五日
+])
+def test_the_statement_message_names_the_day_a_decision_may_come_not_a_longer_period(pack, notice, decided, says,
+                                                                                    says_not):
+    """The limit of CX-STATEMENT-EARLY is the first day a decision may be made (the period + 1): the
+    message calls it that day, never a period of 4 days or 6 working days the statute does not have."""
+    reg = Regression("statement-day", "", {"CX-STATEMENT-EARLY": {"has": [says], "lacks": [says_not]}},
+                     _ordinary(party_type="自然人", notice_date=notice, decision_date=decided, decision_type=("罚款",),
+                               fine_amount=5000.0, status="已结案"))
+    assert verdict_problems(reg, run_regression(reg, pack, "vectorized")) == []

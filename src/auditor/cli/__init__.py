@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from auditor import __version__
+from auditor import __version__, gcpolicy
 from auditor.cli import lang
 from auditor.cli.crash import Terminated, crash_message, sigterm_as_exception, write_crash_report
 from auditor.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_TERMINATED, AuditorError
@@ -139,6 +139,7 @@ class AuditorGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
         lang.activate(lang.choose_language(args), self)
+        gcpolicy.for_batch_run()
         if not standalone_mode:  # the caller handles exceptions itself
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         code = 0

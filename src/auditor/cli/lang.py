@@ -44,7 +44,6 @@ CLICK_ZH = {
     "required": "必填",
     "env var: {var}": "环境变量: {var}",
     "deprecated": "已弃用",
-    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
     "{value!r} is not a valid boolean. Recognized values: {states}": "{value!r} 不是有效的布尔值。可用取值: {states}",
     "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
@@ -71,6 +70,20 @@ CLICK_ZH_PLURAL = {
     "{value!r} does not match the format {format}.": ("{value!r} 不符合格式 {format}。",
                                                      "{value!r} 不符合以下任一格式: {formats}。"),
 }
+
+# click fills {number_type} with its type's English name ("integer range", "float range"), untranslated.
+NUMBER_TYPES_ZH = {"integer": "整数", "integer range": "整数", "float": "数值", "float range": "数值"}
+NOT_A_NUMBER = "{value!r} is not a valid {number_type}."
+
+
+class _NumberMessage(str):
+    """The zh "not a valid number" template: names the number type in Chinese when click fills it in."""
+
+    def format(self, *args, **kwargs):
+        kind = kwargs.get("number_type")
+        kwargs["number_type"] = NUMBER_TYPES_ZH.get(kind, kind)
+        return super().format(*args, **kwargs)
+
 
 _state = {"lang": "zh"}
 
@@ -100,6 +113,8 @@ def current() -> str:
 def _gettext(message: str) -> str:
     if _state["lang"] == "en":
         return message
+    if message == NOT_A_NUMBER:
+        return _NumberMessage("{value!r} 不是有效的{number_type}。")
     return CLICK_ZH.get(message, message)
 
 

@@ -48,14 +48,22 @@ class CaseScope:
 
 
 def restrict_cases(tables: dict[str, pd.DataFrame], cases=(), causes=(),
-                   all_cases: pd.DataFrame | None = None) -> tuple[dict[str, pd.DataFrame], CaseScope]:
+                   all_cases: pd.DataFrame | None = None, squads=()) -> tuple[dict[str, pd.DataFrame], CaseScope]:
     """`tables` with only the cases named (by id) or of the causes named (案由 or 案由编码); both given:
     a case must match both. `all_cases` (the export before the as-of snapshot) lets the error say that
-    a case exists but was filed after the as-of date."""
+    a case exists but was filed after the as-of date. `squads` (--squad, applied later by `prepare`) are
+    checked here against the whole export, so a squad outside the chosen cases is not called unknown."""
     cases, causes = tuple(cases), tuple(causes)
     if not cases and not causes:
         return tables, CaseScope()
+    for option, values in (("--case", cases), ("--cause", causes)):
+        if any(not str(v).strip() for v in values):
+            raise UsageError(f"{option} 的取值为空：请写明{'案件编号' if option == '--case' else '案由或案由编码'}")
     frame = tables["cases"]
+    all_squads = set(frame["squad"].dropna())
+    unknown = [s for s in squads if s not in all_squads]
+    if unknown:
+        raise UsageError(f"导出中没有这些中队: {', '.join(unknown)}；现有: {', '.join(sorted(all_squads))}")
     keep = pd.Series(True, index=frame.index)
     if cases:
         known = set(frame["case_id"].dropna())
@@ -76,6 +84,11 @@ def restrict_cases(tables: dict[str, pd.DataFrame], cases=(), causes=(),
         by_code = frame["cause_code"].isin(causes) if "cause_code" in frame else False
         keep &= by_name | by_code
     kept = frame[keep].reset_index(drop=True)
+    in_scope = set(kept["squad"].dropna())
+    outside = [s for s in squads if s not in in_scope]
+    if outside:
+        chosen = "、".join([f"案件 {c}" for c in cases] + [f"案由 {c}" for c in causes])
+        raise UsageError(f"中队 {outside[0]} 没有所选的案件（{chosen}）；所选案件属于: {'、'.join(sorted(in_scope)) or '无'}")
     out = dict(tables)
     out["cases"] = kept
     recordings = tables.get("recordings")

@@ -29,6 +29,7 @@ FORM_SOURCES = ("群众举报反映", "信访渠道收集", "主动排查发现"
 SOURCE_MAP = {"投诉举报": "群众举报反映", "12345": "群众举报反映", "信访": "信访渠道收集",
               "上级交办": "上级部门移交", "部门移送": "上级部门移交", **{s: s for s in FORM_SOURCES}}
 DEFAULT_SOURCE = "主动排查发现"
+MAX_CELL_CHARS = 10_000  # a case id, a source, a document number: a longer cell is a wrong file
 HEADERS = {"case_id": ("案件编号", "case_id"), "rule_id": ("规则编号", "rule_id"),
            "source": ("问题线索来源", "source"), "reference": ("依据", "reference")}
 
@@ -79,15 +80,15 @@ def load_problem_sources(path: str | Path) -> ProblemSources:
             continue
     else:
         raise ConfigError("问题线索来源登记表既不是 UTF-8 也不是 GB18030 编码", file=name)
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = _rows(text, name)
     if not rows:
         raise ConfigError("问题线索来源登记表为空", file=name)
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     col = {key: next((header.index(h) for h in labels if h in header), None) for key, labels in HEADERS.items()}
     if col["case_id"] is None or col["source"] is None:
         raise ConfigError("表头应含 案件编号 与 问题线索来源 两列（可选 规则编号、依据）", file=name, line=1)
     out = ProblemSources(path=name)
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         cell = lambda key: row[col[key]].strip() if col[key] is not None and col[key] < len(row) else ""  # noqa: E731
         if not any(c.strip() for c in row):
             continue
@@ -102,3 +103,20 @@ def load_problem_sources(path: str | Path) -> ProblemSources:
             raise ConfigError(f"案件 {case}{' 规则 ' + rule if rule else ''} 已在第 {first} 行登记", file=name, line=line)
         out.entries[(case, rule)] = Referral(SOURCE_MAP[source], cell("reference"), line)
     return out
+
+
+def _rows(text: str, name: str) -> list[tuple[int, list[str]]]:
+    """(first line of the record, cells) for every CSV record: a quoted cell may span lines, so a
+    record's line is counted from the reader, not the record's index. A broken record is the user's."""
+    reader = csv.reader(io.StringIO(text))
+    rows, start = [], 1
+    try:
+        for row in reader:
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                raise ConfigError(f"单元格超过 {MAX_CELL_CHARS} 个字符", file=name, line=start)
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # the csv module's own field limit is process-wide state (ingest raises it)
+        why = f"单元格超过 {MAX_CELL_CHARS} 个字符" if "field larger" in str(exc) else f"CSV 格式错误（{exc}）"
+        raise ConfigError(why, file=name, line=start) from None
+    return rows

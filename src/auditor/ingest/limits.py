@@ -14,12 +14,16 @@ class Limits:
     max_rows         more rows than this in one table stop the load (InputError)
     validate         XML schema check: "fast" (default) skips the XSD validator for elements proven
                      valid without it (ingest/fastcheck.py: same outcome), "always" validates each one
+    processes        an XML file of 32 MB or more is read by up to this many processes: 2 (default) lets a
+                     forked helper read its second half when a core is idle (ingest/xml_split.py: same
+                     outcome), 1 reads every file in one pass
     """
 
     max_file_bytes: int = 8 * 1024**3  # XML streams: 1,000,000 cases are about 3.4 GB; rows bound memory
     max_field_chars: int = 100_000
     max_rows: int = 5_000_000
     validate: str = "fast"
+    processes: int = 2
 
     def __post_init__(self) -> None:
         for name in ("max_file_bytes", "max_field_chars", "max_rows"):
@@ -27,6 +31,8 @@ class Limits:
                 raise ValueError(f"Limits.{name} must be positive")
         if self.validate not in ("fast", "always"):
             raise ValueError(f"Limits.validate must be 'fast' or 'always', not {self.validate!r}")
+        if self.processes not in (1, 2):
+            raise ValueError(f"Limits.processes must be 1 or 2, not {self.processes!r}")
 
 
 DEFAULT_LIMITS = Limits()

@@ -66,7 +66,8 @@ def _load(paths: list, profile: ExportMapping, limits: Limits) -> LoadResult:
                 _check_link(path, name, folder)
                 _check_file(path, name, limits)
                 if _form(path) == "xml":
-                    infos.append(read_xml(path, name, profile, buffers, warnings, limits.validate))
+                    infos.append(read_xml(path, name, profile, buffers, warnings, limits.validate,
+                                          limits.processes))
                 else:
                     infos.append(read_csv(path, name, profile, buffers, warnings))
             except InputError as exc:

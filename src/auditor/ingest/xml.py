@@ -70,14 +70,15 @@ class _Shape:
 
 
 def read_xml(path: Path, name: str, profile: ExportMapping, buffers: dict[str, TableBuffer],
-             warnings: list[InputWarning], validate: str = "fast") -> FileInfo:
+             warnings: list[InputWarning], validate: str = "fast", processes: int = 2) -> FileInfo:
     """Read one XML export into `buffers`; `name` is how the file is shown in reports.
 
     `validate`: "fast" proves most elements schema-valid without the XSD validator (same outcome,
-    see `fastcheck`); "always" runs the validator on every element."""
+    see `fastcheck`); "always" runs the validator on every element. `processes`: 2 lets a large file's
+    second half be read by a helper process (`xml_split`, same outcome), 1 reads in one pass."""
     if validate not in VALIDATE_MODES:
         raise ValueError(f"validate must be one of {VALIDATE_MODES}, not {validate!r}")
-    split = xml_split.plan(Path(path)) if validate == "fast" else None
+    split = xml_split.plan(Path(path)) if validate == "fast" and processes > 1 else None
     if split is None:
         with open(path, "rb") as raw:
             reader = _HashingReader(raw)

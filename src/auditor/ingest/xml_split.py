@@ -9,7 +9,8 @@ its part raised no warning and no error and nothing in it depended on the first 
 main process reads the second half itself (`accept` says no), or, when the main part shows the split
 was not at a record boundary, starts the file again in one process (`Retry`). Either way the tables,
 rejections and warnings are those of reading the file in one pass. Files under `MIN_BYTES`, other
-encodings, and machines without an idle core (load average) are read in one pass from the start.
+encodings, processes running other threads (the web board's jobs) and machines without an idle core
+(load average) are read in one pass from the start.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ import multiprocessing
 import os
 import re
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 MIN_BYTES = 32 * 1024 * 1024  # below this a second process costs more than it saves
+PATIENCE = 30.0  # seconds the main process waits at least for the helper (more if its own part took long)
 _WINDOW = 1 << 20
 _HEAD = 1 << 16
 _ROOT = re.compile(rb"<(cases|disclosures)(?:\s[^<>]*)?>")
@@ -32,14 +36,14 @@ class Retry(Exception):
     """The split was not between two records: read the file again in one process."""
 
 
-def _cores() -> int:
-    """Cores free for a helper: those this process may use, less the load already on them (a helper
-    on a busy machine only competes with the main process)."""
+def _cores() -> float:
+    """Cores for this read: those this process may use, less the load of everything else (the load
+    average counts this process too); a helper on a busy machine only competes with the main one."""
     try:
         usable = len(os.sched_getaffinity(0))
-        return int(usable - os.getloadavg()[0] + 0.5)
+        return usable - max(os.getloadavg()[0] - 1.0, 0.0)
     except (AttributeError, OSError):  # not Linux
-        return 1
+        return 1.0
 
 
 class Split:
@@ -71,13 +75,16 @@ class Split:
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=False)
         self.process = ctx.Process(target=_run, args=(child, work, self), daemon=True)
+        self.started = time.monotonic()
         self.process.start()
         child.close()
 
     def accept(self, usable: Callable[[object], bool]) -> bool:
-        """Wait for the helper; True (result kept in `result`) when `usable` says its part can stand."""
+        """Wait for the helper; True (result kept in `result`) when `usable` says its part can stand.
+        A helper that takes more than twice as long as the main part (or `PATIENCE`) is given up."""
+        patience = max(PATIENCE, 2 * (time.monotonic() - self.started))
         try:
-            status, got = self.conn.recv()
+            status, got = self.conn.recv() if self.conn.poll(patience) else ("late", None)
         except (EOFError, OSError):
             status, got = "failed", None
         self.stop()
@@ -108,7 +115,9 @@ def _run(conn, work, split: Split) -> None:
 
 def plan(path: Path) -> Split | None:
     """A split near the middle of a large UTF-8 export without a DOCTYPE, or None."""
-    if not sys.platform.startswith("linux") or _cores() < 2:
+    if not sys.platform.startswith("linux") or _cores() < 1.5:
+        return None
+    if threading.active_count() > 1:  # a fork copies only this thread: no helper inside a threaded host
         return None
     size = path.stat().st_size
     if size < MIN_BYTES:

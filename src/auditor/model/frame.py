@@ -98,11 +98,17 @@ def _series(f: Field, values: Sequence[Any]) -> pd.Series:
 def _check_range(f: Field, values: Sequence[Any]) -> None:
     """numpy would wrap a date outside datetime64[ns] into another century; the value parsers refuse
     such dates, so one arriving here is a bug, said loudly rather than stored wrong."""
-    for v in set(values):
-        if v is not None and v is not pd.NaT:
-            day = v.date() if isinstance(v, datetime) else v
-            if not DATE_MIN <= day <= DATE_MAX:
-                raise ValueError(f"{f.name}: {v} is outside {DATE_MIN}..{DATE_MAX} (datetime64[ns])")
+    present = set(values)
+    present.discard(None)
+    present.discard(pd.NaT)
+    try:  # one kind per column: the extremes are enough (C-level comparisons)
+        extremes = (min(present), max(present)) if present else ()
+    except TypeError:  # dates and datetimes mixed: look at each
+        extremes = present
+    for v in extremes:
+        day = v.date() if isinstance(v, datetime) else v
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise ValueError(f"{f.name}: {v} is outside {DATE_MIN}..{DATE_MAX} (datetime64[ns])")
 
 
 def _lookup(values: Sequence[Any], convert) -> list[int]:

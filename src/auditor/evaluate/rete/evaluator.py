@@ -23,7 +23,7 @@ from auditor.evaluate.outcome import Outcome, empty_overrides
 from auditor.evaluate.rete.checker import unsupported, walk_all
 from auditor.evaluate.rete.compiler import FALSE, Compiler, Scope, all_of, split, unmarked
 from auditor.evaluate.rete.encoder import CHUNK, Table, sessions
-from auditor.evaluate.rete.host import MARKS, Sink, assert_sessions, private_host, ruleset
+from auditor.evaluate.rete.host import MARKS, Sink, assert_sessions, private_host, ruleset, split_rulesets
 from auditor.rules.conditions import AllOf
 from auditor.rules.model import Rule
 
@@ -121,7 +121,8 @@ class ReteEvaluator:
             case_ids = facts.frames["case"]["case_id"].tolist()
             rec_ids = facts.frames["recording"]["case_id"].tolist() if tables["recording"] is not None else []
             per_case = sessions(tables["case"], tables["recording"], case_ids, rec_ids)
-            assert_sessions(host, "auditor", per_case, len(case_ids), "Rete")
+            assert_sessions(host, "auditor", per_case, len(case_ids), "Rete",
+                            split=lambda: split_rulesets(exprs, sink, "auditor"))
             sink.check()
             for (rule_id, kind), pos in sink.fired:
                 found[rule_id].setdefault(kind, set()).add(pos)

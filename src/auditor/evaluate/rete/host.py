@@ -150,7 +150,23 @@ def _one_by_one(handle, sid: str, batch: list[str]) -> list[str]:
 _FIRST_KEY = f'"{FIRST}":'
 
 
-def assert_sessions(host: Host, name: str, sessions, n: int, label: str, quiet: bool = False) -> None:
+STACK_OVERFLOW = "error code: 303"  # durable's ERR_MAX_STACK_SIZE: one fact reached > 64 alpha nodes at once
+SPLIT = 16  # durable rules per ruleset when a fact overflows the whole ruleset's alpha stack
+
+
+def split_rulesets(exprs: dict, sink: Sink, name: str):
+    """Hosts for `exprs` cut into rulesets of SPLIT rules: `[(host, ruleset name)]`, for `assert_sessions`.
+
+    durable walks a fact through the alpha network with a fixed stack of 64 nodes: a fact that passes
+    the leading tests of very many rules at once (seen at 100,000 cases with every outcome compiled)
+    cannot be asserted into the whole ruleset, but can into smaller ones, each firing its own rules."""
+    names = list(exprs)
+    parts = [{rule: exprs[rule] for rule in names[k:k + SPLIT]} for k in range(0, len(names), SPLIT)]
+    return [(private_host({f"{name}_{k}": ruleset(part, sink)}), f"{name}_{k}") for k, part in enumerate(parts)]
+
+
+def assert_sessions(host: Host, name: str, sessions, n: int, label: str, quiet: bool = False,
+                    split=None) -> None:
     """Assert each session's facts (JSON texts, the first marked FIRST), run the consequents of the
     rules they fired, delete the session. `sessions` yields (sid, facts, items): `items` of the `n`
     the progress counts (a session may hold many cases: every rule reads one fact, so facts of
@@ -160,14 +176,27 @@ def assert_sessions(host: Host, name: str, sessions, n: int, label: str, quiet: 
     costs more than the Rete match itself, so the same engine calls are made here directly: assert,
     start the session's actions, complete, delete; then each rule's consequent, or for a `Sink`'s
     consequent its (tag, position) appended directly (one Python call less per fired part).
+    A session durable cannot assert for its alpha stack (STACK_OVERFLOW) is asserted instead into each
+    of the rulesets `split()` returns (`split_rulesets`), built once when first needed; its partly
+    asserted state in the whole ruleset is left undeleted (deleting it could crash durable, see above).
     """
     ruleset = host.get_ruleset(name)
     handle = ruleset._handle
     actions = {rule: promise._func for rule, promise in ruleset._actions.items()}
     records = {rule: getattr(func, "record", None) for rule, func in actions.items()}
     with progress(n, label, enabled=False if quiet else None) as bar:
+        parts = None
         for sid, batch, items in sessions:
-            code, state = engine.assert_facts(handle, "[" + ",".join(batch) + "]")
+            try:
+                code, state = engine.assert_facts(handle, "[" + ",".join(batch) + "]")
+            except engine.error as exc:
+                if split is None or STACK_OVERFLOW not in str(exc):
+                    raise
+                parts = parts or split()
+                for part_host, part_name in parts:
+                    assert_sessions(part_host, part_name, iter([(sid, batch, 0)]), 0, label, quiet=True)
+                bar.advance(items)
+                continue
             if code not in (0, 1, OBSERVED):  # 1: some fact matched nothing, which is fine
                 raise ReteError(f"durable_rules 无法处理会话 {sid}（代码 {code}）")
             messages = _actions(handle, state)
