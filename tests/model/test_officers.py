@@ -13,7 +13,7 @@ from dataclasses import replace
 import pytest
 
 from auditor.model.fields import field_of
-from auditor.model.officers import Officer, officer_membership, parse_entry, parse_officers
+from auditor.model.officers import Officer, officer_membership, parse_entry, parse_officers, reviewer_among
 from auditor.model.values import parse_value
 from auditor.pipeline.examples import run_examples
 from auditor.rules.model import Example
@@ -115,3 +115,19 @@ def test_a_recording_is_the_cases_when_names_or_numbers_agree(pack, profile, eng
     case = {"officers": case_officers, **_LIFE}
     recording = {**_REC, "officers": rec_officers}
     assert _verdict(pack, profile, engine, "JL-REC-NOT-IN-CASE", case, [recording]) == expected
+
+
+@pytest.mark.parametrize("reviewer, officers, expected", [
+    ("李强", ("张伟(31010600123)", "李强(31010600456)"), True),  # by name
+    ("31010600456", ("张伟(31010600123)", "李强(31010600456)"), True),  # by number
+    ("李强(31010600456)", ("31010600123", "31010600456"), True),  # officers by number only
+    ("赵敏", ("张伟(31010600123)", "李强(31010600456)"), False),
+    ("赵敏(31010600789)", ("31010600123", "31010600456"), False),  # numbers comparable and different
+    ("李强", ("31010600123", "31010600456"), None),  # name against numbers: cannot compare
+    ("31010600456", ("张伟", "李强"), None),  # number against names
+    ("赵敏", ("张伟(31010600123)", "31010600456"), None),  # one officer has no name: could be 赵敏
+    (None, ("张伟(31010600123)",), None),  # no reviewer recorded
+    ("李强", (), None),  # no officers recorded
+])
+def test_the_reviewer_is_compared_by_name_or_number_and_undecided_where_it_cannot_be(reviewer, officers, expected):
+    assert reviewer_among(reviewer, parse_officers(officers)) is expected

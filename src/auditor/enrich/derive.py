@@ -17,7 +17,7 @@ import pandas as pd
 from auditor.model.fact_fields import (DERIVED_CASE_FIELDS, DERIVED_RECORDING_FIELDS,  # noqa: F401
                                        case_fact_fields, recording_fact_fields)
 from auditor.model.fields import CASE_FIELDS, DISCLOSURE_FIELDS, OPEN_STATUSES, STAGES
-from auditor.model.officers import officer_membership, parse_officers
+from auditor.model.officers import officer_membership, parse_officers, reviewer_among
 
 # 双公示 fields treated as required (a secondary source [S]: the platform's field list); the canonical disclosure names.
 PUBLIC_REQUIRED = ("party_name", "party_category", "decision_no", "violation_type", "violation_facts",
@@ -42,6 +42,8 @@ def derive_case_facts(cases: pd.DataFrame, recordings: pd.DataFrame, disclosures
     facts["officer_cert_count"] = pd.array([sum(o.cert is not None for o in t) for t in officers], dtype="Int64")
     facts["officer_unnamed_count"] = pd.array([sum(o.name is None for o in t) for t in officers], dtype="Int64")
     facts["officer_names"] = [tuple(o.name for o in t if o.name is not None) for t in officers]
+    facts["reviewer_is_officer"] = pd.array(
+        [reviewer_among(r, t) for r, t in zip(facts["legal_reviewer"], officers)], dtype="boolean")
     pid = facts["party_id"]
     kinds, valid = [], []
     for value, ptype in zip(pid, facts["party_type"]):

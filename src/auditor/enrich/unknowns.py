@@ -39,6 +39,7 @@ DERIVED_CASE: dict[str, tuple[str, tuple[str, ...]]] = {
     "officer_cert_count": ("any", ("officers",)),
     "officer_unnamed_count": ("any", ("officers",)),
     "officer_names": ("any", ("officers",)),  # and partial where an officer is written by number only
+    "reviewer_is_officer": ("any", ("officers", "legal_reviewer")),  # and wherever derive left it undecided
     "party_id_kind": ("any", ("party_id", "party_type")),
     "party_id_valid": ("any", ("party_id", "party_type")),
     "warning_only": ("any", ("decision_type",)),
@@ -281,6 +282,8 @@ def _officer_facts(out: Unknowns, cases: pd.DataFrame, rec: pd.DataFrame) -> Non
         nobody = ~empty_mask(frame["officers"], "list") & (frame["officer_count"].fillna(0).to_numpy() == 0)
         for name in counts[scope]:
             gaps[name] = gaps.get(name, nobody) | nobody
+        if scope == "case" and "reviewer_is_officer" in frame.columns:
+            gaps["reviewer_is_officer"] = frame["reviewer_is_officer"].isna().to_numpy(dtype=bool)
         for name, gap in gaps.items():
             masks[name] = masks[name] | gap if name in masks else gap
 

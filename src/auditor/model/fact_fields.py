@@ -13,6 +13,8 @@ DERIVED_CASE_FIELDS: tuple[Field, ...] = (
     Field("officer_cert_count", "持执法证号的承办人员人数", "int"),
     Field("officer_unnamed_count", "只记载执法证号、未记载姓名的承办人员人数", "int"),
     Field("officer_names", "承办人员姓名", "list", doc="the names written; partial where an officer is written by number only"),
+    Field("reviewer_is_officer", "法制审核人员为本案承办人员", "bool",
+          doc="by name or certificate number; unknown where the two are written so that they cannot be compared"),
     Field("party_id_kind", "证件类型（推断）", "enum", choices=("身份证", "统一社会信用代码", "其他")),
     Field("party_id_valid", "证件号码校验位正确", "bool"),
     Field("warning_only", "仅警告或通报批评", "bool"),

@@ -118,3 +118,21 @@ def officer_membership(case_ids, officers, case_officers) -> tuple[list[int], li
         matched.append(hit[0])
         uncertain.append(hit[1])
     return matched, uncertain
+
+
+def reviewer_among(reviewer, officers: tuple[Officer, ...]) -> bool | None:
+    """Is the legal reviewer (a cell such as 李强, 李强(31010600456) or 31010600456) one of the case's
+    officers? True when a name or a certificate number agrees; None (undecided) when no reviewer or no
+    officer is recorded, or when one side writes only a name and the other only a number; else False."""
+    people = parse_entry(reviewer) if isinstance(reviewer, str) else ()
+    if not people or not officers:
+        return None
+    names = {o.name for o in officers if o.name is not None}
+    certs = {o.cert for o in officers if o.cert is not None}
+    if any((r.name is not None and r.name in names) or (r.cert is not None and r.cert in certs) for r in people):
+        return True
+    nameless = any(o.name is None for o in officers)
+    certless = any(o.cert is None for o in officers)
+    if any((r.name is None and certless) or (r.cert is None and nameless) for r in people):
+        return None
+    return False
