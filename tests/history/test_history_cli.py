@@ -36,9 +36,10 @@ def test_history_list_compare_squads(tmp_path):
     out = runner.invoke(main, ["history", "--history", str(db), "list"])
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
-    assert lines[0].split() == ["编号", "截止日期", "标签", "范围", "规则包版本", "问题数", "新增", "持续", "销项", "复发"]
-    assert lines[2].split() == ["1", "2025-04-30", "四月", "全部", "2025.1", "3", "3", "0", "0", "0"]
-    assert lines[3].split() == ["2", "2025-05-31", "五月", "全部", "2025.1", "2", "0", "2", "1", "0"]
+    assert lines[0].split() == ["编号", "截止日期", "标签", "范围", "规则包版本", "问题数", "新增", "持续", "销项", "复发", "查实",
+                                "无法判定"]
+    assert lines[2].split() == ["1", "2025-04-30", "四月", "全部", "2025.1", "3", "3", "0", "0", "0", "0", "0"]
+    assert lines[3].split() == ["2", "2025-05-31", "五月", "全部", "2025.1", "2", "0", "2", "1", "0", "0", "0"]
 
     out = runner.invoke(main, ["history", "--history", str(db), "compare", "1", "2"])
     assert out.exit_code == 0, out.output

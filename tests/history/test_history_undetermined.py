@@ -49,6 +49,7 @@ def test_an_item_the_export_cannot_decide_stays_open_and_is_not_new_later(tmp_pa
 
 def test_an_item_first_undecided_then_shown_is_determined_not_new_and_compare_says_so(tmp_path):
     from auditor.history.status import compare_runs
+    from auditor.history.store import list_runs
 
     db = tmp_path / "h.sqlite"
     full = run_audit(AuditConfig(exports=(SAMPLE,), as_of=AS_OF))
@@ -75,6 +76,9 @@ def test_an_item_first_undecided_then_shown_is_determined_not_new_and_compare_sa
         notes = {r[0] for r in conn.execute("SELECT note FROM item_events WHERE kind='opened' AND run_id=?",
                                             (second.run_id,))}
     assert (n_new, n_determined) == (second.new, second.determined)
+    listed = list_runs(db).set_index("run_id")
+    assert listed.loc[second.run_id, ["new", "determined"]].tolist() == [second.new, second.determined]
+    assert listed.loc[first.run_id, "undetermined"] == len(partial.undetermined) > 0
     assert "此前的审计因导出缺少数据无法判定，本次查实" in notes
     # undecided again: not resolved
     assert third.resolved == 0

@@ -29,7 +29,8 @@ COMMANDS = {
     "history": "Audit history: recorded runs, changes between two runs, closure rate and overdue corrections "
                "per squad, monthly trend.",
     "history list": "List recorded audits (by as-of date and run number) with new / persisting / resolved / "
-                    "reopened counts.",
+                    "reopened / determined (undecidable before, shown now; not counted as new) / undecidable "
+                    "counts.",
     "history compare": "Compare two audits: new, resolved and persisting findings per squad (squads audited in "
                        "both runs only). A finding one of the runs could not decide (无法判定: its export lacked "
                        "the data) is neither new nor resolved: it is counted apart.",

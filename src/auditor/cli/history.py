@@ -39,7 +39,9 @@ def history(ctx: click.Context, db: str) -> None:
 @history.command("list")
 @click.pass_obj
 def list_cmd(db: str) -> None:
-    """列出已记录的审计（按截止日期、运行编号排序）及每次的新增 / 持续 / 销项 / 复发数。
+    """列出已记录的审计（按截止日期、运行编号排序）及每次的新增 / 持续 / 销项 / 复发 / 查实 / 无法判定数。
+
+    查实：此前的审计因导出缺少数据无法判定、本次查明的问题（不计入新增）。
 
     示例:
 
@@ -52,8 +54,9 @@ def list_cmd(db: str) -> None:
         return
     rows = [[r.run_id, r.as_of, r.label or "", _scope(r.squad_filter, r.rule_filter, r.case_filter),
              r.rule_pack_version or "", r.findings,
-             r.new, r.persisting, r.resolved, r.reopened] for r in runs.itertuples()]
-    click.echo(table(["编号", "截止日期", "标签", "范围", "规则包版本", "问题数", "新增", "持续", "销项", "复发"], rows))
+             r.new, r.persisting, r.resolved, r.reopened, r.determined, r.undetermined] for r in runs.itertuples()]
+    click.echo(table(["编号", "截止日期", "标签", "范围", "规则包版本", "问题数", "新增", "持续", "销项", "复发", "查实",
+                      "无法判定"], rows))
 
 
 @history.command("compare")

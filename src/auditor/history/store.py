@@ -258,7 +258,8 @@ def list_runs(db_path: str | Path) -> pd.DataFrame:
             "SELECT run_id, label, as_of, recorded_at, rule_pack_version, profile_name, squad_filter_json AS"
             " squad_filter, rule_filter_json AS rule_filter, case_filter_json AS case_filter,"
             " n_findings AS findings, n_new AS new,"
-            " n_persisting AS persisting, n_resolved AS resolved, n_reopened AS reopened"
+            " n_persisting AS persisting, n_resolved AS resolved, n_reopened AS reopened,"
+            " n_determined AS determined, n_undetermined AS undetermined"
             " FROM runs ORDER BY as_of, run_id", conn)
     return text_columns(frame, ("label", "rule_pack_version", "profile_name", "squad_filter", "rule_filter",
                                 "case_filter"))
