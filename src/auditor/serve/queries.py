@@ -19,7 +19,7 @@ from auditor.serve.accounts import User
 from auditor.serve.figures import board_figures
 
 PAGE_SIZE = 100
-_TREND_LOCK = threading.Lock()  # guards the two small caches below
+_TREND_LOCK = threading.Lock()  # guards the small caches below
 
 
 def board_day(conn: sqlite3.Connection, today: date | None = None) -> date:
@@ -89,31 +89,47 @@ class _Scored:
     severity: str
 
 
+_SCORES_CACHE: dict[tuple, tuple] = {}
+
+
 def case_scores(conn: sqlite3.Connection, user: User) -> tuple[int | None, ScoreModel | None, list[dict]]:
     """Case-file scores of the latest run by the score model of that run's own parameters, computed by
     `auditor.scoring` as the audit's reports compute them (each rule deducts once per case, 不合格卷
-    capped); a squad's score is the mean over its audited cases (cases without findings score the base)."""
+    capped); a squad's score is the mean over its audited cases (cases without findings score the base).
+    A recorded run's findings never change, so the scores are cached per store and run."""
     row = conn.execute("SELECT run_id, params_json FROM runs ORDER BY as_of DESC, run_id DESC LIMIT 1").fetchone()
     if row is None:
         return None, None, []
-    run_id, params_json = row
+    key = (_store_file(conn), row[0])
+    with _TREND_LOCK:
+        hit = _SCORES_CACHE.get(key)
+    if hit is None:
+        hit = _district_scores(conn, *row)
+        with _TREND_LOCK:
+            _SCORES_CACHE.clear()  # one store per server: only the newest run is worth keeping
+            _SCORES_CACHE[key] = hit
+    model, scores = hit
+    return row[0], model, [dict(s) for s in scores if user.sees_squad(s["squad"])]
+
+
+def _district_scores(conn: sqlite3.Connection, run_id: int, params_json: str | None) -> tuple[ScoreModel, list[dict]]:
     model = model_from_params(json.loads(params_json or "{}"))
     findings = [_Scored(*r) for r in conn.execute(
         "SELECT case_id, rule_id, severity FROM findings WHERE run_id = ?", (run_id,))]
     per_case = model.case_scores(findings)
-    case_squad = dict(conn.execute("SELECT DISTINCT case_id, squad FROM findings WHERE run_id = ?", (run_id,)))
+    by_squad: dict[str, list] = {}
+    for case_id, squad in conn.execute("SELECT DISTINCT case_id, squad FROM findings WHERE run_id = ?", (run_id,)):
+        by_squad.setdefault(squad, []).append(per_case[case_id])
     scores = []
     for squad, cases in conn.execute("SELECT squad, cases FROM run_squads WHERE run_id = ? ORDER BY squad",
                                      (run_id,)):
-        if not user.sees_squad(squad):
-            continue
-        mine = [per_case[c] for c, s in case_squad.items() if s == squad]
+        mine = by_squad.get(squad, [])
         n = max(cases, len(mine))
         score = (sum(s for s, _ in mine) + (n - len(mine)) * model.base) / n if n else model.base
         scores.append({"squad": squad, "cases": n, "cases_with_findings": len(mine), "score": round(score, 2),
                        "failed": sum(failed for _, failed in mine)})
     scores.sort(key=lambda s: (-s["score"], s["squad"]))
-    return run_id, model, scores
+    return model, scores
 
 
 @dataclass(frozen=True)
