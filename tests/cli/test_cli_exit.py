@@ -67,11 +67,17 @@ def _sigterm_handled(pid: int) -> bool:
     return bool(int(caught.split()[1], 16) & (1 << (signal.SIGTERM - 1)))
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C reaches the audit as it would at a terminal: a shell's background job (`cmd &`, as some CI
+    runners start the suite) inherits SIGINT ignored, and a program started so rightly keeps ignoring it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _audit(out: Path, as_of: str, **kwargs) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "auditor.cli", "audit", str(SAMPLE), "--as-of", as_of, "--out", str(out),
            "--no-history"]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                            **kwargs)
+                            preexec_fn=_as_at_a_terminal, **kwargs)
 
 
 def _changed(root: Path, before: set[str]) -> bool:
