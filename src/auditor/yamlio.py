@@ -239,6 +239,18 @@ def read_config_bytes(path: Path) -> bytes:
     return raw
 
 
+def read_config_table_text(path: Path, what: str) -> str:
+    """The text of a small table a user hands in (a CSV list): UTF-8 (with or without BOM) or GB18030, as
+    Excel and WPS save them; `what` names the file in the error (检查人员名单, 问题线索来源登记表)."""
+    raw = read_config_bytes(path)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ConfigError(f"{what}既不是 UTF-8 也不是 GB18030 编码", file=str(path))
+
+
 def load_yaml(path: str | Path, *, text_scalars: bool = False):
     """The YAML file at `path` (see load_yaml_text), refusing non-regular files, huge files and non-UTF-8."""
     path = Path(path)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import ConfigError
-from auditor.yamlio import read_config_bytes
+from auditor.yamlio import read_config_table_text
 
 FORM_SOURCES = ("群众举报反映", "信访渠道收集", "主动排查发现", "上级部门移交")
 SOURCE_MAP = {"投诉举报": "群众举报反映", "12345": "群众举报反映", "信访": "信访渠道收集",
@@ -71,15 +71,7 @@ def form_source(issue_source: str | None = None) -> str:
 
 def load_problem_sources(path: str | Path) -> ProblemSources:
     name = str(path)
-    raw = read_config_bytes(Path(path))
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ConfigError("问题线索来源登记表既不是 UTF-8 也不是 GB18030 编码", file=name)
+    text = read_config_table_text(Path(path), "问题线索来源登记表")
     rows = _rows(text, name)
     if not rows:
         raise ConfigError("问题线索来源登记表为空", file=name)

@@ -20,7 +20,7 @@ import xlsxwriter
 from auditor.atomic import atomic_path
 from auditor.cells import is_missing, neutralise, xml_safe
 from auditor.errors import ConfigError
-from auditor.yamlio import load_yaml, read_config_bytes
+from auditor.yamlio import load_yaml, read_config_table_text
 
 DECIDED = ("已决定", "执行中", "已结案")
 AV_MEDIA = ("视频", "音频")
@@ -121,15 +121,7 @@ def load_reviewers(path: str | Path) -> list[Reviewer]:
 
 def _reviewers_csv(path: Path) -> list[Reviewer]:
     name = str(path)
-    raw = read_config_bytes(path)  # a FIFO or /dev/zero as the list hung sample-review
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ConfigError("检查人员名单既不是 UTF-8 也不是 GB18030 编码", file=name)
+    text = read_config_table_text(path, "检查人员名单")  # refuses a FIFO or /dev/zero, which hung sample-review
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
         raise ConfigError("检查人员名单为空", file=name)

@@ -110,9 +110,9 @@ def officer_membership(case_ids, officers, case_officers) -> tuple[list[int], li
             names, certs, nameless, certless = roster.get(case_id, none)
             mine = uncertain_here = 0
             for o in parse_officers(entries):
-                if (o.name is not None and o.name in names) or (o.cert is not None and o.cert in certs):
+                if _same(o, names, certs):
                     mine += 1
-                elif (o.name is None and certless) or (o.cert is None and nameless):
+                elif _incomparable(o, nameless, certless):
                     uncertain_here += 1
             hit = memo[key] = (mine, uncertain_here)
         matched.append(hit[0])
@@ -129,10 +129,21 @@ def reviewer_among(reviewer, officers: tuple[Officer, ...]) -> bool | None:
         return None
     names = {o.name for o in officers if o.name is not None}
     certs = {o.cert for o in officers if o.cert is not None}
-    if any((r.name is not None and r.name in names) or (r.cert is not None and r.cert in certs) for r in people):
+    if any(_same(r, names, certs) for r in people):
         return True
     nameless = any(o.name is None for o in officers)
     certless = any(o.cert is None for o in officers)
-    if any((r.name is None and certless) or (r.cert is None and nameless) for r in people):
+    if any(_incomparable(r, nameless, certless) for r in people):
         return None
     return False
+
+
+def _same(o: Officer, names: set, certs: set) -> bool:
+    """The officer is one of those named or numbered."""
+    return (o.name is not None and o.name in names) or (o.cert is not None and o.cert in certs)
+
+
+def _incomparable(o: Officer, nameless: bool, certless: bool) -> bool:
+    """The officer cannot be told apart from someone on the other side: written only by number where
+    someone there has no number, or only by name where someone there has no name."""
+    return (o.name is None and certless) or (o.cert is None and nameless)
